@@ -1,0 +1,1 @@
+export { eventToJson, toNdjson } from './ndjson.ts';

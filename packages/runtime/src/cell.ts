@@ -1,0 +1,509 @@
+/**
+ * ActorCell: one actor's state, mailbox and lifecycle, run by a dispatcher.
+ *
+ * Invariants:
+ * 1. At most one message (or hook) is in progress: while a handler's promise
+ *    is pending the cell is `busy` and is not scheduled.
+ * 2. System messages are drained before every user message, so stop, watch
+ *    and supervision overtake queued user work.
+ * 3. Every user message that enters `deliver` is either processed (counted in
+ *    `processed`) or dead-lettered with a reason — including those still
+ *    queued when the actor stops.
+ * 4. Stop order: children first (all of them terminated), then `onStop`, then
+ *    watchers are notified and the name is released.
+ */
+import { AskHandle } from './ask.ts';
+import type { Cancellable } from './context.ts';
+import { Context } from './context.ts';
+import type { ActorDefinition, Behavior } from './definition.ts';
+import { type ActorDescription, ActorFailedError, InitFailedError } from './errors.ts';
+import type { DeadLetterReason } from './events.ts';
+import type { Host } from './host.ts';
+import type { ResolvedMailbox } from './mailbox.ts';
+import { PairQueue } from './queue.ts';
+import { ActorRef } from './ref.ts';
+import { Terminated } from './terminated.ts';
+
+export const ALIVE = 0;
+export const STOPPING = 1;
+export const STOPPED = 2;
+/** Moved to another executor; the ref routes through the host. */
+export const MIGRATED = 3;
+
+type SysKind = 'stop' | 'terminated' | 'run';
+
+export class ActorCell {
+  readonly ref: ActorRef;
+  readonly behavior: Behavior<unknown, unknown, unknown>;
+  state: unknown = undefined;
+  status = ALIVE;
+  /** In the dispatcher's ready queue. */
+  queued = false;
+  /** A handler or hook promise is pending. */
+  busy = false;
+  /** onStart has run for the current incarnation. */
+  started: boolean;
+  readonly mailbox = new PairQueue<unknown, unknown>();
+  sys: PairQueue<SysKind, unknown> | null = null;
+  children: Set<ActorCell> | null = null;
+  /** Who watches this actor. */
+  watchers: Set<ActorRef> | null = null;
+  /** Whom this actor watches. */
+  watching: Set<ActorRef> | null = null;
+  private timers: Set<Cancellable> | null = null;
+  private ctxObj: Context | null = null;
+  stopReason = '';
+  private stopHookStarted = false;
+  private stopWaiters: Array<() => void> | null = null;
+  readonly throughput: number;
+  readonly capacity: number;
+  readonly overflow: ResolvedMailbox['overflow'];
+  /** Count of restarts in this incarnation's life (for events). */
+  restarts = 0;
+
+  constructor(
+    readonly host: Host,
+    readonly def: ActorDefinition,
+    readonly props: unknown,
+    id: number,
+    name: string | undefined,
+    readonly parent: ActorCell | null,
+    mailbox: ResolvedMailbox,
+    throughput: number,
+  ) {
+    this.behavior = def.behavior;
+    this.ref = new ActorRef(id, name, def.name, host, this);
+    this.capacity = mailbox.capacity;
+    this.overflow = mailbox.overflow;
+    this.throughput = throughput;
+    this.started = def.behavior.onStart === undefined;
+  }
+
+  get id(): number {
+    return this.ref.id;
+  }
+
+  get desc(): ActorDescription {
+    return this.ref.toJSON();
+  }
+
+  context(): Context {
+    return this.ctxObj ?? (this.ctxObj = new Context(this));
+  }
+
+  /** Entry point of every user message addressed to this cell. Never throws. */
+  deliver(msg: unknown, meta: unknown): void {
+    const host = this.host;
+    host.stats.sent++;
+    if (this.status !== ALIVE) {
+      if (this.status === MIGRATED) {
+        host.stats.sent--; // counted again where it is routed
+        host.route(this.ref, msg, meta);
+        return;
+      }
+      host.deadLetter(msg, meta, this.stopReason === 'shutdown' ? 'shutdown' : 'stopped', this);
+      return;
+    }
+    const mb = this.mailbox;
+    if (mb.length >= this.capacity && !this.makeRoom(msg, meta)) return;
+    mb.push(msg, meta);
+    if (host.events.perMessage) host.emitSent(this, msg, meta);
+    if (!this.queued && !this.busy) {
+      this.queued = true;
+      host.dispatcher.schedule(this);
+    }
+  }
+
+  /** Applies the overflow policy; false when the new message was refused. */
+  private makeRoom(msg: unknown, meta: unknown): boolean {
+    const host = this.host;
+    switch (this.overflow) {
+      case 'drop-oldest': {
+        const old = this.mailbox.shift();
+        host.deadLetter(old, this.mailbox.meta, 'dropped', this);
+        return true;
+      }
+      case 'drop-newest':
+        host.deadLetter(msg, meta, 'dropped', this);
+        return false;
+      default:
+        host.deadLetter(msg, meta, 'mailbox-full', this);
+        return false;
+    }
+  }
+
+  /** Queues a system message; it runs before any further user message. */
+  sysPush(kind: SysKind, payload: unknown): void {
+    if (this.status === STOPPED || this.status === MIGRATED) return;
+    (this.sys ??= new PairQueue()).push(kind, payload);
+    if (!this.queued && !this.busy) {
+      this.queued = true;
+      this.host.dispatcher.schedule(this);
+    }
+  }
+
+  /** Runs a callback as a system message (supervision and other runtime modules). */
+  runAsSystem(fn: (cell: ActorCell) => void): void {
+    this.sysPush('run', fn);
+  }
+
+  /** One scheduling turn: system messages, onStart, then up to `throughput` user messages. */
+  run(): void {
+    const host = this.host;
+    host.current = this;
+    try {
+      if (this.sys !== null && this.sys.length > 0 && !this.runSystem()) return;
+      if (!this.started && !this.start()) return;
+      if (this.status !== ALIVE) return;
+      const mb = this.mailbox;
+      const beh = this.behavior;
+      const ctx = this.context();
+      const stats = host.stats;
+      const events = host.events;
+      let n = this.throughput;
+      while (n-- > 0 && mb.length > 0) {
+        const msg = mb.shift();
+        const meta = mb.meta;
+        ctx.begin(meta);
+        const timed = events.perMessage && events.sampled();
+        const t0 = timed ? host.emitReceived(this, msg) : 0;
+        let r: unknown;
+        try {
+          r = beh.receive(this.state, msg, ctx);
+        } catch (e) {
+          this.failed(e, msg, meta, 'receive');
+          if (this.busy || this.status !== ALIVE) return;
+          continue;
+        }
+        if (r instanceof Promise) {
+          this.awaitHandler(r, msg, meta, timed, t0);
+          return;
+        }
+        this.state = r;
+        stats.processed++;
+        if (timed) host.emitProcessed(this, msg, t0);
+        if (this.sys !== null && this.sys.length > 0 && !this.runSystem()) return;
+      }
+    } finally {
+      host.current = null;
+      this.reschedule();
+    }
+  }
+
+  reschedule(): void {
+    if (this.queued || this.busy) return;
+    const st = this.status;
+    if (st === STOPPED || st === MIGRATED) return;
+    if (
+      (this.sys !== null && this.sys.length > 0) ||
+      (st === ALIVE && (this.mailbox.length > 0 || !this.started))
+    ) {
+      this.queued = true;
+      this.host.dispatcher.schedule(this);
+    }
+  }
+
+  private awaitHandler(p: Promise<unknown>, msg: unknown, meta: unknown, timed: boolean, t0: number): void {
+    this.busy = true;
+    p.then(
+      (s) => {
+        this.busy = false;
+        if (this.status === ALIVE) this.state = s;
+        this.host.stats.processed++;
+        if (timed) this.host.emitProcessed(this, msg, t0);
+        this.reschedule();
+      },
+      (e) => {
+        this.busy = false;
+        this.failed(e, msg, meta, 'receive');
+        this.reschedule();
+      },
+    );
+  }
+
+  /** Drains system messages; false when the cell must not continue this turn (busy or gone). */
+  private runSystem(): boolean {
+    const sys = this.sys!;
+    while (sys.length > 0) {
+      const kind = sys.shift();
+      const payload = sys.meta;
+      switch (kind) {
+        case 'stop':
+          this.beginStop(payload as string);
+          break;
+        case 'terminated':
+          this.onWatchedTerminated(payload as Terminated);
+          break;
+        case 'run':
+          (payload as (c: ActorCell) => void)(this);
+          break;
+      }
+      if (this.busy || this.status === STOPPED || this.status === MIGRATED) return false;
+    }
+    return true;
+  }
+
+  /** Runs onStart; false if it went async or failed. */
+  private start(): boolean {
+    this.started = true;
+    const hook = this.behavior.onStart;
+    if (hook === undefined) return true;
+    const ctx = this.context();
+    ctx.begin(undefined);
+    let r: unknown;
+    try {
+      r = hook(this.state, ctx);
+    } catch (e) {
+      this.failed(e, undefined, undefined, 'start');
+      return false;
+    }
+    if (r instanceof Promise) {
+      this.busy = true;
+      r.then(
+        (s) => {
+          this.busy = false;
+          if (s !== undefined && this.status === ALIVE) this.state = s;
+          this.reschedule();
+        },
+        (e) => {
+          this.busy = false;
+          this.failed(e, undefined, undefined, 'start');
+          this.reschedule();
+        },
+      );
+      return false;
+    }
+    if (r !== undefined) this.state = r;
+    return true;
+  }
+
+  private onWatchedTerminated(t: Terminated): void {
+    if (this.status !== ALIVE) return;
+    if (!this.watching?.delete(t.ref)) return; // unwatched meanwhile: Akka drops it too
+    const beh = this.behavior;
+    const ctx = this.context();
+    ctx.begin(undefined);
+    let r: unknown;
+    try {
+      r =
+        beh.onTerminated !== undefined
+          ? beh.onTerminated(this.state, t, ctx)
+          : beh.receive(this.state, t, ctx);
+    } catch (e) {
+      this.failed(e, undefined, undefined, 'receive');
+      return;
+    }
+    if (r instanceof Promise) {
+      this.busy = true;
+      r.then(
+        (s) => {
+          this.busy = false;
+          if (this.status === ALIVE) this.state = s;
+          this.reschedule();
+        },
+        (e) => {
+          this.busy = false;
+          this.failed(e, undefined, undefined, 'receive');
+          this.reschedule();
+        },
+      );
+      return;
+    }
+    this.state = r;
+  }
+
+  /**
+   * A handler or hook threw. The message goes to dead letters (`failed`),
+   * an ask on it rejects with ActorFailedError, and the host's failure
+   * policy (supervision) decides what happens to the actor.
+   */
+  failed(error: unknown, msg: unknown, meta: unknown, phase: 'start' | 'receive' | 'stop'): void {
+    const host = this.host;
+    if (phase === 'receive' && (msg !== undefined || meta !== undefined))
+      host.deadLetter(msg, meta, 'failed', this, new ActorFailedError(this.desc, error));
+    host.emit({
+      type: 'actor.failed',
+      at: host.clock.now(),
+      actor: this.desc,
+      error,
+      phase,
+      messageType: msg === undefined ? undefined : host.typeOf(msg),
+    });
+    if (phase === 'stop') return;
+    host.failurePolicy(this, error, phase);
+  }
+
+  /** Re-initialises state from props (restart directive); onStart runs again before the next message. */
+  restart(reason: string): boolean {
+    if (this.status !== ALIVE) return false;
+    const host = this.host;
+    try {
+      this.state = this.behavior.init(this.props, this.context());
+    } catch (e) {
+      host.emit({ type: 'actor.failed', at: host.clock.now(), actor: this.desc, error: e, phase: 'init' });
+      this.beginStop('init-failed');
+      return false;
+    }
+    this.restarts++;
+    this.started = this.behavior.onStart === undefined;
+    host.emit({ type: 'actor.restarted', at: host.clock.now(), actor: this.desc, reason });
+    this.reschedule();
+    return true;
+  }
+
+  requestStop(reason: string): void {
+    if (this.status !== ALIVE) return;
+    this.sysPush('stop', reason);
+  }
+
+  /** Resolves when the actor has terminated. */
+  whenStopped(): Promise<void> {
+    if (this.status === STOPPED) return Promise.resolve();
+    return new Promise((resolve) => (this.stopWaiters ??= []).push(resolve));
+  }
+
+  beginStop(reason: string): void {
+    if (this.status !== ALIVE) return;
+    this.status = STOPPING;
+    this.stopReason = reason;
+    this.cancelTimers();
+    if (this.children !== null && this.children.size > 0) {
+      for (const c of this.children) c.requestStop('parent-stopped');
+      return; // continues in childStopped once the last child is gone
+    }
+    this.runStopHook();
+  }
+
+  childStopped(child: ActorCell): void {
+    this.children?.delete(child);
+    this.host.childStopped(this, child);
+    if (
+      this.status === STOPPING &&
+      !this.stopHookStarted &&
+      (this.children === null || this.children.size === 0)
+    )
+      this.runStopHook();
+  }
+
+  private runStopHook(): void {
+    this.stopHookStarted = true;
+    const hook = this.behavior.onStop;
+    if (hook === undefined) {
+      this.finalize();
+      return;
+    }
+    const ctx = this.context();
+    ctx.begin(undefined);
+    let r: unknown;
+    try {
+      r = hook(this.state, ctx);
+    } catch (e) {
+      this.failed(e, undefined, undefined, 'stop');
+      this.finalize();
+      return;
+    }
+    if (r instanceof Promise) {
+      this.busy = true;
+      r.then(
+        () => this.finalize(),
+        (e) => {
+          this.failed(e, undefined, undefined, 'stop');
+          this.finalize();
+        },
+      );
+      return;
+    }
+    this.finalize();
+  }
+
+  private finalize(): void {
+    const host = this.host;
+    this.busy = false;
+    this.status = STOPPED;
+    const reason: DeadLetterReason = this.stopReason === 'shutdown' ? 'shutdown' : 'stopped';
+    const mb = this.mailbox;
+    while (mb.length > 0) {
+      const msg = mb.shift();
+      host.deadLetter(msg, mb.meta, reason, this);
+    }
+    mb.clear();
+    this.sys = null;
+    this.ctxObj = null;
+    host.unregister(this);
+    if (this.watching !== null) {
+      for (const w of this.watching) w.cell?.watchers?.delete(this.ref);
+      this.watching = null;
+    }
+    if (this.watchers !== null) {
+      const t = new Terminated(this.ref, this.stopReason);
+      for (const w of this.watchers) host.deliverTerminated(w, t);
+      this.watchers = null;
+    }
+    this.state = undefined;
+    host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
+    this.parent?.childStopped(this);
+    const waiters = this.stopWaiters;
+    this.stopWaiters = null;
+    if (waiters) for (const w of waiters) w();
+  }
+
+  watch(target: ActorRef): void {
+    if (target === this.ref || this.status !== ALIVE) return;
+    (this.watching ??= new Set()).add(target);
+    this.host.watch(target, this.ref);
+  }
+
+  unwatch(target: ActorRef): void {
+    if (!this.watching?.delete(target)) return;
+    target.cell?.watchers?.delete(this.ref);
+  }
+
+  addWatcher(watcher: ActorRef): boolean {
+    if (this.status === STOPPED || this.status === MIGRATED) return false;
+    (this.watchers ??= new Set()).add(watcher);
+    return true;
+  }
+
+  schedule(delayMs: number, msg: unknown, to: ActorRef, repeat: boolean): Cancellable {
+    const clock = this.host.clock;
+    const timers = (this.timers ??= new Set());
+    const self = this.ref;
+    let handle = clock.setTimeout(fire, delayMs);
+    const entry: Cancellable = {
+      cancel: () => {
+        if (timers.delete(entry)) clock.clearTimeout(handle);
+      },
+    };
+    timers.add(entry);
+    function fire(): void {
+      if (!timers.has(entry)) return;
+      if (repeat) handle = clock.setTimeout(fire, delayMs);
+      else timers.delete(entry);
+      const c = to.cell;
+      if (c !== null) c.deliver(msg, self);
+      else to.host.route(to, msg, self);
+    }
+    return entry;
+  }
+
+  private cancelTimers(): void {
+    if (this.timers === null) return;
+    for (const t of [...this.timers]) t.cancel();
+    this.timers = null;
+  }
+
+  /** Moves queued user messages out (migration, shutdown); the cell keeps running. */
+  takeMailbox(): Array<[unknown, unknown]> {
+    const out = this.mailbox.toArray();
+    this.mailbox.clear();
+    return out;
+  }
+
+  /** @internal for fromMachine and tests: whether the current message expects a reply. */
+  get pendingAsk(): AskHandle | undefined {
+    const m = this.ctxObj?.meta;
+    return m instanceof AskHandle ? m : undefined;
+  }
+}
+
+export { InitFailedError };

@@ -1,0 +1,169 @@
+/**
+ * What a handler sees: `ctx.self`, `ctx.sender`, `ctx.reply`, and the
+ * operations that act on behalf of the running actor. One context object per
+ * actor, re-pointed at each message, so handling a message allocates nothing.
+ */
+import { AskHandle } from './ask.ts';
+import type { ActorCell } from './cell.ts';
+import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
+import { ConfigError } from './errors.ts';
+import { ActorRef, type AskOptions, checkRef } from './ref.ts';
+import type { SpawnOptions } from './spawn-options.ts';
+
+export interface Cancellable {
+  cancel(): void;
+}
+
+export interface ScheduleOptions<T = unknown> {
+  /** Recipient (default: self). */
+  readonly to?: ActorRef<T>;
+  /** Re-deliver every `delayMs` until cancelled or the actor stops. */
+  readonly repeat?: boolean;
+}
+
+export interface InitContext {
+  readonly self: ActorRef;
+  readonly parent: ActorRef | undefined;
+}
+
+export interface ActorContext<M = unknown> extends InitContext {
+  readonly self: ActorRef<M>;
+  /** The actor that sent the current message (tell from inside a handler, or an actor's ask). */
+  readonly sender: ActorRef | undefined;
+  /** True when the current message is an ask that has not been replied to yet. */
+  readonly isAsk: boolean;
+  /** Answers the current message: settles an ask, or tells the sending actor. */
+  reply(value: unknown): void;
+  /** Rejects the current ask with `error` (a tell from an actor gets nothing). */
+  fail(error: unknown): void;
+  spawn<D extends ActorDefinition>(def: D, props: PropsOf<D>, options?: SpawnOptions): ActorRef<MessageOf<D>>;
+  /** Stops a child, or this actor when called without a ref. */
+  stop(ref?: ActorRef): void;
+  watch(ref: ActorRef): void;
+  unwatch(ref: ActorRef): void;
+  /** Delivers `msg` after `delayMs` on the system clock (to self unless `to`); cancelled when the actor stops. */
+  schedule<T = M>(delayMs: number, msg: T, options?: ScheduleOptions<T>): Cancellable;
+  /** Tells with this actor as sender; safe after an `await` (unlike `ref.tell`). */
+  tell<T>(ref: ActorRef<T>, msg: T): void;
+  /** Asks with this actor as the waiting party (it joins the wait-for graph while the ask is pending). */
+  ask<R = unknown, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R>;
+  /** Children in start order. */
+  children(): ActorRef[];
+  /** Clock time in ms. */
+  now(): number;
+}
+
+export class Context<M = unknown> implements ActorContext<M> {
+  /** Meta of the message being handled: sender ref, ask handle, or undefined. */
+  meta: unknown = undefined;
+  private replied = false;
+
+  constructor(private readonly cell: ActorCell) {}
+
+  get self(): ActorRef<M> {
+    return this.cell.ref as ActorRef<M>;
+  }
+
+  get parent(): ActorRef | undefined {
+    return this.cell.parent?.ref;
+  }
+
+  get sender(): ActorRef | undefined {
+    const m = this.meta;
+    if (m instanceof ActorRef) return m;
+    if (m instanceof AskHandle) return m.sender;
+    return undefined;
+  }
+
+  get isAsk(): boolean {
+    return this.meta instanceof AskHandle && !this.meta.settled;
+  }
+
+  /** @internal */
+  begin(meta: unknown): void {
+    this.meta = meta;
+    this.replied = false;
+  }
+
+  /** @internal true if `reply`/`fail` was called for the current message. */
+  get hasReplied(): boolean {
+    return this.replied;
+  }
+
+  reply(value: unknown): void {
+    const m = this.meta;
+    this.replied = true;
+    if (m instanceof AskHandle) m.resolve(value);
+    else if (m instanceof ActorRef) this.tell(m, value);
+    else this.cell.host.noReplyTarget(this.cell, value);
+  }
+
+  fail(error: unknown): void {
+    const m = this.meta;
+    this.replied = true;
+    if (m instanceof AskHandle) m.reject(error);
+  }
+
+  spawn<D extends ActorDefinition>(
+    def: D,
+    props: PropsOf<D>,
+    options?: SpawnOptions,
+  ): ActorRef<MessageOf<D>> {
+    return this.cell.host.spawnLocal(def, props, options, this.cell) as ActorRef<MessageOf<D>>;
+  }
+
+  stop(ref?: ActorRef): void {
+    if (ref === undefined) {
+      this.cell.requestStop('stopped');
+      return;
+    }
+    checkRef(ref, 'ctx.stop(ref)');
+    this.cell.host.stopRef(ref, 'stopped');
+  }
+
+  watch(ref: ActorRef): void {
+    checkRef(ref, 'ctx.watch(ref)');
+    this.cell.watch(ref);
+  }
+
+  unwatch(ref: ActorRef): void {
+    checkRef(ref, 'ctx.unwatch(ref)');
+    this.cell.unwatch(ref);
+  }
+
+  schedule<T = M>(delayMs: number, msg: T, options: ScheduleOptions<T> = {}): Cancellable {
+    if (!(typeof delayMs === 'number' && delayMs >= 0 && Number.isFinite(delayMs)))
+      throw new ConfigError('ctx.schedule(delayMs)', 'a finite number ≥ 0', delayMs);
+    if (options.to !== undefined) checkRef(options.to, 'ctx.schedule(options.to)');
+    if (options.repeat && delayMs === 0)
+      throw new ConfigError('ctx.schedule(delayMs)', '> 0 when repeat is true', 0);
+    return this.cell.schedule(
+      delayMs,
+      msg,
+      (options.to ?? this.cell.ref) as ActorRef,
+      options.repeat === true,
+    );
+  }
+
+  tell<T>(ref: ActorRef<T>, msg: T): void {
+    checkRef(ref, 'ctx.tell(ref)');
+    const c = ref.cell;
+    if (c !== null) c.deliver(msg, this.cell.ref);
+    else this.cell.host.route(ref, msg, this.cell.ref);
+  }
+
+  ask<R = unknown, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R> {
+    checkRef(ref, 'ctx.ask(ref)');
+    return this.cell.host.ask<R>(ref, msg, options, this.cell.ref);
+  }
+
+  children(): ActorRef[] {
+    const out: ActorRef[] = [];
+    if (this.cell.children) for (const c of this.cell.children) out.push(c.ref);
+    return out;
+  }
+
+  now(): number {
+    return this.cell.host.clock.now();
+  }
+}

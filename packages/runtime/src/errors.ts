@@ -1,0 +1,184 @@
+/**
+ * Errors are typed data: every Troupe error has a stable `code`, a structured
+ * `context` naming what was wrong, and a type guard. Callers branch on `code`
+ * or the guard, never on message text.
+ */
+
+export type ErrorCode =
+  | 'config'
+  | 'ask-timeout'
+  | 'actor-stopped'
+  | 'actor-failed'
+  | 'mailbox-full'
+  | 'deadlock'
+  | 'shutdown'
+  | 'unknown-actor'
+  | 'duplicate-name'
+  | 'unserializable'
+  | 'init-failed';
+
+export abstract class TroupeError<C extends ErrorCode = ErrorCode, X extends object = object> extends Error {
+  abstract readonly code: C;
+  readonly context: Readonly<X>;
+  constructor(message: string, context: X, options?: { cause?: unknown }) {
+    super(message, options);
+    this.context = context;
+  }
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+export interface ActorDescription {
+  readonly id: number;
+  readonly name?: string | undefined;
+  readonly def: string;
+}
+
+const describe = (a: ActorDescription): string => (a.name ? `"${a.name}" (${a.def})` : `#${a.id} (${a.def})`);
+
+/** An option, spawn argument or supervision spec is invalid. `path` names the field. */
+export class ConfigError extends TroupeError<'config', { path: string; expected: string; got: unknown }> {
+  readonly code = 'config';
+  constructor(path: string, expected: string, got: unknown) {
+    super(`${path}: expected ${expected}, got ${formatValue(got)}`, { path, expected, got });
+  }
+}
+
+export class AskTimeoutError extends TroupeError<
+  'ask-timeout',
+  { target: ActorDescription; timeoutMs: number; messageType?: string | undefined }
+> {
+  readonly code = 'ask-timeout';
+  constructor(target: ActorDescription, timeoutMs: number, messageType?: string) {
+    super(`ask to ${describe(target)} timed out after ${timeoutMs} ms`, { target, timeoutMs, messageType });
+  }
+}
+
+export class ActorStoppedError extends TroupeError<
+  'actor-stopped',
+  { target: ActorDescription; reason: string }
+> {
+  readonly code = 'actor-stopped';
+  constructor(target: ActorDescription, reason = 'stopped') {
+    super(`actor ${describe(target)} is stopped (${reason})`, { target, reason });
+  }
+}
+
+/** The handler threw (or rejected) while processing the asked message. */
+export class ActorFailedError extends TroupeError<'actor-failed', { target: ActorDescription }> {
+  readonly code = 'actor-failed';
+  constructor(target: ActorDescription, cause: unknown) {
+    super(
+      `actor ${describe(target)} failed while handling the message: ${formatValue(cause)}`,
+      { target },
+      { cause },
+    );
+  }
+}
+
+export class MailboxFullError extends TroupeError<
+  'mailbox-full',
+  { target: ActorDescription; capacity: number }
+> {
+  readonly code = 'mailbox-full';
+  constructor(target: ActorDescription, capacity: number) {
+    super(`mailbox of ${describe(target)} is full (capacity ${capacity})`, { target, capacity });
+  }
+}
+
+export interface DeadlockCycleEntry {
+  readonly actor: ActorDescription;
+  readonly waitingForMs: number;
+}
+
+export class DeadlockError extends TroupeError<
+  'deadlock',
+  { cycle: readonly DeadlockCycleEntry[]; strategy: string }
+> {
+  readonly code = 'deadlock';
+  constructor(cycle: readonly DeadlockCycleEntry[], strategy: string, detail?: string) {
+    super(
+      detail ??
+        `deadlock: ${cycle.map((c) => describe(c.actor)).join(' → ')} → ${cycle[0] ? describe(cycle[0].actor) : '?'}`,
+      { cycle, strategy },
+    );
+  }
+}
+
+export class ShutdownError extends TroupeError<'shutdown', { operation: string }> {
+  readonly code = 'shutdown';
+  constructor(operation: string) {
+    super(`system is shutting down: ${operation} refused`, { operation });
+  }
+}
+
+export class UnknownActorError extends TroupeError<'unknown-actor', { definition: string }> {
+  readonly code = 'unknown-actor';
+  constructor(definition: string, known: readonly string[]) {
+    super(`no actor definition named "${definition}"; known: ${known.length ? known.join(', ') : '(none)'}`, {
+      definition,
+    });
+  }
+}
+
+export class DuplicateNameError extends TroupeError<
+  'duplicate-name',
+  { name: string; existing: ActorDescription }
+> {
+  readonly code = 'duplicate-name';
+  constructor(name: string, existing: ActorDescription) {
+    super(`an actor named "${name}" already exists: ${describe(existing)}`, { name, existing });
+  }
+}
+
+export class UnserializableError extends TroupeError<
+  'unserializable',
+  { actor?: ActorDescription | undefined; path: string; found: string }
+> {
+  readonly code = 'unserializable';
+  constructor(what: string, path: string, found: string, actor?: ActorDescription) {
+    super(
+      `${what}${actor ? ` of ${describe(actor)}` : ''} cannot be serialized: ${path} is a ${found}` +
+        (actor ? ' (define the actor with { pinned: true } to keep it on one thread)' : ''),
+      { actor, path, found },
+    );
+  }
+}
+
+export class InitFailedError extends TroupeError<'init-failed', { actor: ActorDescription }> {
+  readonly code = 'init-failed';
+  constructor(actor: ActorDescription, cause: unknown) {
+    super(`init of ${describe(actor)} failed: ${formatValue(cause)}`, { actor }, { cause });
+  }
+}
+
+const guard =
+  <T extends TroupeError>(code: ErrorCode) =>
+  (e: unknown): e is T =>
+    e instanceof TroupeError && e.code === code;
+
+export const isTroupeError = (e: unknown): e is TroupeError => e instanceof TroupeError;
+export const isConfigError = guard<ConfigError>('config');
+export const isAskTimeoutError = guard<AskTimeoutError>('ask-timeout');
+export const isActorStoppedError = guard<ActorStoppedError>('actor-stopped');
+export const isActorFailedError = guard<ActorFailedError>('actor-failed');
+export const isMailboxFullError = guard<MailboxFullError>('mailbox-full');
+export const isDeadlockError = guard<DeadlockError>('deadlock');
+export const isShutdownError = guard<ShutdownError>('shutdown');
+export const isUnknownActorError = guard<UnknownActorError>('unknown-actor');
+export const isDuplicateNameError = guard<DuplicateNameError>('duplicate-name');
+export const isUnserializableError = guard<UnserializableError>('unserializable');
+export const isInitFailedError = guard<InitFailedError>('init-failed');
+
+export function formatValue(v: unknown): string {
+  if (v instanceof Error) return `${v.name}: ${v.message}`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(v);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * One typed, namespaced event stream for everything observable.
+ *
+ * Lifecycle events (spawn, stop, failure, dead letters) always flow to
+ * subscribers. Per-message events (sent, received, processed) are produced
+ * only while someone subscribes — or for a sampled fraction — because a
+ * handler call costs tens of nanoseconds and an event object would double it.
+ * The gate is one boolean the hot path reads (`perMessage`).
+ */
+import { Observable, Subject } from 'rxjs';
+import type { ActorDescription } from './errors.ts';
+
+export type { ActorDescription };
+
+interface At {
+  /** Clock time (ms) when it happened. */
+  readonly at: number;
+}
+
+export type DeadLetterReason =
+  | 'stopped'
+  | 'mailbox-full'
+  | 'dropped'
+  | 'no-such-actor'
+  | 'failed'
+  | 'shutdown'
+  | 'deadlock'
+  | 'unserializable'
+  | 'no-reply-target'
+  | 'executor-crashed'
+  | 'executor-lost'
+  | (string & {});
+
+export interface ActorSpawnedEvent extends At {
+  readonly type: 'actor.spawned';
+  readonly actor: ActorDescription;
+  readonly parent?: ActorDescription | undefined;
+}
+export interface ActorStoppedEvent extends At {
+  readonly type: 'actor.stopped';
+  readonly actor: ActorDescription;
+  readonly reason: string;
+}
+export interface ActorFailedEvent extends At {
+  readonly type: 'actor.failed';
+  readonly actor: ActorDescription;
+  readonly error: unknown;
+  readonly phase: 'init' | 'start' | 'receive' | 'stop';
+  readonly messageType?: string | undefined;
+}
+export interface ActorRestartedEvent extends At {
+  readonly type: 'actor.restarted';
+  readonly actor: ActorDescription;
+  readonly reason: string;
+}
+export interface MessageSentEvent extends At {
+  readonly type: 'message.sent';
+  readonly to: ActorDescription;
+  readonly from?: ActorDescription | undefined;
+  readonly messageType: string;
+  readonly ask: boolean;
+}
+export interface MessageReceivedEvent extends At {
+  readonly type: 'message.received';
+  readonly actor: ActorDescription;
+  readonly messageType: string;
+  /** Time the message waited in the mailbox, when measured (per-message events on at send time). */
+  readonly queuedMs?: number | undefined;
+}
+export interface MessageProcessedEvent extends At {
+  readonly type: 'message.processed';
+  readonly actor: ActorDescription;
+  readonly messageType: string;
+  readonly durationMs: number;
+}
+export interface MessageDeadLetteredEvent extends At {
+  readonly type: 'message.dead-lettered';
+  readonly to?: ActorDescription | undefined;
+  readonly from?: ActorDescription | undefined;
+  readonly messageType: string;
+  readonly reason: DeadLetterReason;
+}
+
+/** Events other modules add (supervision, deadlock, scheduler, shutdown) share this shape. */
+export interface ExtensionEvent extends At {
+  readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal'}.${string}`;
+  readonly [key: string]: unknown;
+}
+
+export type TroupeEvent =
+  | ActorSpawnedEvent
+  | ActorStoppedEvent
+  | ActorFailedEvent
+  | ActorRestartedEvent
+  | MessageSentEvent
+  | MessageReceivedEvent
+  | MessageProcessedEvent
+  | MessageDeadLetteredEvent;
+
+export type AnyTroupeEvent = TroupeEvent | ExtensionEvent;
+
+export interface DeadLetter {
+  readonly message: unknown;
+  readonly recipient?: ActorDescription | undefined;
+  readonly sender?: ActorDescription | undefined;
+  readonly reason: DeadLetterReason;
+  readonly at: number;
+}
+
+export interface EventOptions {
+  /** 'auto' (default): per-message events while `events$` has a subscriber. */
+  readonly perMessage?: 'auto' | 'on' | 'off';
+  /** Fraction of messages that produce per-message events when they are on (0–1, default 1). */
+  readonly sampleRate?: number;
+}
+
+export class EventBus {
+  /** Read on every message: are per-message events wanted right now? */
+  perMessage = false;
+  private readonly subject = new Subject<AnyTroupeEvent>();
+  private listeners = 0;
+  private readonly mode: 'auto' | 'on' | 'off';
+  private readonly every: number;
+  private tick = 0;
+  readonly events$: Observable<AnyTroupeEvent>;
+
+  constructor(options: EventOptions = {}) {
+    this.mode = options.perMessage ?? 'auto';
+    const rate = options.sampleRate ?? 1;
+    this.every = rate >= 1 ? 1 : rate <= 0 ? Number.POSITIVE_INFINITY : Math.round(1 / rate);
+    this.events$ = new Observable<AnyTroupeEvent>((sub) => {
+      this.listeners++;
+      this.update();
+      const s = this.subject.subscribe(sub);
+      return () => {
+        s.unsubscribe();
+        this.listeners--;
+        this.update();
+      };
+    });
+    this.update();
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners > 0;
+  }
+
+  /** Per-message gate including sampling; call only when `perMessage` is true. */
+  sampled(): boolean {
+    return this.every === 1 || this.tick++ % this.every === 0;
+  }
+
+  emit(event: AnyTroupeEvent): void {
+    if (this.listeners > 0) this.subject.next(event);
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+
+  private update(): void {
+    this.perMessage =
+      this.every !== Number.POSITIVE_INFINITY &&
+      (this.mode === 'on' || (this.mode === 'auto' && this.listeners > 0));
+  }
+}
+
+/** `msg.type` when it is a string, else the JS type: what events and dead letters call a message. */
+export function messageType(msg: unknown): string {
+  if (msg !== null && typeof msg === 'object') {
+    const t = (msg as { type?: unknown }).type;
+    if (typeof t === 'string') return t;
+    return (msg as object).constructor?.name ?? 'object';
+  }
+  return typeof msg;
+}

@@ -1,0 +1,362 @@
+/**
+ * Host: everything one thread needs to run actors — the registry, the
+ * dispatcher, counters, events and the clock. The main thread's in-thread
+ * system is one Host; each executor thread runs another, connected by a
+ * RemoteLink. Actor ids embed the host's node number so any thread can tell
+ * where an id was born without a lookup.
+ */
+import { Subject } from 'rxjs';
+import { AskHandle, PendingAsk } from './ask.ts';
+import { ActorCell, ALIVE } from './cell.ts';
+import type { Clock } from './clock.ts';
+import type { ActorDefinition } from './definition.ts';
+import { isActorDefinition } from './definition.ts';
+import { Dispatcher } from './dispatcher.ts';
+import {
+  ActorStoppedError,
+  AskTimeoutError,
+  ConfigError,
+  DuplicateNameError,
+  InitFailedError,
+  MailboxFullError,
+  ShutdownError,
+  type TroupeError,
+} from './errors.ts';
+import {
+  type AnyTroupeEvent,
+  type DeadLetter,
+  type DeadLetterReason,
+  EventBus,
+  type EventOptions,
+  messageType,
+} from './events.ts';
+import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+import { ActorRef, type AskOptions } from './ref.ts';
+import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
+import { Stats } from './stats.ts';
+import { Terminated } from './terminated.ts';
+
+/** Room for 1024 hosts (main thread + executors) in an id's low bits. */
+export const NODE_SPACE = 1024;
+
+/** How a host reaches actors and askers that live elsewhere (other threads, later other machines). */
+export interface RemoteLink {
+  /** Delivers a user message to an actor not in this host. False when no host knows the id. */
+  route(ref: ActorRef, msg: unknown, meta: unknown): boolean;
+  /** Settles an ask whose asker lives on `node`. */
+  settle(node: number, askId: number, ok: boolean, value: unknown): void;
+  /** Registers `watcher` (local) on a remote `target`. */
+  watch(target: ActorRef, watcher: ActorRef): void;
+}
+
+export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'start' | 'receive') => void;
+
+export interface HostOptions {
+  readonly node: number;
+  readonly clock: Clock;
+  readonly throughput: number;
+  readonly yieldMs: number;
+  readonly askTimeoutMs: number;
+  readonly mailbox: ResolvedMailbox;
+  readonly events?: EventOptions | undefined;
+}
+
+export class Host {
+  /** The cell whose handler is running (synchronously) on this thread. */
+  current: ActorCell | null = null;
+  readonly stats = new Stats();
+  readonly events: EventBus;
+  readonly deadLetters = new Subject<DeadLetter>();
+  readonly dispatcher: Dispatcher;
+  readonly clock: Clock;
+  readonly node: number;
+  readonly cells = new Map<number, ActorCell>();
+  readonly names = new Map<string, ActorCell>();
+  readonly definitions = new Map<string, ActorDefinition>();
+  /** Top-level actors in spawn order (children of the root guardian). */
+  readonly roots = new Set<ActorCell>();
+  remote: RemoteLink | null = null;
+  /** Asks whose askers live here and whose replies arrive by frame. */
+  private readonly exported = new Map<number, AskHandle>();
+  private askSeq = 0;
+  private seq = 0;
+  /** While false, spawns and outside tells are refused (shutdown phase 1). */
+  accepting = true;
+  readonly options: HostOptions;
+  /** Supervision replaces this; the core default restarts on receive failures and stops on start failures. */
+  failurePolicy: FailurePolicy = (cell, _e, phase) => {
+    if (phase === 'start') cell.beginStop('failed');
+    else cell.restart('failed');
+  };
+  /** Hook for modules that track parent/child structure (supervision). */
+  onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
+
+  constructor(options: HostOptions) {
+    this.options = options;
+    this.node = options.node;
+    this.clock = options.clock;
+    this.events = new EventBus(options.events);
+    this.dispatcher = new Dispatcher(options.yieldMs);
+  }
+
+  nextId(): number {
+    return ++this.seq * NODE_SPACE + this.node;
+  }
+
+  /** Registers a definition under its name; another definition with the same name is a ConfigError. */
+  register(def: ActorDefinition, path = 'definition'): void {
+    if (!isActorDefinition(def)) throw new ConfigError(path, 'an actor definition (defineActor(...))', def);
+    const known = this.definitions.get(def.name);
+    if (known === undefined) this.definitions.set(def.name, def);
+    else if (known !== def)
+      throw new ConfigError(`${path}.name`, `a name not used by another definition`, def.name);
+  }
+
+  spawnLocal(
+    def: ActorDefinition,
+    props: unknown,
+    options: SpawnOptions | undefined,
+    spawner: ActorCell | null,
+  ): ActorRef {
+    const path = spawner ? 'ctx.spawn' : 'system.spawn';
+    this.register(def, `${path}(def)`);
+    const o = resolveSpawnOptions(options, `${path}(options)`);
+    if (!this.accepting) throw new ShutdownError(`${path}(${def.name})`);
+    let parent = spawner;
+    if (o.parent !== undefined) {
+      parent = o.parent.cell;
+      if (parent === null || parent.status !== ALIVE || parent.host !== this)
+        throw new ActorStoppedError(o.parent.toJSON(), 'cannot be a parent');
+    }
+    if (parent !== null && parent.status !== ALIVE) throw new ActorStoppedError(parent.desc, 'stopping');
+    if (o.name !== undefined) {
+      const existing = this.names.get(o.name);
+      if (existing !== undefined) throw new DuplicateNameError(o.name, existing.desc);
+    }
+    const mailbox =
+      o.mailbox ?? (def.mailbox ? resolveMailbox(def.mailbox, `${def.name}.mailbox`) : this.options.mailbox);
+    const cell = new ActorCell(
+      this,
+      def,
+      props,
+      this.nextId(),
+      o.name,
+      parent,
+      mailbox,
+      def.throughput ?? this.options.throughput,
+    );
+    try {
+      cell.state = def.behavior.init(props, cell.context());
+    } catch (e) {
+      this.emit({ type: 'actor.failed', at: this.clock.now(), actor: cell.desc, error: e, phase: 'init' });
+      throw new InitFailedError(cell.desc, e);
+    }
+    this.adopt(cell);
+    if (!cell.started) {
+      cell.queued = true;
+      this.dispatcher.schedule(cell);
+    }
+    return cell.ref;
+  }
+
+  /** Makes a constructed cell reachable: registry, name, parent link, spawn event. */
+  adopt(cell: ActorCell): void {
+    this.cells.set(cell.id, cell);
+    if (cell.ref.name !== undefined) this.names.set(cell.ref.name, cell);
+    if (cell.parent !== null) (cell.parent.children ??= new Set()).add(cell);
+    else this.roots.add(cell);
+    if (this.events.hasListeners)
+      this.emit({ type: 'actor.spawned', at: this.clock.now(), actor: cell.desc, parent: cell.parent?.desc });
+  }
+
+  unregister(cell: ActorCell): void {
+    this.cells.delete(cell.id);
+    const name = cell.ref.name;
+    if (name !== undefined && this.names.get(name) === cell) this.names.delete(name);
+    if (cell.parent === null) this.roots.delete(cell);
+  }
+
+  childStopped(parent: ActorCell, child: ActorCell): void {
+    this.onChildStopped?.(parent, child);
+  }
+
+  /** A message for a ref without a live local cell. */
+  route(ref: ActorRef, msg: unknown, meta: unknown): void {
+    const cell = this.cells.get(ref.id);
+    if (cell !== undefined) {
+      ref.cell = cell; // re-bind: the actor was rehydrated here
+      cell.deliver(msg, meta);
+      return;
+    }
+    if (this.remote?.route(ref, msg, meta)) return;
+    this.stats.sent++;
+    this.deadLetter(msg, meta, 'no-such-actor', ref);
+  }
+
+  ask<R>(
+    ref: ActorRef,
+    msg: unknown,
+    options: AskOptions | undefined,
+    sender: ActorRef | undefined,
+  ): Promise<R> {
+    let timeoutMs = this.options.askTimeoutMs;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object')
+        return Promise.reject(new ConfigError('ask(options)', '{ timeoutMs? }', options));
+      if (options.timeoutMs !== undefined) {
+        timeoutMs = options.timeoutMs;
+        if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1))
+          return Promise.reject(
+            new ConfigError('ask(options).timeoutMs', 'a number in (0, 2147483647]', timeoutMs),
+          );
+      }
+    }
+    return new Promise<R>((resolve, reject) => {
+      const a = new PendingAsk(resolve, reject, sender, this.clock);
+      a.timer = this.clock.setTimeout(
+        () => a.reject(new AskTimeoutError(ref.toJSON(), timeoutMs, messageType(msg))),
+        timeoutMs,
+      );
+      const c = ref.cell;
+      if (c !== null) c.deliver(msg, a);
+      else this.route(ref, msg, a);
+    });
+  }
+
+  /** Gives an ask handle an id so a reply can come back by frame (cross-thread asks, migration). */
+  exportAsk(handle: AskHandle): number {
+    const id = ++this.askSeq;
+    this.exported.set(id, handle);
+    return id;
+  }
+
+  /** A reply frame arrived for an exported ask. */
+  settleExported(askId: number, ok: boolean, value: unknown): void {
+    const h = this.exported.get(askId);
+    if (h === undefined) return; // timed out and was collected, or settled twice
+    this.exported.delete(askId);
+    if (ok) h.resolve(value);
+    else h.reject(value);
+  }
+
+  /** Drops exported asks that already settled locally (timeouts). */
+  collectExported(): void {
+    for (const [id, h] of this.exported) if (h.settled) this.exported.delete(id);
+  }
+
+  deadLetter(
+    msg: unknown,
+    meta: unknown,
+    reason: DeadLetterReason,
+    recipient?: ActorCell | ActorRef,
+    error?: unknown,
+  ): void {
+    this.stats.deadLettered(reason);
+    const to =
+      recipient === undefined
+        ? undefined
+        : recipient instanceof ActorCell
+          ? recipient.desc
+          : recipient.toJSON();
+    const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
+    if (meta instanceof AskHandle) meta.reject(error ?? this.errorFor(reason, recipient, to));
+    const at = this.clock.now();
+    if (this.events.hasListeners)
+      this.emit({
+        type: 'message.dead-lettered',
+        at,
+        to,
+        from: sender?.toJSON(),
+        messageType: messageType(msg),
+        reason,
+      });
+    if (this.deadLetters.observed)
+      this.deadLetters.next({ message: msg, recipient: to, sender: sender?.toJSON(), reason, at });
+  }
+
+  private errorFor(
+    reason: DeadLetterReason,
+    recipient: ActorCell | ActorRef | undefined,
+    to: any,
+  ): TroupeError {
+    switch (reason) {
+      case 'mailbox-full':
+      case 'dropped':
+        return new MailboxFullError(to, recipient instanceof ActorCell ? recipient.capacity : 0);
+      case 'shutdown':
+        return new ShutdownError('ask');
+      default:
+        return new ActorStoppedError(to ?? { id: 0, def: '?' }, reason);
+    }
+  }
+
+  noReplyTarget(cell: ActorCell, value: unknown): void {
+    this.stats.sent++;
+    this.deadLetter(value, cell.ref, 'no-reply-target', undefined);
+  }
+
+  stopRef(ref: ActorRef, reason: string): void {
+    const c = ref.cell ?? this.cells.get(ref.id);
+    c?.requestStop(reason);
+  }
+
+  watch(target: ActorRef, watcher: ActorRef): void {
+    const c = target.cell ?? this.cells.get(target.id);
+    if (c !== undefined && c !== null) {
+      if (!c.addWatcher(watcher))
+        this.deliverTerminated(watcher, new Terminated(target, c.stopReason || 'stopped'));
+      return;
+    }
+    if (this.remote !== null) this.remote.watch(target, watcher);
+    else this.deliverTerminated(watcher, new Terminated(target, 'no-such-actor'));
+  }
+
+  deliverTerminated(watcher: ActorRef, t: Terminated): void {
+    const w = watcher.cell ?? this.cells.get(watcher.id);
+    w?.sysPush('terminated', t);
+  }
+
+  /** Resolves a ref for an id seen in a frame or snapshot. */
+  refFor(id: number, name: string | undefined, def: string): ActorRef {
+    const cell = this.cells.get(id);
+    if (cell !== undefined) return cell.ref;
+    return new ActorRef(id, name, def, this, null);
+  }
+
+  typeOf(msg: unknown): string {
+    return messageType(msg);
+  }
+
+  emit(e: AnyTroupeEvent): void {
+    this.events.emit(e);
+  }
+
+  emitSent(cell: ActorCell, msg: unknown, meta: unknown): void {
+    const from = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
+    this.emit({
+      type: 'message.sent',
+      at: this.clock.now(),
+      to: cell.desc,
+      from: from?.toJSON(),
+      messageType: messageType(msg),
+      ask: meta instanceof AskHandle,
+    });
+  }
+
+  /** Emits `message.received`; returns the start time for the processed event. */
+  emitReceived(cell: ActorCell, msg: unknown): number {
+    const at = this.clock.now();
+    this.emit({ type: 'message.received', at, actor: cell.desc, messageType: messageType(msg) });
+    return performance.now();
+  }
+
+  emitProcessed(cell: ActorCell, msg: unknown, t0: number): void {
+    this.emit({
+      type: 'message.processed',
+      at: this.clock.now(),
+      actor: cell.desc,
+      messageType: messageType(msg),
+      durationMs: performance.now() - t0,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './clock.ts';
+export type { ActorContext, Cancellable, InitContext, ScheduleOptions } from './context.ts';
+export {
+  type ActorDefinition,
+  type Awaitable,
+  type Behavior,
+  type DefinitionOptions,
+  defineActor,
+  isActorDefinition,
+  type MessageOf,
+  type PropsOf,
+  type StateOf,
+} from './definition.ts';
+export {
+  type ActorDescription,
+  ActorFailedError,
+  ActorStoppedError,
+  AskTimeoutError,
+  ConfigError,
+  DeadlockError,
+  DuplicateNameError,
+  type ErrorCode,
+  InitFailedError,
+  isActorFailedError,
+  isActorStoppedError,
+  isAskTimeoutError,
+  isConfigError,
+  isDeadlockError,
+  isDuplicateNameError,
+  isInitFailedError,
+  isMailboxFullError,
+  isShutdownError,
+  isTroupeError,
+  isUnknownActorError,
+  isUnserializableError,
+  MailboxFullError,
+  ShutdownError,
+  TroupeError,
+  UnknownActorError,
+  UnserializableError,
+} from './errors.ts';
+export type {
+  ActorFailedEvent,
+  ActorRestartedEvent,
+  ActorSpawnedEvent,
+  ActorStoppedEvent,
+  AnyTroupeEvent,
+  DeadLetter,
+  DeadLetterReason,
+  EventOptions,
+  ExtensionEvent,
+  MessageDeadLetteredEvent,
+  MessageProcessedEvent,
+  MessageReceivedEvent,
+  MessageSentEvent,
+  TroupeEvent,
+} from './events.ts';
+export { fromMachine, type MachineState } from './machine.ts';
+export type { MailboxOptions, OverflowPolicy } from './mailbox.ts';
+export type { SystemOptions } from './options.ts';
+export { ActorRef, type AskOptions } from './ref.ts';
+export type { ActorSnapshot } from './snapshot.ts';
+export type { SpawnOptions } from './spawn-options.ts';
+export type { SystemStats } from './stats.ts';
+export { ActorSystem, createSystem, type ShutdownOptions, type ShutdownReport } from './system.ts';
+export { isTerminated, Terminated } from './terminated.ts';

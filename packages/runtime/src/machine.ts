@@ -1,0 +1,85 @@
+/**
+ * `fromMachine`: an xstate v5 machine as a Troupe behavior.
+ *
+ * Events go to a live xstate actor kept per Troupe actor; the Troupe state is
+ * the machine's snapshot, and the persisted snapshot is what migrates
+ * (`toValue` / `fromValue`). An ask resolves with the snapshot after the
+ * event, unless the machine replies itself by emitting
+ * `{ type: 'reply', value }` (xstate's `emit` action).
+ *
+ * Errors inside the machine (a throwing action or guard) put the xstate actor
+ * in status `error`; they are rethrown here so supervision sees them like any
+ * handler failure.
+ */
+import {
+  type Actor,
+  type AnyStateMachine,
+  createActor,
+  type EventFromLogic,
+  type InputFrom,
+  type SnapshotFrom,
+} from 'xstate';
+import type { ActorContext } from './context.ts';
+import type { Behavior } from './definition.ts';
+
+interface Live {
+  actor: Actor<AnyStateMachine>;
+  reply: { value: unknown; set: boolean };
+}
+
+export type MachineState<T extends AnyStateMachine> = SnapshotFrom<T>;
+
+export function fromMachine<T extends AnyStateMachine>(
+  machine: T,
+): Behavior<SnapshotFrom<T>, EventFromLogic<T>, InputFrom<T>> {
+  // Snapshot object → its live actor. Each transition makes a new snapshot object.
+  const live = new WeakMap<object, Live>();
+
+  const boot = (options: { input?: unknown; snapshot?: unknown }): SnapshotFrom<T> => {
+    const actor = createActor(machine, options as never) as Actor<AnyStateMachine>;
+    const entry: Live = { actor, reply: { value: undefined, set: false } };
+    actor.subscribe({ error: () => {} }); // errors surface through the snapshot status below
+    actor.on('reply' as never, (e: { value?: unknown }) => {
+      entry.reply.value = e.value;
+      entry.reply.set = true;
+    });
+    actor.start();
+    const snap = actor.getSnapshot() as SnapshotFrom<T>;
+    throwIfError(snap);
+    live.set(snap as object, entry);
+    return snap;
+  };
+
+  const liveFor = (state: SnapshotFrom<T>): Live => {
+    // A snapshot with no live actor (restored by hand, or after a restart) is booted from.
+    return live.get(state as object) ?? (live.get(boot({ snapshot: state }) as object) as Live);
+  };
+
+  return {
+    init: (props) => boot({ input: props }),
+    receive(state, event, ctx: ActorContext<EventFromLogic<T>>) {
+      const l = liveFor(state);
+      l.reply.set = false;
+      l.actor.send(event);
+      const next = l.actor.getSnapshot() as SnapshotFrom<T>;
+      throwIfError(next);
+      if (next !== state) {
+        live.delete(state as object);
+        live.set(next as object, l);
+      }
+      if (l.reply.set) ctx.reply(l.reply.value);
+      else if (ctx.isAsk) ctx.reply(next);
+      return next;
+    },
+    onStop(state) {
+      live.get(state as object)?.actor.stop();
+    },
+    toValue: (state) => liveFor(state).actor.getPersistedSnapshot(),
+    fromValue: (value) => boot({ snapshot: value }),
+  };
+}
+
+function throwIfError(snap: unknown): void {
+  const s = snap as { status?: string; error?: unknown };
+  if (s.status === 'error') throw s.error;
+}

@@ -1,0 +1,51 @@
+/**
+ * Mailbox options and their validation. The queue itself is a `PairQueue`
+ * owned by the actor cell; system messages (stop, watch, terminated,
+ * supervision) live in a second queue that is always drained first, which is
+ * how they overtake user messages.
+ */
+import { ConfigError } from './errors.ts';
+
+export type OverflowPolicy = 'reject' | 'drop-oldest' | 'drop-newest';
+
+export interface MailboxOptions {
+  /** Maximum queued user messages; `Infinity` (default) means unbounded. */
+  readonly capacity?: number;
+  /**
+   * What a full mailbox does with one more message:
+   * - `reject`: the new message is refused — a tell is dead-lettered `mailbox-full`,
+   *   an ask rejects with `MailboxFullError`;
+   * - `drop-newest`: the new message is dropped (dead letter `dropped`; an ask rejects);
+   * - `drop-oldest`: the oldest queued message is dropped (dead letter `dropped`) to make room.
+   */
+  readonly overflow?: OverflowPolicy;
+}
+
+export interface ResolvedMailbox {
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+}
+
+export const UNBOUNDED: ResolvedMailbox = Object.freeze({
+  capacity: Number.POSITIVE_INFINITY,
+  overflow: 'reject',
+});
+
+const policies: readonly OverflowPolicy[] = ['reject', 'drop-oldest', 'drop-newest'];
+
+export function resolveMailbox(
+  opts: MailboxOptions | undefined,
+  path: string,
+  base = UNBOUNDED,
+): ResolvedMailbox {
+  if (opts === undefined) return base;
+  if (opts === null || typeof opts !== 'object')
+    throw new ConfigError(path, '{ capacity?, overflow? }', opts);
+  const capacity = opts.capacity ?? base.capacity;
+  if (!(capacity === Number.POSITIVE_INFINITY || (Number.isInteger(capacity) && capacity > 0)))
+    throw new ConfigError(`${path}.capacity`, 'a positive integer or Infinity', opts.capacity);
+  const overflow = opts.overflow ?? base.overflow;
+  if (!policies.includes(overflow))
+    throw new ConfigError(`${path}.overflow`, policies.map((p) => `"${p}"`).join(' | '), opts.overflow);
+  return { capacity, overflow };
+}

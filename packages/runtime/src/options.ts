@@ -1,0 +1,116 @@
+/**
+ * System options, validated eagerly: a bad option is a ConfigError naming the
+ * field and what was expected, before any thread or actor exists.
+ */
+import { type Clock, systemClock } from './clock.ts';
+import { ConfigError } from './errors.ts';
+import type { EventOptions } from './events.ts';
+import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+
+export interface SystemOptions {
+  /**
+   * The module that defines the actors (every exported definition is known
+   * by name), like a Piscina `filename`. A URL or path string is imported;
+   * an object is taken as the module's exports.
+   */
+  readonly actors?: URL | string | Readonly<Record<string, unknown>>;
+  /** Executor threads; 0 runs every actor on the calling thread. Default 0. */
+  readonly executors?: number | 'auto';
+  /** Messages an actor handles per turn before yielding (fairness). Default 64. */
+  readonly throughput?: number;
+  /** Longest a dispatcher runs before yielding to timers and I/O, ms. Default 5. */
+  readonly yieldMs?: number;
+  /** Default ask timeout, ms. Default 5000. */
+  readonly askTimeoutMs?: number;
+  /** Default mailbox for every actor (unbounded unless set). */
+  readonly mailbox?: MailboxOptions;
+  /** Time source for timeouts, timers, backoff. Default: the wall clock. */
+  readonly clock?: Clock;
+  /** Per-message event production and sampling. */
+  readonly events?: EventOptions;
+}
+
+export interface ResolvedOptions {
+  readonly actors: SystemOptions['actors'];
+  readonly executors: number | 'auto';
+  readonly throughput: number;
+  readonly yieldMs: number;
+  readonly askTimeoutMs: number;
+  readonly mailbox: ResolvedMailbox;
+  readonly clock: Clock;
+  readonly events: EventOptions;
+}
+
+const known = new Set([
+  'actors',
+  'executors',
+  'throughput',
+  'yieldMs',
+  'askTimeoutMs',
+  'mailbox',
+  'clock',
+  'events',
+]);
+
+export function resolveOptions(
+  o: SystemOptions = {},
+  extraKeys: ReadonlySet<string> = new Set(),
+): ResolvedOptions {
+  if (o === null || typeof o !== 'object') throw new ConfigError('options', 'an object', o);
+  for (const k of Object.keys(o))
+    if (!known.has(k) && !extraKeys.has(k))
+      throw new ConfigError(
+        `options.${k}`,
+        `one of ${[...known, ...extraKeys].join(', ')}`,
+        'an unknown option',
+      );
+  const executors = o.executors ?? 0;
+  if (!(executors === 'auto' || (Number.isInteger(executors) && executors >= 0 && executors < 1024)))
+    throw new ConfigError('options.executors', '"auto" or an integer in [0, 1023]', o.executors);
+  const throughput = o.throughput ?? 64;
+  if (!(Number.isInteger(throughput) && throughput > 0))
+    throw new ConfigError('options.throughput', 'a positive integer', o.throughput);
+  const yieldMs = o.yieldMs ?? 5;
+  if (!(typeof yieldMs === 'number' && yieldMs > 0 && Number.isFinite(yieldMs)))
+    throw new ConfigError('options.yieldMs', 'a positive finite number', o.yieldMs);
+  const askTimeoutMs = o.askTimeoutMs ?? 5000;
+  if (!(typeof askTimeoutMs === 'number' && askTimeoutMs > 0 && askTimeoutMs <= 2 ** 31 - 1))
+    throw new ConfigError('options.askTimeoutMs', 'a number in (0, 2147483647]', o.askTimeoutMs);
+  const clock = o.clock ?? systemClock;
+  if (
+    clock === null ||
+    typeof clock !== 'object' ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  )
+    throw new ConfigError('options.clock', 'a Clock { now, setTimeout, clearTimeout }', clock);
+  const events = o.events ?? {};
+  if (events === null || typeof events !== 'object')
+    throw new ConfigError('options.events', 'an object', events);
+  if (events.perMessage !== undefined && !['auto', 'on', 'off'].includes(events.perMessage))
+    throw new ConfigError('options.events.perMessage', '"auto" | "on" | "off"', events.perMessage);
+  if (
+    events.sampleRate !== undefined &&
+    !(typeof events.sampleRate === 'number' && events.sampleRate >= 0 && events.sampleRate <= 1)
+  )
+    throw new ConfigError('options.events.sampleRate', 'a number in [0, 1]', events.sampleRate);
+  const actors = o.actors;
+  if (
+    actors !== undefined &&
+    !(actors instanceof URL) &&
+    typeof actors !== 'string' &&
+    (actors === null || typeof actors !== 'object')
+  )
+    throw new ConfigError('options.actors', 'a URL, a path, or a module namespace object', actors);
+  return {
+    actors,
+    executors,
+    throughput,
+    yieldMs,
+    askTimeoutMs,
+    mailbox: resolveMailbox(o.mailbox, 'options.mailbox'),
+    clock,
+    events,
+  };
+}

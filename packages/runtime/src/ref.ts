@@ -1,0 +1,64 @@
+/**
+ * ActorRef: the only handle application code holds. It stays valid for the
+ * actor's whole life wherever the actor runs; a ref whose actor lives in this
+ * thread keeps a direct pointer to the cell so a tell is a queue push.
+ */
+import type { ActorCell } from './cell.ts';
+import { ConfigError } from './errors.ts';
+import type { Host } from './host.ts';
+
+export interface AskOptions {
+  /** Reject with AskTimeoutError after this many ms (default: the system's askTimeoutMs). */
+  readonly timeoutMs?: number;
+}
+
+export class ActorRef<M = unknown> {
+  /** @internal Direct pointer while the actor lives in this thread; null when remote or gone. */
+  cell: ActorCell | null;
+  /** @internal */
+  readonly host: Host;
+
+  constructor(
+    readonly id: number,
+    readonly name: string | undefined,
+    /** Name of the actor's definition. */
+    readonly def: string,
+    host: Host,
+    cell: ActorCell | null,
+  ) {
+    this.host = host;
+    this.cell = cell;
+  }
+
+  /**
+   * Sends without waiting. Never throws for a live system: a message that
+   * cannot be delivered goes to dead letters with the reason. Inside a
+   * handler the running actor is the sender (synchronous part only; after an
+   * `await`, use `ctx.tell` to keep the sender).
+   */
+  tell(msg: M): void {
+    const host = this.host;
+    const cur = host.current;
+    const c = this.cell;
+    if (c !== null) c.deliver(msg, cur === null ? undefined : cur.ref);
+    else host.route(this, msg, cur === null ? undefined : cur.ref);
+  }
+
+  /** Sends and waits for `ctx.reply`. Rejects with AskTimeoutError, ActorStoppedError, MailboxFullError, … */
+  ask<R = unknown>(msg: M, options?: AskOptions): Promise<R> {
+    const cur = this.host.current;
+    return this.host.ask<R>(this, msg, options, cur === null ? undefined : cur.ref);
+  }
+
+  toString(): string {
+    return this.name ? `ActorRef(${this.name}:${this.def}#${this.id})` : `ActorRef(${this.def}#${this.id})`;
+  }
+
+  toJSON(): { id: number; name?: string | undefined; def: string } {
+    return { id: this.id, name: this.name, def: this.def };
+  }
+}
+
+export function checkRef(ref: unknown, path: string): asserts ref is ActorRef {
+  if (!(ref instanceof ActorRef)) throw new ConfigError(path, 'an ActorRef', ref);
+}

@@ -1,0 +1,173 @@
+/**
+ * Dehydrate / rehydrate: an actor as bytes, so it can move to another
+ * executor (or, later, another machine) and resume identically.
+ *
+ * What moves: definition name, props, state (as a value), pending user
+ * messages with their senders and pending asks, watchers and watched refs,
+ * mailbox bounds, restart count. Asks move as (node, askId): the asker's host
+ * keeps the promise and the reply comes back by frame. Timers do not move
+ * (they belong to the clock of the thread that armed them) — `ctx.schedule`
+ * timers are cancelled by a migration and documented as such.
+ */
+import { decode, encode, findUnserializable, registerExtension } from '@troupe/scheduler';
+import { AskHandle } from './ask.ts';
+import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts';
+import type { Host } from './host.ts';
+import { ActorRef } from './ref.ts';
+import { RemoteAsk } from './remote-ask.ts';
+
+export interface AskDescriptor {
+  readonly node: number;
+  readonly askId: number;
+  readonly sender: ActorRef | null;
+}
+
+export interface ActorSnapshot {
+  readonly v: 1;
+  readonly id: number;
+  readonly name: string | null;
+  readonly def: string;
+  readonly props: unknown;
+  readonly state: unknown;
+  readonly started: boolean;
+  readonly restarts: number;
+  readonly capacity: number;
+  readonly overflow: string;
+  readonly parent: ActorRef | null;
+  /** [message, sender ref | ask descriptor | null], oldest first. */
+  readonly mailbox: ReadonlyArray<readonly [unknown, ActorRef | AskDescriptor | null]>;
+  readonly watchers: readonly ActorRef[];
+  readonly watching: readonly ActorRef[];
+}
+
+// Refs cross threads as (id, name, def) and are re-bound to the decoding host.
+let decodingHost: Host | null = null;
+registerExtension<ActorRef>({
+  Class: ActorRef,
+  type: 0x41,
+  write: (r) => [r.id, r.name ?? null, r.def],
+  read: ([id, name, def]: [number, string | null, string]) => {
+    if (decodingHost === null) throw new Error('ActorRef decoded outside a host (runtime bug)');
+    return decodingHost.refFor(id, name ?? undefined, def);
+  },
+});
+
+/** Decodes bytes with refs bound to `host`. */
+export function decodeFor<T>(host: Host, bytes: Uint8Array): T {
+  const prev = decodingHost;
+  decodingHost = host;
+  try {
+    return decode<T>(bytes);
+  } finally {
+    decodingHost = prev;
+  }
+}
+
+const portable = (v: object): boolean => v instanceof ActorRef;
+
+/** Finds what in `value` cannot cross a thread; undefined when all of it can. */
+export function checkPortable(value: unknown, root: string) {
+  return findUnserializable(value, root, portable);
+}
+
+/**
+ * Encodes an actor. With `detach`, the actor leaves this host: its cell
+ * becomes a forwarder (status MIGRATED) and its pending asks are exported so
+ * replies find their way back.
+ */
+export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
+  const host = cell.host;
+  if (cell.def.pinned)
+    throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose definition is not pinned', 'pinned: true');
+  if (cell.status !== ALIVE || cell.busy || host.current === cell)
+    throw new ConfigError(
+      `migrate(${cell.ref})`,
+      'an idle, running actor (not busy, stopping or stopped)',
+      cell.busy ? 'busy' : 'not alive',
+    );
+  const toValue = cell.behavior.toValue;
+  const state = toValue ? toValue(cell.state) : cell.state;
+  const pairs = cell.mailbox.toArray();
+  for (let i = 0; i < pairs.length; i++) {
+    const p = checkPortable(pairs[i]![0], `mailbox[${i}]`);
+    if (p) throw new UnserializableError('a pending message', p.path, p.found, cell.desc);
+  }
+  const problem = checkPortable(state, 'state') ?? checkPortable(cell.props, 'props');
+  if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc);
+  const snap: ActorSnapshot = {
+    v: 1,
+    id: cell.id,
+    name: cell.ref.name ?? null,
+    def: cell.def.name,
+    props: cell.props,
+    state,
+    started: cell.started,
+    restarts: cell.restarts,
+    capacity: cell.capacity,
+    overflow: cell.overflow,
+    parent: cell.parent?.ref ?? null,
+    mailbox: pairs.map(([msg, meta]) => [msg, describeMeta(host, meta, detach)] as const),
+    watchers: cell.watchers ? [...cell.watchers] : [],
+    watching: cell.watching ? [...cell.watching] : [],
+  };
+  const bytes = encode(snap);
+  if (detach) {
+    cell.mailbox.clear();
+    cell.status = MIGRATED;
+    cell.ref.cell = null;
+    host.dispatcher.extract((c) => c === cell);
+    host.unregister(cell);
+    cell.parent?.children?.delete(cell);
+  }
+  return bytes;
+}
+
+function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | AskDescriptor | null {
+  if (meta instanceof ActorRef) return meta;
+  if (meta instanceof RemoteAsk) return { node: meta.node, askId: meta.askId, sender: meta.sender ?? null };
+  if (meta instanceof AskHandle) {
+    // Only a detaching snapshot may take over the ask; a copy must not answer it.
+    const askId = detach ? host.exportAsk(meta) : -1;
+    return { node: host.node, askId, sender: meta.sender ?? null };
+  }
+  return null;
+}
+
+/** Recreates an actor from a snapshot on `host`; it keeps its id, name and pending messages. */
+export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
+  const snap = decodeFor<ActorSnapshot>(host, bytes);
+  const def = host.definitions.get(snap.def);
+  if (def === undefined) throw new UnknownActorError(snap.def, [...host.definitions.keys()]);
+  const parent = snap.parent ? (host.cells.get(snap.parent.id) ?? null) : null;
+  const cell = new ActorCell(
+    host,
+    def,
+    snap.props,
+    snap.id,
+    snap.name ?? undefined,
+    parent,
+    { capacity: snap.capacity, overflow: snap.overflow as ActorCell['overflow'] },
+    def.throughput ?? host.options.throughput,
+  );
+  const fromValue = def.behavior.fromValue;
+  cell.state = fromValue ? fromValue(snap.state, snap.props) : snap.state;
+  cell.started = snap.started;
+  cell.restarts = snap.restarts;
+  for (const [msg, meta] of snap.mailbox) {
+    cell.mailbox.push(
+      msg,
+      meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta),
+    );
+  }
+  if (snap.watchers.length) cell.watchers = new Set(snap.watchers);
+  if (snap.watching.length) cell.watching = new Set(snap.watching);
+  host.adopt(cell);
+  cell.reschedule();
+  return cell.ref;
+}
+
+function toHandle(host: Host, d: AskDescriptor): AskHandle | undefined {
+  if (d.askId < 0) return undefined; // a copy's ask: the original answers it
+  return new RemoteAsk(d.node, d.askId, d.sender ?? undefined, host);
+}

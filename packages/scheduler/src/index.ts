@@ -1,0 +1,2 @@
+export { decode, type Extension, encode, registerExtension } from './codec.ts';
+export { findUnserializable, type SerializableProblem } from './serializable.ts';

@@ -1,0 +1,95 @@
+/**
+ * Finds the first part of a value that cannot cross a thread boundary intact.
+ *
+ * msgpackr (like structured clone) does not fail on everything it cannot carry:
+ * functions become `undefined`, class instances lose their prototype, a Promise
+ * or WeakMap arrives as `{}`. A migrated actor built from such a value would
+ * resume with different state, so the runtime checks before it encodes and
+ * names the offending path instead of silently changing the actor.
+ *
+ * `isPortable` lets callers accept their own classes (e.g. ActorRef, which has
+ * a codec extension).
+ */
+export interface SerializableProblem {
+  /** JSON-pointer-like path from the root, e.g. `state.items[3].cb`. */
+  readonly path: string;
+  /** What was found there, e.g. `function`, `class Socket`, `symbol`. */
+  readonly found: string;
+}
+
+const plainProtos = new Set<unknown>([Object.prototype, null, Array.prototype]);
+const builtins = new Set<unknown>([
+  Map.prototype,
+  Set.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Error.prototype,
+  TypeError.prototype,
+  RangeError.prototype,
+  ArrayBuffer.prototype,
+  Uint8Array.prototype,
+  Int8Array.prototype,
+  Uint16Array.prototype,
+  Int16Array.prototype,
+  Uint32Array.prototype,
+  Int32Array.prototype,
+  Float32Array.prototype,
+  Float64Array.prototype,
+  BigInt64Array.prototype,
+  BigUint64Array.prototype,
+  Buffer.prototype,
+]);
+
+export function findUnserializable(
+  value: unknown,
+  root = 'value',
+  isPortable?: (v: object) => boolean,
+): SerializableProblem | undefined {
+  const seen = new Set<object>();
+  const visit = (v: unknown, path: string): SerializableProblem | undefined => {
+    const t = typeof v;
+    if (t === 'function') return { path, found: 'function' };
+    if (t === 'symbol') return { path, found: 'symbol' };
+    if (v === null || t !== 'object') return undefined;
+    const o = v as object;
+    if (seen.has(o)) return undefined; // structured clone keeps cycles and shared references
+    seen.add(o);
+    if (isPortable?.(o)) return undefined;
+    const proto = Object.getPrototypeOf(o);
+    if (plainProtos.has(proto)) {
+      if (Array.isArray(o)) {
+        for (let i = 0; i < o.length; i++) {
+          const p = visit(o[i], `${path}[${i}]`);
+          if (p) return p;
+        }
+        return undefined;
+      }
+      for (const k of Object.keys(o)) {
+        const p = visit((o as Record<string, unknown>)[k], `${path}.${k}`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    if (proto === Map.prototype) {
+      let i = 0;
+      for (const [k, val] of o as Map<unknown, unknown>) {
+        const p = visit(k, `${path}<key ${i}>`) ?? visit(val, `${path}<value ${i}>`);
+        if (p) return p;
+        i++;
+      }
+      return undefined;
+    }
+    if (proto === Set.prototype) {
+      let i = 0;
+      for (const val of o as Set<unknown>) {
+        const p = visit(val, `${path}<item ${i++}>`);
+        if (p) return p;
+      }
+      return undefined;
+    }
+    if (builtins.has(proto)) return undefined;
+    const name = (proto?.constructor as { name?: string } | undefined)?.name ?? 'anonymous';
+    return { path, found: `class ${name}` };
+  };
+  return visit(value, root);
+}
