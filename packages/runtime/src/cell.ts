@@ -60,6 +60,12 @@ export class ActorCell {
   readonly overflow: ResolvedMailbox['overflow'];
   /** Count of restarts in this incarnation's life (for events). */
   restarts = 0;
+  /** Killed by `kill()`: a late settle of a pending handler or hook must change nothing. */
+  private killed = false;
+  /** The user message whose async handler is pending (so `kill` can dead-letter it). */
+  private inflight = false;
+  private inflightMsg: unknown = undefined;
+  private inflightMeta: unknown = undefined;
 
   constructor(
     readonly host: Host,
@@ -101,7 +107,7 @@ export class ActorCell {
         host.route(this.ref, msg, meta);
         return;
       }
-      host.deadLetter(msg, meta, this.stopReason === 'shutdown' ? 'shutdown' : 'stopped', this);
+      host.deadLetter(msg, meta, this.deadReason(), this);
       return;
     }
     const mb = this.mailbox;
@@ -205,8 +211,14 @@ export class ActorCell {
 
   private awaitHandler(p: Promise<unknown>, msg: unknown, meta: unknown, timed: boolean, t0: number): void {
     this.busy = true;
+    this.inflight = true;
+    this.inflightMsg = msg;
+    this.inflightMeta = meta;
     p.then(
       (s) => {
+        if (this.killed) return; // kill() dead-lettered this message already
+        this.inflight = false;
+        this.inflightMsg = this.inflightMeta = undefined;
         this.busy = false;
         if (this.status === ALIVE) this.state = s;
         this.host.stats.processed++;
@@ -214,6 +226,9 @@ export class ActorCell {
         this.reschedule();
       },
       (e) => {
+        if (this.killed) return;
+        this.inflight = false;
+        this.inflightMsg = this.inflightMeta = undefined;
         this.busy = false;
         this.failed(e, msg, meta, 'receive');
         this.reschedule();
@@ -318,6 +333,7 @@ export class ActorCell {
    * policy (supervision) decides what happens to the actor.
    */
   failed(error: unknown, msg: unknown, meta: unknown, phase: 'start' | 'receive' | 'stop'): void {
+    if (this.killed) return; // a hook that settled after kill(): the actor is gone
     const host = this.host;
     if (phase === 'receive' && (msg !== undefined || meta !== undefined))
       host.deadLetter(msg, meta, 'failed', this, new ActorFailedError(this.desc, error));
@@ -416,11 +432,42 @@ export class ActorCell {
     this.finalize();
   }
 
+  /**
+   * Brutal kill (shutdown phase 4, OTP `brutal_kill`): terminates now,
+   * children first, without waiting for a pending handler or running onStop.
+   * The message whose handler is pending is dead-lettered; the late settle of
+   * its promise (or of a pending hook) is ignored.
+   */
+  kill(reason: string): void {
+    const st = this.status;
+    if (st === STOPPED || st === MIGRATED) return;
+    if (st === ALIVE) {
+      this.status = STOPPING;
+      this.stopReason = reason;
+      this.cancelTimers();
+    }
+    this.killed = true;
+    this.stopHookStarted = true; // a child's childStopped must not start onStop now
+    if (this.children !== null) for (const c of [...this.children]) c.kill(reason);
+    if (this.inflight) {
+      this.inflight = false;
+      this.host.deadLetter(this.inflightMsg, this.inflightMeta, this.deadReason(), this);
+      this.inflightMsg = this.inflightMeta = undefined;
+    }
+    this.finalize();
+  }
+
+  /** During shutdown (intake closed) every message a stopped actor refuses counts as `shutdown`. */
+  private deadReason(): DeadLetterReason {
+    return this.stopReason === 'shutdown' || !this.host.accepting ? 'shutdown' : 'stopped';
+  }
+
   private finalize(): void {
+    if (this.status === STOPPED) return; // an onStop that settled after kill()
     const host = this.host;
     this.busy = false;
     this.status = STOPPED;
-    const reason: DeadLetterReason = this.stopReason === 'shutdown' ? 'shutdown' : 'stopped';
+    const reason = this.deadReason();
     const mb = this.mailbox;
     while (mb.length > 0) {
       const msg = mb.shift();

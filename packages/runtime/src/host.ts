@@ -211,6 +211,12 @@ export class Host {
           );
       }
     }
+    if (!this.accepting && sender === undefined) {
+      // Shutdown phase 1: an ask from outside any actor is refused, and accounted for.
+      this.stats.sent++;
+      this.deadLetter(msg, undefined, 'shutdown', ref);
+      return Promise.reject(new ShutdownError(`ask(${messageType(msg)})`));
+    }
     return new Promise<R>((resolve, reject) => {
       const a = new PendingAsk(resolve, reject, sender, this.clock);
       a.timer = this.clock.setTimeout(

@@ -59,8 +59,25 @@ export { fromMachine, type MachineState } from './machine.ts';
 export type { MailboxOptions, OverflowPolicy } from './mailbox.ts';
 export type { SystemOptions } from './options.ts';
 export { ActorRef, type AskOptions } from './ref.ts';
+export {
+  exitCodeOf,
+  type ForcedActor,
+  formatReport,
+  type HookFailure,
+  type PhaseReport,
+  SHUTDOWN_PHASES,
+  type ShutdownHook,
+  type ShutdownHookContext,
+  type ShutdownHookOptions,
+  type ShutdownOptions,
+  type ShutdownOutcome,
+  type ShutdownPhase,
+  type ShutdownReport,
+  type ShutdownSignal,
+  type SignalOptions,
+} from './shutdown/index.ts';
 export type { ActorSnapshot } from './snapshot.ts';
 export type { SpawnOptions } from './spawn-options.ts';
 export type { SystemStats } from './stats.ts';
-export { ActorSystem, createSystem, type ShutdownOptions, type ShutdownReport } from './system.ts';
+export { ActorSystem, createSystem } from './system.ts';
 export { isTerminated, Terminated } from './terminated.ts';

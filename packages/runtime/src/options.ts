@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { ConfigError } from './errors.ts';
 import type { EventOptions } from './events.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
 
 export interface SystemOptions {
   /**
@@ -28,6 +29,11 @@ export interface SystemOptions {
   readonly clock?: Clock;
   /** Per-message event production and sampling. */
   readonly events?: EventOptions;
+  /**
+   * Shut down gracefully on SIGTERM/SIGINT (`true`) or on the listed signals;
+   * a second signal forces it, the exit code reflects the outcome. Default false.
+   */
+  readonly handleSignals?: boolean | readonly ShutdownSignal[];
 }
 
 export interface ResolvedOptions {
@@ -39,6 +45,8 @@ export interface ResolvedOptions {
   readonly mailbox: ResolvedMailbox;
   readonly clock: Clock;
   readonly events: EventOptions;
+  /** Signals that start a shutdown; empty when signals are not handled. */
+  readonly handleSignals: readonly ShutdownSignal[];
 }
 
 const known = new Set([
@@ -50,6 +58,7 @@ const known = new Set([
   'mailbox',
   'clock',
   'events',
+  'handleSignals',
 ]);
 
 export function resolveOptions(
@@ -103,7 +112,12 @@ export function resolveOptions(
     (actors === null || typeof actors !== 'object')
   )
     throw new ConfigError('options.actors', 'a URL, a path, or a module namespace object', actors);
+  const handleSignals =
+    o.handleSignals === undefined || o.handleSignals === false
+      ? []
+      : resolveSignals(o.handleSignals, 'options.handleSignals');
   return {
+    handleSignals,
     actors,
     executors,
     throughput,

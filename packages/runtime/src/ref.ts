@@ -39,6 +39,12 @@ export class ActorRef<M = unknown> {
   tell(msg: M): void {
     const host = this.host;
     const cur = host.current;
+    // Shutdown phase 1: a tell from outside any actor is refused. One boolean
+    // read per tell; the cold branch is out of line.
+    if (!host.accepting && cur === null) {
+      refuseOutsideTell(this, msg);
+      return;
+    }
     const c = this.cell;
     if (c !== null) c.deliver(msg, cur === null ? undefined : cur.ref);
     else host.route(this, msg, cur === null ? undefined : cur.ref);
@@ -57,6 +63,12 @@ export class ActorRef<M = unknown> {
   toJSON(): { id: number; name?: string | undefined; def: string } {
     return { id: this.id, name: this.name, def: this.def };
   }
+}
+
+/** Counted as sent and dead-lettered `shutdown`, so `sent = processed + deadLettered` still holds. */
+function refuseOutsideTell(ref: ActorRef, msg: unknown): void {
+  ref.host.stats.sent++;
+  ref.host.deadLetter(msg, undefined, 'shutdown', ref);
 }
 
 export function checkRef(ref: unknown, path: string): asserts ref is ActorRef {

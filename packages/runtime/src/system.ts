@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Observable } from 'rxjs';
-import { type ActorCell, ALIVE } from './cell.ts';
+import type { ActorCell } from './cell.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { definitionsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
@@ -12,32 +12,31 @@ import type { AnyTroupeEvent, DeadLetter } from './events.ts';
 import { Host } from './host.ts';
 import { type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
 import { type ActorRef, checkRef } from './ref.ts';
+import {
+  resolveSignals,
+  ShutdownCoordinator,
+  type ShutdownHook,
+  type ShutdownHookOptions,
+  type ShutdownOptions,
+  type ShutdownPhase,
+  type ShutdownReport,
+  type ShutdownSignal,
+  SignalHandler,
+  type SignalOptions,
+} from './shutdown/index.ts';
 import { dehydrate, rehydrate } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import type { SystemStats } from './stats.ts';
 
-export interface ShutdownOptions {
-  /** Upper bound for the whole shutdown, ms. Default 5000. */
-  readonly timeoutMs?: number;
-  /** Why (recorded in events and the report). Default 'shutdown'. */
-  readonly reason?: string;
-}
-
-export interface ShutdownReport {
-  readonly reason: string;
-  readonly durationMs: number;
-  /** Actors stopped in order. */
-  readonly stopped: number;
-  /** Messages dead-lettered during shutdown, by reason. */
-  readonly deadLettered: Readonly<Record<string, number>>;
-  readonly stats: SystemStats;
-}
+export type { ShutdownOptions, ShutdownReport };
 
 export class ActorSystem {
   /** @internal */
   readonly host: Host;
   readonly options: ResolvedOptions;
-  private shuttingDown: Promise<ShutdownReport> | null = null;
+  /** @internal graceful shutdown (shutdown/phases.ts); the threaded system attaches its executors here. */
+  readonly shutdownCoordinator: ShutdownCoordinator;
+  private signalHandler: SignalHandler | null = null;
 
   /** @internal use createSystem */
   constructor(options: ResolvedOptions, definitions: readonly ActorDefinition[]) {
@@ -52,6 +51,8 @@ export class ActorSystem {
       events: options.events,
     });
     for (const d of definitions) this.host.register(d, `actors.${d.name}`);
+    this.shutdownCoordinator = new ShutdownCoordinator(this);
+    if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
   }
 
   /** Every observable step as one typed stream (lifecycle always; per-message while subscribed). */
@@ -134,43 +135,36 @@ export class ActorSystem {
   }
 
   /**
-   * Stops intake, stops top-level actors in reverse start order (each stops
-   * its children first), and reports what happened to every message.
-   * Idempotent: a second call returns the same promise.
+   * Shuts the system down in six phases — stop intake, drain, stop actors in
+   * reverse start order, force-stop what is left at `timeoutMs`, flush,
+   * terminate — and reports what happened to every actor and message.
+   * Idempotent: every call returns the first call's promise (`{ force: true }`
+   * on a running shutdown cuts it short). See shutdown/phases.ts.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<ShutdownReport> {
-    if (this.shuttingDown === null) this.shuttingDown = this.runShutdown(options);
-    return this.shuttingDown;
+  shutdown(options?: ShutdownOptions): Promise<ShutdownReport> {
+    return this.shutdownCoordinator.run(options);
   }
 
-  private async runShutdown(options: ShutdownOptions): Promise<ShutdownReport> {
-    const host = this.host;
-    const start = host.clock.now();
-    const reason = options.reason ?? 'shutdown';
-    const before = new Map(host.stats.byReason);
-    host.accepting = false;
-    let stopped = 0;
-    const roots = [...host.roots].reverse();
-    for (const cell of roots) {
-      if (cell.status !== ALIVE) continue;
-      stopped++;
-      cell.requestStop('shutdown');
-      await cell.whenStopped();
-    }
-    const deadLettered: Record<string, number> = {};
-    for (const [k, v] of host.stats.byReason) {
-      const d = v - (before.get(k) ?? 0);
-      if (d > 0) deadLettered[k] = d;
-    }
-    const report: ShutdownReport = {
-      reason,
-      durationMs: host.clock.now() - start,
-      stopped,
-      deadLettered,
-      stats: this.stats(),
-    };
-    host.events.complete();
-    return report;
+  /**
+   * Runs `fn` during `phase` of shutdown (e.g. `'stop-intake'` to close an HTTP
+   * server before draining, `'flush'` to flush a sink). A hook that throws or
+   * overruns `timeoutMs` (default 5000) is reported and never blocks later phases.
+   * Returns a function that unregisters it.
+   */
+  onShutdown(phase: ShutdownPhase, fn: ShutdownHook, options?: ShutdownHookOptions): () => void {
+    return this.shutdownCoordinator.onShutdown(phase, fn, options);
+  }
+
+  /**
+   * The first of `signals` (default SIGTERM and SIGINT) starts a graceful
+   * shutdown, a second forces it; once done the report is logged, the exit
+   * code set (0 clean, 1 a hook failed, 2 forced) and the listeners removed.
+   */
+  handleSignals(signals: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT'], options?: SignalOptions): void {
+    const list = resolveSignals(signals, 'handleSignals(signals)');
+    if (this.shutdownCoordinator.started) return;
+    this.signalHandler ??= new SignalHandler(this.shutdownCoordinator);
+    this.signalHandler.install(list, options);
   }
 
   private cellOf(ref: ActorRef): ActorCell | undefined {

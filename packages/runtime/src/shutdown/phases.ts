@@ -1,0 +1,249 @@
+/**
+ * Graceful shutdown: phased, ordered, bounded in time, nothing lost.
+ *
+ * `system.shutdown({ timeoutMs, drain, drainTimeoutMs, reason })`, with the
+ * deadline D = start + timeoutMs (all times on the injected clock):
+ *
+ * 1. stop-intake — user hooks run first (close the HTTP server while actors
+ *    still take its last requests), then the host stops accepting:
+ *    `system.spawn` / `ctx.spawn` throw ShutdownError, and tells and asks from
+ *    outside any actor are dead-lettered `shutdown` (an ask rejects with
+ *    ShutdownError). Actors keep talking to each other — that traffic is how
+ *    the work in progress completes.
+ * 2. drain — with `drain: true` (default), wait until no message is queued or
+ *    in a handler, at most `drainTimeoutMs` (default D/2, so stopping keeps
+ *    half the budget); with `drain: false`, dead-letter every queued message
+ *    (`shutdown`) now. Handlers in progress keep running: stopping waits.
+ * 3. stop-actors — top-level actors in reverse start order; inside each tree,
+ *    children in reverse start order before their parent (OTP). Each actor gets
+ *    its own `shutdownMs` (child spec, default 5000) capped by D to finish its
+ *    handler and run onStop; one that overruns is killed (OTP brutal_kill) and
+ *    reported as forced. From phase 1 on, a message that reaches a stopped
+ *    actor is dead-lettered `shutdown`.
+ * 4. force-stop — at D (or at once when forced) everything still alive is
+ *    killed: the message of a pending handler is dead-lettered `shutdown` and
+ *    its late result ignored, onStop is skipped; an executor whose thread hangs
+ *    in a synchronous handler is terminated (ExecutorShutdownPort.killAll).
+ * 5. flush — `flush` hooks (observability sinks) run under their own timeouts,
+ *    not D: the trace of a shutdown that overran is the one most worth keeping.
+ * 6. terminate — executor threads are terminated and the keep-alive timer is
+ *    released; then `shutdown.completed` carries the report and `events$` /
+ *    `deadLetters$` complete, so the process can exit by itself.
+ *
+ * Guards and why:
+ * - Idempotent: the first call's promise is returned to every later call, so
+ *   a signal and application code racing to shut down share one shutdown.
+ * - Every wait is bounded (wait.ts) and a failing hook or step is recorded,
+ *   never thrown: a later phase always runs.
+ * - A keep-alive timer (real, ref'd) holds the process open while a phase
+ *   waits on the unref'd clock timers; phase 6 clears it.
+ * - Force (`shutdown({ force: true })`, a second signal) aborts every pending
+ *   wait; phases 3–4 then kill instead of asking.
+ */
+import type { ActorCell } from '../cell.ts';
+import type { Host } from '../host.ts';
+import type { SystemStats } from '../stats.ts';
+import { type ShutdownHook, type ShutdownHookOptions, ShutdownHooks, type ShutdownPhase } from './hooks.ts';
+import { type ResolvedShutdown, resolveShutdownOptions, type ShutdownOptions } from './options.ts';
+import { ReportBuilder, type ShutdownReport } from './report.ts';
+import { cellNode, type ExecutorShutdownPort, liveSubtree, type StopNode } from './stop-node.ts';
+import { Latch, until, within } from './wait.ts';
+
+/** What the coordinator needs from the system it shuts down. */
+export interface ShutdownSubject {
+  readonly host: Host;
+  /** Stats over every host (in-thread and executors). */
+  stats(): SystemStats;
+}
+
+/** Longest phase 6 waits for executor threads to exit, ms. */
+const TERMINATE_MS = 5000;
+
+export class ShutdownCoordinator {
+  readonly hooks = new ShutdownHooks();
+  private running: Promise<ShutdownReport> | null = null;
+  private readonly force = new Latch();
+  private executors: ExecutorShutdownPort | null = null;
+  private readonly listeners: Array<(r: ShutdownReport) => void> = [];
+
+  constructor(private readonly subject: ShutdownSubject) {}
+
+  /** True once shutdown has begun. */
+  get started(): boolean {
+    return this.running !== null;
+  }
+
+  /** Integration point for the threaded system. */
+  attachExecutors(port: ExecutorShutdownPort): void {
+    this.executors = port;
+  }
+
+  onShutdown(phase: ShutdownPhase, fn: ShutdownHook, options?: ShutdownHookOptions): () => void {
+    return this.hooks.add(phase, fn, options);
+  }
+
+  /** Runs `fn` with the report once shutdown completes (signal handler: exit code, listeners). */
+  onFinished(fn: (r: ShutdownReport) => void): void {
+    this.listeners.push(fn);
+  }
+
+  run(options?: ShutdownOptions): Promise<ShutdownReport> {
+    let o: ResolvedShutdown;
+    try {
+      o = resolveShutdownOptions(options);
+    } catch (e) {
+      return this.running ?? Promise.reject(e);
+    }
+    if (o.force) this.force.fire();
+    if (this.running === null) {
+      this.running = this.execute(o);
+      this.running.then((r) => {
+        for (const l of this.listeners) l(r);
+      });
+    }
+    return this.running;
+  }
+
+  private async execute(o: ResolvedShutdown): Promise<ShutdownReport> {
+    const { host } = this.subject;
+    const clock = host.clock;
+    const t0 = clock.now();
+    const deadline = t0 + o.timeoutMs;
+    const keepAlive = setInterval(() => {}, 2 ** 30);
+    const rb = new ReportBuilder(o.reason, t0, this.subject.stats());
+    host.emit({ type: 'shutdown.started', at: t0, reason: o.reason, timeoutMs: o.timeoutMs, drain: o.drain });
+    try {
+      await this.phase(rb, 'stop-intake', 1, deadline, async () => {
+        host.accepting = false;
+        await this.executors?.stopIntake();
+      });
+      await this.phase(rb, 'drain', 2, deadline, () => this.drain(o, t0));
+      rb.drained = this.subject.stats().processed - rb.before.processed;
+      await this.phase(rb, 'stop-actors', 3, deadline, () => this.stopAll(rb, deadline));
+      await this.phase(rb, 'force-stop', 4, deadline, () => this.killAll(rb));
+      await this.phase(rb, 'flush', 5, Number.POSITIVE_INFINITY, async () => {});
+      await this.phase(rb, 'terminate', 6, Number.POSITIVE_INFINITY, () => this.terminate(rb));
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const report = rb.build(clock.now(), this.subject.stats(), this.force.fired);
+    host.emit({ type: 'shutdown.completed', at: clock.now(), report });
+    host.events.complete();
+    host.deadLetters.complete();
+    return report;
+  }
+
+  /** Hooks (bounded by the phase's budget), then the runtime's step; a failure of either is recorded. */
+  private async phase(
+    rb: ReportBuilder,
+    phase: ShutdownPhase,
+    step: number,
+    deadline: number,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const { host } = this.subject;
+    const clock = host.clock;
+    const start = clock.now();
+    host.emit({ type: 'shutdown.phase-started', at: start, phase, step });
+    const failures = await this.hooks.run(phase, rb.reason, Math.max(0, deadline - start), clock, this.force);
+    for (const f of failures) {
+      rb.hookFailures.push(f);
+      host.emit({ type: 'shutdown.hook-failed', at: clock.now(), ...f });
+    }
+    try {
+      await work();
+    } catch (error) {
+      const f = { phase, hook: 'runtime', kind: 'failed' as const, error, afterMs: clock.now() - start };
+      rb.hookFailures.push(f);
+      host.emit({ type: 'shutdown.hook-failed', at: clock.now(), ...f });
+    }
+    const durationMs = clock.now() - start;
+    rb.phases.push({ phase, step, durationMs, hooks: this.hooks.count(phase) });
+    host.emit({ type: 'shutdown.phase-completed', at: clock.now(), phase, step, durationMs });
+  }
+
+  /** Phase 2. */
+  private async drain(o: ResolvedShutdown, t0: number): Promise<void> {
+    const { host } = this.subject;
+    if (o.drain && !this.force.fired) {
+      const clock = host.clock;
+      const end = t0 + o.drainTimeoutMs;
+      await until(() => this.subject.stats().inFlight === 0, end - clock.now(), clock, this.force);
+      return;
+    }
+    for (const cell of host.cells.values()) {
+      if (cell.mailbox.length === 0) continue;
+      for (const [msg, meta] of cell.takeMailbox()) host.deadLetter(msg, meta, 'shutdown', cell);
+    }
+    await this.executors?.dropQueued();
+  }
+
+  /** Phase 3: every tree, newest first. */
+  private async stopAll(rb: ReportBuilder, deadline: number): Promise<void> {
+    const roots: StopNode[] = [...this.subject.host.roots].map(cellNode);
+    if (this.executors !== null) roots.push(...(await this.executors.roots()));
+    for (let i = roots.length - 1; i >= 0; i--) {
+      if (this.outOfTime(deadline)) return;
+      await this.stopTree(roots[i]!, rb, deadline);
+    }
+  }
+
+  private outOfTime(deadline: number): boolean {
+    return this.force.fired || this.subject.host.clock.now() >= deadline;
+  }
+
+  /** Children newest first, then the node itself within its own shutdownMs; an overrun is killed. */
+  private async stopTree(node: StopNode, rb: ReportBuilder, deadline: number): Promise<void> {
+    const kids = node.children();
+    for (let i = kids.length - 1; i >= 0; i--) {
+      if (this.outOfTime(deadline)) return;
+      await this.stopTree(kids[i]!, rb, deadline);
+    }
+    if (!node.alive() || this.outOfTime(deadline)) return;
+    const clock = this.subject.host.clock;
+    const budget = Math.min(node.shutdownMs, deadline - clock.now());
+    const o = await within(node.stop('shutdown'), budget, clock, this.force);
+    if (o.kind === 'done' || !node.alive()) return;
+    const cause = o.kind === 'aborted' ? 'forced' : clock.now() >= deadline ? 'deadline' : 'shutdown-timeout';
+    await this.kill(node, cause, rb);
+  }
+
+  private async kill(node: StopNode, cause: 'shutdown-timeout' | 'deadline' | 'forced', rb: ReportBuilder) {
+    const { host } = this.subject;
+    const victims = liveSubtree(node);
+    await node.kill('shutdown');
+    for (const actor of victims) {
+      rb.forced.push({ actor, cause });
+      host.emit({ type: 'shutdown.actor-forced', at: host.clock.now(), actor, cause });
+    }
+  }
+
+  /** Phase 4: whatever is left, here and on executors. */
+  private async killAll(rb: ReportBuilder): Promise<void> {
+    const { host } = this.subject;
+    const cause = this.force.fired ? 'forced' : 'deadline';
+    const roots = [...host.roots];
+    for (let i = roots.length - 1; i >= 0; i--) await this.kill(cellNode(roots[i]!), cause, rb);
+    // Cells not under a root (a parent already gone mid-stop) would otherwise survive.
+    for (const cell of [...host.cells.values()] as ActorCell[]) await this.kill(cellNode(cell), cause, rb);
+    if (this.executors === null) return;
+    const r = await this.executors.killAll('shutdown');
+    for (const actor of r.killed) rb.forced.push({ actor, cause });
+    rb.terminatedExecutors.push(...r.terminated);
+  }
+
+  /** Phase 6. */
+  private async terminate(rb: ReportBuilder): Promise<void> {
+    if (this.executors === null) return;
+    const clock = this.subject.host.clock;
+    const o = await within(this.executors.terminateAll(), TERMINATE_MS, clock, new Latch());
+    if (o.kind === 'done') return;
+    rb.hookFailures.push({
+      phase: 'terminate',
+      hook: 'executors',
+      kind: o.kind === 'failed' ? 'failed' : 'timeout',
+      error: o.kind === 'failed' ? o.error : undefined,
+      afterMs: TERMINATE_MS,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The shutdown report: what every phase took and what happened to every actor
+ * and message. Built incrementally by the coordinator, frozen once at the end;
+ * the same object is the `shutdown()` result and the `shutdown.completed` event.
+ *
+ * Invariant: counts are deltas over the shutdown (from the stats snapshot taken
+ * when phase 1 began), so a report never mixes in what happened before it.
+ */
+import type { ActorDescription } from '../errors.ts';
+import type { SystemStats } from '../stats.ts';
+import type { HookFailure, ShutdownPhase } from './hooks.ts';
+
+export interface PhaseReport {
+  readonly phase: ShutdownPhase;
+  /** 1-based step number, as in the protocol. */
+  readonly step: number;
+  readonly durationMs: number;
+  /** User hooks that ran in this phase. */
+  readonly hooks: number;
+}
+
+export interface ForcedActor {
+  readonly actor: ActorDescription;
+  /** `shutdown-timeout`: overran its own shutdownMs; `deadline`: still alive when time ran out; `forced`: a forced shutdown. */
+  readonly cause: 'shutdown-timeout' | 'deadline' | 'forced';
+}
+
+export type ShutdownOutcome = 'clean' | 'forced' | 'failed';
+
+export interface ShutdownReport {
+  readonly reason: string;
+  /** `clean`: nothing forced, no hook failed; `forced`: an actor or executor was force-stopped, or a force was requested; `failed`: a hook failed (and nothing was forced). */
+  readonly outcome: ShutdownOutcome;
+  readonly durationMs: number;
+  readonly phases: readonly PhaseReport[];
+  /** Messages processed from the start of shutdown to the end of the drain phase. */
+  readonly drained: number;
+  /** Messages processed during the whole shutdown (drain, onStop and stop-phase traffic). */
+  readonly processed: number;
+  /** Actors that stopped gracefully during shutdown (onStop ran). */
+  readonly stopped: number;
+  /** Actors force-stopped (their onStop did not complete). */
+  readonly forced: readonly ForcedActor[];
+  /** Executor threads terminated because a handler hung on them. */
+  readonly terminatedExecutors: readonly number[];
+  /** Messages dead-lettered during shutdown, by reason. */
+  readonly deadLettered: Readonly<Record<string, number>>;
+  readonly hookFailures: readonly HookFailure[];
+  /** A second signal or `forceShutdown()` cut the shutdown short. */
+  readonly forceRequested: boolean;
+  /** System stats at the end: `inFlight` is 0 unless a handler is stuck synchronously. */
+  readonly stats: SystemStats;
+}
+
+export class ReportBuilder {
+  readonly phases: PhaseReport[] = [];
+  readonly forced: ForcedActor[] = [];
+  readonly terminatedExecutors: number[] = [];
+  readonly hookFailures: HookFailure[] = [];
+  drained = 0;
+
+  constructor(
+    readonly reason: string,
+    readonly startedAt: number,
+    /** Stats when shutdown began: every count in the report is a delta from here. */
+    readonly before: SystemStats,
+  ) {}
+
+  build(now: number, after: SystemStats, forceRequested: boolean): ShutdownReport {
+    const deadLettered: Record<string, number> = {};
+    for (const [k, v] of Object.entries(after.deadLettered.byReason)) {
+      const d = v - (this.before.deadLettered.byReason[k] ?? 0);
+      if (d > 0) deadLettered[k] = d;
+    }
+    const forcedSomething = forceRequested || this.forced.length > 0 || this.terminatedExecutors.length > 0;
+    const outcome: ShutdownOutcome = forcedSomething
+      ? 'forced'
+      : this.hookFailures.length > 0
+        ? 'failed'
+        : 'clean';
+    const gone = Math.max(0, this.before.actors - after.actors);
+    return Object.freeze({
+      reason: this.reason,
+      outcome,
+      durationMs: now - this.startedAt,
+      phases: Object.freeze([...this.phases]),
+      drained: this.drained,
+      processed: after.processed - this.before.processed,
+      stopped: Math.max(0, gone - this.forced.length),
+      forced: Object.freeze([...this.forced]),
+      terminatedExecutors: Object.freeze([...this.terminatedExecutors]),
+      deadLettered,
+      hookFailures: Object.freeze([...this.hookFailures]),
+      forceRequested,
+      stats: after,
+    });
+  }
+}
+
+/** Exit status for a process that shut down on a signal: 0 clean, 1 failed, 2 forced. */
+export function exitCodeOf(report: ShutdownReport): number {
+  return report.outcome === 'clean' ? 0 : report.outcome === 'failed' ? 1 : 2;
+}
+
+/** One line for logs: outcome, time, and what happened to actors and messages. */
+export function formatReport(r: ShutdownReport): string {
+  const dl = Object.entries(r.deadLettered)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const phases = r.phases.map((p) => `${p.phase}=${p.durationMs.toFixed(1)}ms`).join(' ');
+  const hooks = r.hookFailures.map((f) => `${f.phase}/${f.hook}:${f.kind}`).join(' ');
+  return (
+    `troupe shutdown (${r.reason}): ${r.outcome} in ${r.durationMs.toFixed(1)} ms; ` +
+    `stopped ${r.stopped}, forced ${r.forced.length}; drained ${r.drained}, processed ${r.processed}; ` +
+    `dead-lettered ${dl || 'none'}; hook failures ${hooks || 'none'}; phases ${phases}`
+  );
+}

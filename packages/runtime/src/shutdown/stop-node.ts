@@ -1,0 +1,84 @@
+/**
+ * What phase 3 and 4 of shutdown walk: a tree of stoppable actors, wherever
+ * they live. Local cells are adapted here; executor threads and supervision
+ * plug in through `ExecutorShutdownPort` and `setShutdownMs`.
+ *
+ * Invariant: `stop` is graceful (children first, then onStop, as the cell's own
+ * protocol does) and resolves only once the actor has terminated; `kill` is
+ * immediate and leaves no message unaccounted for.
+ */
+import { type ActorCell, ALIVE, STOPPING } from '../cell.ts';
+import type { ActorDescription } from '../errors.ts';
+
+/** OTP's default worker shutdown: how long an actor gets to stop when no spec says otherwise. */
+export const DEFAULT_SHUTDOWN_MS = 5000;
+
+export interface StopNode {
+  readonly actor: ActorDescription;
+  /** Time this actor gets to stop once its children are gone, ms. */
+  readonly shutdownMs: number;
+  /** Children in start order. */
+  children(): readonly StopNode[];
+  alive(): boolean;
+  /** Requests a graceful stop; resolves once the actor has terminated. */
+  stop(reason: string): Promise<void>;
+  /** Terminates now (OTP brutal_kill), children included. */
+  kill(reason: string): void | Promise<void>;
+}
+
+/**
+ * Executor threads' side of shutdown. The threaded system implements it and
+ * attaches it with `ShutdownCoordinator.attachExecutors`; an in-thread system has none.
+ */
+export interface ExecutorShutdownPort {
+  /** Phase 1: every executor host refuses spawns (`ctx.spawn` included). */
+  stopIntake(): Promise<void>;
+  /** Phase 2 with `drain: false`: dead-letter every queued message on every executor (reason `shutdown`). */
+  dropQueued(): Promise<void>;
+  /** Phase 3: top-level actors living on executors, in start order. */
+  roots(): Promise<readonly StopNode[]>;
+  /**
+   * Phase 4: kills every actor still alive on executors. An executor that does
+   * not answer (a synchronous handler hangs) is terminated: its actors'
+   * messages are dead-lettered `shutdown` on this side.
+   */
+  killAll(reason: string): Promise<{ killed: ActorDescription[]; terminated: number[] }>;
+  /** Phase 6: terminates every executor thread; resolves once all have exited. */
+  terminateAll(): Promise<void>;
+}
+
+const budgets = new WeakMap<ActorCell, number>();
+
+/** Supervision records a child spec's `shutdownMs` here (integration point). */
+export function setShutdownMs(cell: ActorCell, ms: number): void {
+  budgets.set(cell, ms);
+}
+
+export function shutdownMsOf(cell: ActorCell): number {
+  return budgets.get(cell) ?? DEFAULT_SHUTDOWN_MS;
+}
+
+/** A local cell as a stop node. */
+export function cellNode(cell: ActorCell): StopNode {
+  return {
+    actor: cell.desc,
+    shutdownMs: shutdownMsOf(cell),
+    children: () => (cell.children === null ? [] : [...cell.children].map(cellNode)),
+    alive: () => cell.status === ALIVE || cell.status === STOPPING,
+    stop(reason) {
+      cell.requestStop(reason);
+      return cell.whenStopped();
+    },
+    kill(reason) {
+      cell.kill(reason);
+    },
+  };
+}
+
+/** Descriptions of `node` and every live descendant (what a kill of `node` takes down). */
+export function liveSubtree(node: StopNode, out: ActorDescription[] = []): ActorDescription[] {
+  if (!node.alive()) return out;
+  out.push(node.actor);
+  for (const c of node.children()) liveSubtree(c, out);
+  return out;
+}
