@@ -1,0 +1,67 @@
+/**
+ * End to end: SIGTERM to a running app with `handleSignals: true` yields a
+ * graceful shutdown, the report on stderr, exit code 0, and a process that
+ * exits by itself (nothing left holding it: no thread, no timer, no listener).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** ms from the first signal to the exit. */
+  exitMs: number;
+}
+
+function runApp(executors: number, signals: NodeJS.Signals[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@troupe/source', '--import', 'tsx', 'test/fixtures/shutdown-app.ts'],
+      { cwd: root, env: { ...process.env, TROUPE_EXECUTORS: String(executors) }, stdio: 'pipe' },
+    );
+    let stdout = '';
+    let stderr = '';
+    let signalledAt = 0;
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`app did not exit; stdout: ${stdout}\nstderr: ${stderr}`));
+    }, 20_000);
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b;
+      if (signalledAt === 0 && stdout.includes('ready')) {
+        signalledAt = performance.now();
+        for (const s of signals) child.kill(s);
+      }
+    });
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    child.on('exit', (code, signal) => {
+      clearTimeout(guard);
+      resolve({ code, signal, stdout, stderr, exitMs: performance.now() - signalledAt });
+    });
+  });
+}
+
+describe('SIGTERM to a running app (child process)', () => {
+  it('shuts down cleanly, prints the report, exits 0 by itself', async () => {
+    const r = await runApp(0, ['SIGTERM']);
+    expect(r.stderr).toMatch(/troupe shutdown \(SIGTERM\): clean in [\d.]+ ms; stopped 100, forced 0/);
+    expect(r.stderr).not.toMatch(/process still running/);
+    expect(r.code).toBe(0);
+    expect(r.signal).toBeNull();
+    expect(r.stdout).toContain('flushed');
+    const line = r.stdout.split('\n').find((l) => l.startsWith('report '));
+    const report = JSON.parse(line!.slice('report '.length));
+    expect(report.outcome).toBe('clean');
+    expect(report.stats.inFlight).toBe(0);
+    expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
+    expect(Object.keys(report.stats.deadLettered.byReason).filter((k) => k !== 'shutdown')).toEqual([]);
+    // Exited on its own, well before the 2 s safety net would have forced it.
+    expect(r.exitMs).toBeLessThan(2000);
+  });
+});
