@@ -1,17 +1,34 @@
 /**
- * A growable ring buffer of (item, meta) pairs: the mailbox's storage.
+ * The mailbox's storage: a FIFO of (item, meta) pairs kept in a chain of
+ * array segments.
  *
- * Why pairs in one array instead of envelope objects: a tell must not
- * allocate. Storing the message and its meta (sender ref or ask handle) in
- * adjacent slots keeps the hot path to two stores and a mask. Capacity is a
- * power of two so wrap-around is a mask; storage starts empty so an idle actor
- * that never received a message carries no buffer.
+ * Why pairs in arrays instead of envelope objects: a tell must not allocate.
+ * The message and its meta (sender ref or ask handle) sit in adjacent slots,
+ * so the hot path is two stores and an index bump.
+ *
+ * Why segments instead of one ring buffer that doubles: a burst of a million
+ * tells to one actor would copy the whole backlog at every doubling (and
+ * allocate it in large-object space); segments never copy. Layout:
+ * 1. A segment is a plain array of `2k + 1` slots: k pairs, then a link slot
+ *    holding the next segment once one exists.
+ * 2. Pushes write into the tail segment; when it is full a new one is linked,
+ *    twice the size of the last, up to `MAX_PAIRS` pairs.
+ * 3. Shifts read from the head segment; an exhausted head is unlinked and,
+ *    if full-sized, kept as the one spare the next link reuses, so a queue
+ *    that streams (never quite empty) stops allocating.
+ * 4. A queue that becomes empty rewinds its last segment to slot 0, so the
+ *    common case (one or a few messages at a time) reuses one small array.
+ * 5. A queue that never held a message shares the `EMPTY` sentinel: an idle
+ *    actor carries no buffer.
  */
 export class PairQueue<T = unknown, M = unknown> {
-  private buf: unknown[] = EMPTY;
-  private head = 0; // slot index (even) of the oldest pair
+  private hs: unknown[] = EMPTY; // head segment
+  private r = 0; // read slot in hs
+  private ts: unknown[] = EMPTY; // tail segment
+  private w = 0; // write slot in ts
   private size = 0; // pairs
-  /** Meta of the pair most recently returned by `shift()`. */
+  private spare: unknown[] | null = null;
+  /** Meta of the pair most recently returned by `shift()` or `pop()`. */
   meta: M | undefined = undefined;
 
   get length(): number {
@@ -19,86 +36,144 @@ export class PairQueue<T = unknown, M = unknown> {
   }
 
   push(item: T, meta: M | undefined): void {
-    let buf = this.buf;
-    const cap = buf.length;
-    if (this.size * 2 === cap) buf = this.grow();
-    const i = (this.head + this.size * 2) & (buf.length - 1);
-    buf[i] = item;
-    buf[i + 1] = meta;
+    let ts = this.ts;
+    let w = this.w;
+    if (w === ts.length - 1) {
+      ts = this.link();
+      w = 0;
+    }
+    ts[w] = item;
+    ts[w + 1] = meta;
+    this.w = w + 2;
     this.size++;
   }
 
-  /** Removes the oldest pair, returns its item and leaves its meta in `this.meta`. */
+  /** Removes the oldest pair, returns its item and leaves its meta in `this.meta`. Queue must be non-empty. */
   shift(): T {
-    const buf = this.buf;
-    const i = this.head;
-    const item = buf[i] as T;
-    this.meta = buf[i + 1] as M;
-    buf[i] = undefined;
-    buf[i + 1] = undefined;
-    this.head = (i + 2) & (buf.length - 1);
-    if (--this.size === 0) this.head = 0;
+    let hs = this.hs;
+    let r = this.r;
+    if (r === hs.length - 1) {
+      // Head segment exhausted: follow the link (step 3).
+      const next = hs[r] as unknown[];
+      hs[r] = undefined;
+      if (hs.length === MAX_SLOTS) this.spare = hs;
+      this.hs = hs = next;
+      r = 0;
+    }
+    const item = hs[r] as T;
+    this.meta = hs[r + 1] as M;
+    hs[r] = undefined;
+    hs[r + 1] = undefined;
+    if (--this.size === 0) {
+      // Everything written was read, so hs is the tail: rewind it (step 4).
+      this.ts = hs;
+      this.w = 0;
+      this.r = 0;
+    } else this.r = r + 2;
     return item;
   }
 
   /** Puts a pair back at the front (a retried or deferred message keeps its place). */
   unshift(item: T, meta: M | undefined): void {
-    let buf = this.buf;
-    if (this.size * 2 === buf.length) buf = this.grow();
-    const i = (this.head - 2) & (buf.length - 1);
-    buf[i] = item;
-    buf[i + 1] = meta;
-    this.head = i;
+    if (this.size === 0) {
+      this.push(item, meta);
+      return;
+    }
+    let r = this.r;
+    if (r === 0) {
+      const s = segment(MIN_PAIRS);
+      s[s.length - 1] = this.hs;
+      this.hs = s;
+      r = s.length - 1;
+    }
+    r -= 2;
+    this.hs[r] = item;
+    this.hs[r + 1] = meta;
+    this.r = r;
     this.size++;
   }
 
-  /** Removes the newest pair (drop-newest when the newest is already queued). */
+  /** Removes the newest pair (drop-newest when the newest is already queued). Queue must be non-empty. */
   pop(): T {
-    const buf = this.buf;
-    const i = (this.head + (this.size - 1) * 2) & (buf.length - 1);
-    const item = buf[i] as T;
-    this.meta = buf[i + 1] as M;
-    buf[i] = undefined;
-    buf[i + 1] = undefined;
-    this.size--;
+    let w = this.w;
+    if (w === 0) {
+      // The tail segment is empty (a previous pop): step back to its predecessor.
+      let s = this.hs;
+      while (s[s.length - 1] !== this.ts) s = s[s.length - 1] as unknown[];
+      s[s.length - 1] = undefined;
+      this.ts = s;
+      w = s.length - 1;
+    }
+    const ts = this.ts;
+    w -= 2;
+    const item = ts[w] as T;
+    this.meta = ts[w + 1] as M;
+    ts[w] = undefined;
+    ts[w + 1] = undefined;
+    this.w = w;
+    if (--this.size === 0) {
+      this.hs = ts;
+      this.r = 0;
+      this.w = 0;
+    }
     return item;
   }
 
   /** Copies out all pairs oldest first, without removing them. */
   toArray(): Array<[T, M | undefined]> {
     const out: Array<[T, M | undefined]> = [];
-    const buf = this.buf;
-    const mask = buf.length - 1;
-    for (let k = 0, i = this.head; k < this.size; k++, i = (i + 2) & mask) {
-      out.push([buf[i] as T, buf[i + 1] as M]);
+    let s = this.hs;
+    let i = this.r;
+    for (let k = 0; k < this.size; k++, i += 2) {
+      if (i === s.length - 1) {
+        s = s[i] as unknown[];
+        i = 0;
+      }
+      out.push([s[i] as T, s[i + 1] as M]);
     }
     return out;
   }
 
   clear(): void {
-    this.buf = EMPTY;
-    this.head = 0;
+    this.hs = this.ts = EMPTY;
+    this.r = this.w = 0;
     this.size = 0;
+    this.spare = null;
     this.meta = undefined;
   }
 
-  private grow(): unknown[] {
-    const old = this.buf;
-    const cap = old.length === 0 ? 8 : old.length * 2;
-    const buf = new Array<unknown>(cap);
-    const mask = old.length - 1;
-    for (let k = 0, i = this.head; k < this.size * 2; k += 2, i = (i + 2) & mask) {
-      buf[k] = old[i];
-      buf[k + 1] = old[i + 1];
+  /** Links a new tail segment (step 2); the first push of a fresh queue lands here too. */
+  private link(): unknown[] {
+    const old = this.ts;
+    if (old === EMPTY) {
+      const s = segment(MIN_PAIRS);
+      this.hs = this.ts = s;
+      this.r = 0;
+      return s;
     }
-    for (let k = this.size * 2; k < cap; k++) buf[k] = undefined;
-    this.buf = buf;
-    this.head = 0;
-    return buf;
+    const pairs = Math.min((old.length - 1) / 2, MAX_PAIRS / 2) * 2;
+    let s: unknown[];
+    if (pairs === MAX_PAIRS && this.spare !== null) {
+      s = this.spare;
+      this.spare = null;
+    } else s = segment(pairs);
+    old[old.length - 1] = s;
+    this.ts = s;
+    return s;
   }
 }
 
-const EMPTY: unknown[] = [];
+const MIN_PAIRS = 4;
+const MAX_PAIRS = 512;
+const MAX_SLOTS = MAX_PAIRS * 2 + 1;
+
+/** A segment of `pairs` pairs plus the link slot, built by pushes so its elements stay packed (fast loads). */
+function segment(pairs: number): unknown[] {
+  return new Array<unknown>(pairs * 2 + 1).fill(undefined);
+}
+
+/** Shared by every queue that never held a pair: its one slot reads as "full", so the first push links. */
+const EMPTY: unknown[] = [undefined];
 
 /** A growable FIFO of single items (run queues). */
 export class RingQueue<T> {
