@@ -8,7 +8,7 @@
 %% The random neighbour choice (big) uses MINSTD, the same generator as the
 %% TypeScript implementations, so every system does the same work.
 -module(savina_bench).
--export([main/0, pingpong/1, counting/1, threadring/2, big/2, fjcreate/1, idle/1]).
+-export([main/0, pingpong/1, counting/1, threadring/2, big/2, fjcreate/1, fjthroughput/2, idle/1]).
 
 main() ->
     io:format("ready ~s ~s ~b~n",
@@ -135,6 +135,23 @@ fj_spawn(K, Parent) ->
 
 fj_wait(0, Count) -> Count;
 fj_wait(K, Count) -> receive {fj_done, R} when R > 0 -> fj_wait(K - 1, Count + 1) end.
+
+%% Fork-Join throughput: A processes each get N messages from one feeder
+%% (round robin), one unit of arithmetic each; returns the messages counted.
+fjthroughput(A, N) ->
+    Self = self(),
+    Pids = [spawn(fun() -> fjt_loop(N, 0, 0.0, Self) end) || _ <- lists:seq(1, A)],
+    spawn(fun() -> fjt_feed(N, Pids) end),
+    fjt_wait(A, 0).
+
+fjt_feed(0, _) -> ok;
+fjt_feed(K, Pids) -> [P ! work || P <- Pids], fjt_feed(K - 1, Pids).
+
+fjt_loop(N, N, Acc, Parent) when Acc > 0 -> Parent ! {fjt_done, N};
+fjt_loop(N, C, Acc, Parent) -> receive work -> fjt_loop(N, C + 1, Acc + compute(37.2), Parent) end.
+
+fjt_wait(0, Sum) -> Sum;
+fjt_wait(K, Sum) -> receive {fjt_done, C} -> fjt_wait(K - 1, Sum + C) end.
 
 %% Savina's performComputation: sin(theta)^2, checked so it is not optimised away.
 compute(Theta) -> S = math:sin(Theta), S * S.

@@ -56,7 +56,8 @@ export async function measure(
   gc?.();
   for (let i = 0; i < contenders.length; i++) {
     let spent = 0;
-    for (let w = 0; w < 40 && (w < plan.warmup || spent < plan.warmupMs); w++)
+    // A slow peer warms once (its first run already fills the budget); a fast one until warmupMs.
+    for (let w = 0; w < 40 && (w < plan.warmup || spent < plan.warmupMs) && spent < plan.budgetMs; w++)
       spent += warm[i] = await once(contenders[i]!);
   }
   const runs = contenders.map((_, i) =>
