@@ -98,8 +98,9 @@ async function xstate(p: P): Promise<number> {
   const done = (pongs: number) => {
     total += pongs;
   };
-  const peers = [];
-  for (let i = 0; i < p.actors; i++) peers.push(createActor(xNode, { input: { index: i } }).start());
+  const peers = Array.from({ length: p.actors }, (_, i) =>
+    createActor(xNode, { input: { index: i } }).start(),
+  );
   const start = { type: 'start' as const, peers, n: p.pings, done };
   const ms = await timed(() => {
     for (const a of peers) a.send(start);

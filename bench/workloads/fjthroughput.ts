@@ -48,8 +48,7 @@ const xWorker = setup({
 });
 
 async function xstate(p: P): Promise<number> {
-  const workers = [];
-  for (let i = 0; i < p.actors; i++) workers.push(createActor(xWorker).start());
+  const workers = Array.from({ length: p.actors }, () => createActor(xWorker).start());
   const ms = await timed(() => {
     for (let i = 0; i < p.messages; i++) for (let k = 0; k < workers.length; k++) workers[k]!.send(X_WORK);
   });

@@ -71,8 +71,9 @@ async function xstate(p: P): Promise<number> {
   const done = (i: number) => {
     winner = i;
   };
-  const nodes = [];
-  for (let i = 0; i < p.actors; i++) nodes.push(createActor(xNode, { input: { index: i } }).start());
+  const nodes = Array.from({ length: p.actors }, (_, i) =>
+    createActor(xNode, { input: { index: i } }).start(),
+  );
   for (let i = 0; i < p.actors; i++) nodes[i]!.send({ type: 'link', next: nodes[(i + 1) % p.actors], done });
   const ms = await timed(() => nodes[0]!.send({ type: 'token', n: p.hops }));
   check('threadring', 'xstate', p.hops % p.actors, winner);
