@@ -22,6 +22,7 @@ import type { Host } from './host.ts';
 import type { ResolvedMailbox } from './mailbox.ts';
 import { PairQueue } from './queue.ts';
 import { ActorRef } from './ref.ts';
+import type { RetryPolicy } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
 
 export const ALIVE = 0;
@@ -29,6 +30,14 @@ export const STOPPING = 1;
 export const STOPPED = 2;
 /** Moved to another executor; the ref routes through the host. */
 export const MIGRATED = 3;
+
+/** `hold` bits. Supervision suspended the actor (a failure awaits its parent's directive). */
+export const HOLD_SUPERVISOR = 1;
+/** A retried message waits at the mailbox front for its backoff delay. */
+export const HOLD_RETRY_WAIT = 2;
+/** The mailbox front is a retried message: process it in the slow path, with its attempt number. */
+export const HOLD_RETRY_HEAD = 4;
+const HOLD_BLOCK = HOLD_SUPERVISOR | HOLD_RETRY_WAIT;
 
 type SysKind = 'stop' | 'terminated' | 'run';
 
@@ -60,12 +69,25 @@ export class ActorCell {
   readonly overflow: ResolvedMailbox['overflow'];
   /** Count of restarts in this incarnation's life (for events). */
   restarts = 0;
+  /**
+   * Why user messages are held (HOLD_* bits); 0 on the fast path. Read once
+   * per turn, never per message.
+   */
+  hold = 0;
+  /** Message retry policy (definition or spawn `retry`), null when none. */
+  retry: RetryPolicy | null = null;
+  /** Attempt number of the retried message at the mailbox front (HOLD_RETRY_HEAD). */
+  private retryAttempt = 0;
+  /** Set by supervision: stops children in its own order (reverse start, with shutdownMs) instead of all at once. */
+  stopChildren: ((cell: ActorCell) => void) | null = null;
   /** Killed by `kill()`: a late settle of a pending handler or hook must change nothing. */
   private killed = false;
   /** The user message whose async handler is pending (so `kill` can dead-letter it). */
   private inflight = false;
   private inflightMsg: unknown = undefined;
   private inflightMeta: unknown = undefined;
+  /** Bumped by `abortHandler`: a pending handler that captured an older value settles into nothing. */
+  private handlerEpoch = 0;
 
   constructor(
     readonly host: Host,
@@ -155,10 +177,14 @@ export class ActorCell {
 
   /** One scheduling turn: system messages, onStart, then up to `throughput` user messages. */
   run(): void {
+    // Scheduled by a self-send from its own handler before that handler went
+    // async: running now would break invariant 1; the settle reschedules it.
+    if (this.busy) return;
     const host = this.host;
     host.current = this;
     try {
       if (this.sys !== null && this.sys.length > 0 && !this.runSystem()) return;
+      if (this.hold !== 0 && !this.holdTurn()) return;
       if (!this.started && !this.start()) return;
       if (this.status !== ALIVE) return;
       const mb = this.mailbox;
@@ -178,7 +204,7 @@ export class ActorCell {
           r = beh.receive(this.state, msg, ctx);
         } catch (e) {
           this.failed(e, msg, meta, 'receive');
-          if (this.busy || this.status !== ALIVE) return;
+          if (this.busy || this.status !== ALIVE || this.hold !== 0) return;
           continue;
         }
         if (r instanceof Promise) {
@@ -202,21 +228,106 @@ export class ActorCell {
     if (st === STOPPED || st === MIGRATED) return;
     if (
       (this.sys !== null && this.sys.length > 0) ||
-      (st === ALIVE && (this.mailbox.length > 0 || !this.started))
+      (st === ALIVE && (this.hold & HOLD_BLOCK) === 0 && (this.mailbox.length > 0 || !this.started))
     ) {
       this.queued = true;
       this.host.dispatcher.schedule(this);
     }
   }
 
-  private awaitHandler(p: Promise<unknown>, msg: unknown, meta: unknown, timed: boolean, t0: number): void {
+  /**
+   * Slow path of a turn while `hold` is set: false ends the turn (suspended,
+   * waiting for a retry delay, busy or gone). Otherwise processes the retried
+   * message at the front with its attempt number, so the hot loop never
+   * tracks attempts.
+   */
+  private holdTurn(): boolean {
+    if (this.status !== ALIVE || (this.hold & HOLD_BLOCK) !== 0) return false;
+    this.hold &= ~HOLD_RETRY_HEAD;
+    const attempt = this.retryAttempt;
+    this.retryAttempt = 0;
+    const mb = this.mailbox;
+    if (mb.length === 0) return true;
+    const msg = mb.shift();
+    const meta = mb.meta;
+    const ctx = this.context();
+    ctx.begin(meta);
+    let r: unknown;
+    try {
+      r = this.behavior.receive(this.state, msg, ctx);
+    } catch (e) {
+      this.failed(e, msg, meta, 'receive', attempt);
+      return !this.busy && this.status === ALIVE && this.hold === 0;
+    }
+    if (r instanceof Promise) {
+      this.awaitHandler(r, msg, meta, false, 0, attempt);
+      return false;
+    }
+    this.state = r;
+    this.host.stats.processed++;
+    return true;
+  }
+
+  /** Puts a failed message back at the front and holds the mailbox for `delayMs` (retry protocol, retry.ts). */
+  private requeueForRetry(
+    msg: unknown,
+    meta: unknown,
+    attempt: number,
+    delayMs: number,
+    error: unknown,
+  ): void {
+    const host = this.host;
+    this.mailbox.unshift(msg, meta);
+    this.retryAttempt = attempt;
+    this.hold |= HOLD_RETRY_HEAD | HOLD_RETRY_WAIT;
+    host.emit({
+      type: 'actor.message-retried',
+      at: host.clock.now(),
+      actor: this.desc,
+      messageType: host.typeOf(msg),
+      attempt,
+      delayMs,
+      error,
+    });
+    const release = (): void => {
+      this.hold &= ~HOLD_RETRY_WAIT;
+      this.reschedule();
+    };
+    if (delayMs <= 0) this.hold &= ~HOLD_RETRY_WAIT;
+    else host.clock.setTimeout(release, delayMs);
+  }
+
+  /** Supervision: hold user messages until `resumeHeld` (the failed actor awaits its parent's directive). */
+  suspend(): void {
+    this.hold |= HOLD_SUPERVISOR;
+  }
+
+  /** Supervision: release a `suspend` (resume directive, or before a restart). */
+  resumeHeld(): void {
+    this.hold &= ~HOLD_SUPERVISOR;
+    this.reschedule();
+  }
+
+  private awaitHandler(
+    p: Promise<unknown>,
+    msg: unknown,
+    meta: unknown,
+    timed: boolean,
+    t0: number,
+    attempt = 0,
+  ): void {
     this.busy = true;
     this.inflight = true;
     this.inflightMsg = msg;
     this.inflightMeta = meta;
+    const epoch = this.handlerEpoch;
+    // Deadlock detection and stall watch learn of blocked handlers here, off the sync path.
+    const dl = this.host.deadlock;
+    if (dl !== null) dl.onAwait(this, msg);
     p.then(
       (s) => {
-        if (this.killed) return; // kill() dead-lettered this message already
+        if (this.killed || epoch !== this.handlerEpoch) return; // killed or aborted: dead-lettered already
+        if (dl !== null) dl.onHandlerDone(this);
         this.inflight = false;
         this.inflightMsg = this.inflightMeta = undefined;
         this.busy = false;
@@ -226,14 +337,32 @@ export class ActorCell {
         this.reschedule();
       },
       (e) => {
-        if (this.killed) return;
+        if (this.killed || epoch !== this.handlerEpoch) return;
+        if (dl !== null) dl.onHandlerDone(this);
         this.inflight = false;
         this.inflightMsg = this.inflightMeta = undefined;
         this.busy = false;
-        this.failed(e, msg, meta, 'receive');
+        this.failed(e, msg, meta, 'receive', attempt);
         this.reschedule();
       },
     );
+  }
+
+  /**
+   * Abandons the pending async handler (a deadlock victim): its message is
+   * dead-lettered with `reason` (an ask on it rejects with `error`), the cell
+   * is free for its restart, and the handler's late settle changes nothing.
+   */
+  abortHandler(reason: DeadLetterReason, error: unknown): boolean {
+    if (!this.inflight || this.killed) return false;
+    this.handlerEpoch++;
+    this.inflight = false;
+    this.busy = false;
+    const msg = this.inflightMsg;
+    const meta = this.inflightMeta;
+    this.inflightMsg = this.inflightMeta = undefined;
+    this.host.deadLetter(msg, meta, reason, this, error);
+    return true;
   }
 
   /** Drains system messages; false when the cell must not continue this turn (busy or gone). */
@@ -253,7 +382,8 @@ export class ActorCell {
           (payload as (c: ActorCell) => void)(this);
           break;
       }
-      if (this.busy || this.status === STOPPED || this.status === MIGRATED) return false;
+      if (this.busy || this.status === STOPPED || this.status === MIGRATED || (this.hold & HOLD_BLOCK) !== 0)
+        return false;
     }
     return true;
   }
@@ -332,11 +462,24 @@ export class ActorCell {
    * an ask on it rejects with ActorFailedError, and the host's failure
    * policy (supervision) decides what happens to the actor.
    */
-  failed(error: unknown, msg: unknown, meta: unknown, phase: 'start' | 'receive' | 'stop'): void {
+  failed(
+    error: unknown,
+    msg: unknown,
+    meta: unknown,
+    phase: 'start' | 'receive' | 'stop',
+    attempt = 0,
+  ): void {
     if (this.killed) return; // a hook that settled after kill(): the actor is gone
     const host = this.host;
-    if (phase === 'receive' && (msg !== undefined || meta !== undefined))
-      host.deadLetter(msg, meta, 'failed', this, new ActorFailedError(this.desc, error));
+    const isMsg = phase === 'receive' && (msg !== undefined || meta !== undefined);
+    if (isMsg && this.retry !== null && this.status === ALIVE) {
+      const delay = this.retry.next(error, attempt);
+      if (delay >= 0) {
+        this.requeueForRetry(msg, meta, attempt + 1, delay, error);
+        return;
+      }
+    }
+    if (isMsg) host.deadLetter(msg, meta, 'failed', this, new ActorFailedError(this.desc, error));
     host.emit({
       type: 'actor.failed',
       at: host.clock.now(),
@@ -357,10 +500,12 @@ export class ActorCell {
       this.state = this.behavior.init(this.props, this.context());
     } catch (e) {
       host.emit({ type: 'actor.failed', at: host.clock.now(), actor: this.desc, error: e, phase: 'init' });
-      this.beginStop('init-failed');
+      host.failurePolicy(this, e, 'init'); // core default stops ('init-failed'); supervision counts it
       return false;
     }
     this.restarts++;
+    this.hold = 0; // a fresh incarnation: no supervision hold, no retry in progress
+    this.retryAttempt = 0;
     this.started = this.behavior.onStart === undefined;
     host.emit({ type: 'actor.restarted', at: host.clock.now(), actor: this.desc, reason });
     this.reschedule();
@@ -384,7 +529,8 @@ export class ActorCell {
     this.stopReason = reason;
     this.cancelTimers();
     if (this.children !== null && this.children.size > 0) {
-      for (const c of this.children) c.requestStop('parent-stopped');
+      if (this.stopChildren !== null) this.stopChildren(this);
+      else for (const c of this.children) c.requestStop('parent-stopped');
       return; // continues in childStopped once the last child is gone
     }
     this.runStopHook();
@@ -487,7 +633,8 @@ export class ActorCell {
       this.watchers = null;
     }
     this.state = undefined;
-    host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
+    if (host.events.hasListeners)
+      host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
     this.parent?.childStopped(this);
     const waiters = this.stopWaiters;
     this.stopWaiters = null;

@@ -5,8 +5,10 @@
  */
 
 import type { ActorContext, InitContext } from './context.ts';
+import { type DefinitionDeadlockOptions, resolveDefinitionDeadlock } from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
 import type { MailboxOptions } from './mailbox.ts';
+import { type RetryOptions, type RetryPolicy, resolveRetry } from './supervision/retry.ts';
 import type { Terminated } from './terminated.ts';
 
 export type Awaitable<T> = T | Promise<T>;
@@ -40,6 +42,12 @@ export interface DefinitionOptions {
   readonly mailbox?: MailboxOptions;
   /** Messages per turn before the actor yields; overrides the system's. */
   readonly throughput?: number;
+  /** Message retries before supervision sees a failure (see supervision/retry.ts). */
+  readonly retry?: RetryOptions | RetryPolicy;
+  /** Deadlock handling for asks made by this definition's actors (overrides the system's). */
+  readonly deadlock?: DefinitionDeadlockOptions;
+  /** Place in the ask hierarchy (`prevent`): actors may only ask actors of a higher rank. */
+  readonly rank?: number;
 }
 
 export interface ActorDefinition<S = any, M = any, P = any> extends DefinitionOptions {
@@ -84,6 +92,12 @@ export function defineActor<S, M, P = void>(
   if (throughput !== undefined && !(Number.isInteger(throughput) && throughput > 0))
     throw new ConfigError(`defineActor("${name}").throughput`, 'a positive integer', throughput);
   const mailbox = options.mailbox ?? behavior.mailbox;
+  const retry = resolveRetry(options.retry ?? behavior.retry, `defineActor("${name}").retry`);
+  const dl = resolveDefinitionDeadlock(
+    options.deadlock ?? behavior.deadlock,
+    options.rank ?? behavior.rank,
+    `defineActor("${name}")`,
+  );
   return Object.freeze({
     kind: 'troupe.actor-definition' as const,
     name,
@@ -91,6 +105,9 @@ export function defineActor<S, M, P = void>(
     pinned,
     ...(throughput !== undefined ? { throughput } : {}),
     ...(mailbox !== undefined ? { mailbox } : {}),
+    ...(dl.deadlock !== undefined ? { deadlock: dl.deadlock } : {}),
+    ...(dl.rank !== undefined ? { rank: dl.rank } : {}),
+    ...(retry !== undefined ? { retry } : {}),
   });
 }
 

@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'unknown-actor'
   | 'duplicate-name'
   | 'unserializable'
-  | 'init-failed';
+  | 'init-failed'
+  | 'hierarchy-violation'
+  | 'escalated';
 
 export abstract class TroupeError<C extends ErrorCode = ErrorCode, X extends object = object> extends Error {
   abstract readonly code: C;
@@ -153,6 +155,50 @@ export class InitFailedError extends TroupeError<'init-failed', { actor: ActorDe
   }
 }
 
+/**
+ * A supervisor gave up and failed upward: its restart intensity was exceeded,
+ * its decider said `escalate`, or a child failed to start while the tree was
+ * starting. `cause` is the child's error.
+ */
+export class EscalatedError extends TroupeError<
+  'escalated',
+  { supervisor: string; child: string; reason: 'intensity' | 'directive' | 'start' }
+> {
+  readonly code = 'escalated';
+  constructor(
+    supervisor: string,
+    child: string,
+    reason: 'intensity' | 'directive' | 'start',
+    cause: unknown,
+  ) {
+    const why =
+      reason === 'intensity'
+        ? 'restart intensity exceeded'
+        : reason === 'start'
+          ? 'a child failed to start'
+          : 'the decider escalated';
+    super(
+      `supervisor "${supervisor}" escalated (${why}) after child "${child}" failed: ${formatValue(cause)}`,
+      { supervisor, child, reason },
+      { cause },
+    );
+  }
+}
+
+/** `prevent`: an ask against the declared rank order (asks must go to a strictly higher rank). */
+export class HierarchyViolationError extends TroupeError<
+  'hierarchy-violation',
+  { from: ActorDescription; to: ActorDescription; fromRank: number; toRank: number }
+> {
+  readonly code = 'hierarchy-violation';
+  constructor(from: ActorDescription, to: ActorDescription, fromRank: number, toRank: number) {
+    super(
+      `ask from ${describe(from)} (rank ${fromRank}) to ${describe(to)} (rank ${toRank}) violates the ask hierarchy: asks must go to a higher rank`,
+      { from, to, fromRank, toRank },
+    );
+  }
+}
+
 const guard =
   <T extends TroupeError>(code: ErrorCode) =>
   (e: unknown): e is T =>
@@ -170,6 +216,8 @@ export const isUnknownActorError = guard<UnknownActorError>('unknown-actor');
 export const isDuplicateNameError = guard<DuplicateNameError>('duplicate-name');
 export const isUnserializableError = guard<UnserializableError>('unserializable');
 export const isInitFailedError = guard<InitFailedError>('init-failed');
+export const isHierarchyViolationError = guard<HierarchyViolationError>('hierarchy-violation');
+export const isEscalatedError = guard<EscalatedError>('escalated');
 
 export function formatValue(v: unknown): string {
   if (v instanceof Error) return `${v.name}: ${v.message}`;

@@ -9,6 +9,8 @@ import { Subject } from 'rxjs';
 import { AskHandle, PendingAsk } from './ask.ts';
 import { ActorCell, ALIVE } from './cell.ts';
 import type { Clock } from './clock.ts';
+import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from './deadlock/options.ts';
+import { DeadlockRuntime } from './deadlock/runtime.ts';
 import type { ActorDefinition } from './definition.ts';
 import { isActorDefinition } from './definition.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -18,6 +20,7 @@ import {
   ConfigError,
   DuplicateNameError,
   InitFailedError,
+  isDeadlockError,
   MailboxFullError,
   ShutdownError,
   type TroupeError,
@@ -34,6 +37,7 @@ import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, type AskOptions } from './ref.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
+import { resolveRetry } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
 
 /** Room for 1024 hosts (main thread + executors) in an id's low bits. */
@@ -47,9 +51,21 @@ export interface RemoteLink {
   settle(node: number, askId: number, ok: boolean, value: unknown): void;
   /** Registers `watcher` (local) on a remote `target`. */
   watch(target: ActorRef, watcher: ActorRef): void;
+  /** Threaded mode: stop request for an actor on another host. */
+  stop?(ref: ActorRef, reason: string): void;
+  /** Threaded mode: a Terminated for a watcher on another host. */
+  terminated?(watcher: ActorRef, t: Terminated): void;
+  /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */
+  intern?(id: number, name: string | undefined, def: string): ActorRef;
+  /** Threaded mode: a cell became reachable here (spawn or rehydrate). */
+  adopted?(cell: ActorCell): void;
+  /** Threaded mode: a cell left this host (stopped, or migrated when its status is MIGRATED). */
+  unregistered?(cell: ActorCell): void;
+  /** Threaded mode: a spawn asked for a placement other than `'local'`. */
+  place?(cell: ActorCell, placement: unknown): void;
 }
 
-export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'start' | 'receive') => void;
+export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'init' | 'start' | 'receive') => void;
 
 export interface HostOptions {
   readonly node: number;
@@ -59,6 +75,7 @@ export interface HostOptions {
   readonly askTimeoutMs: number;
   readonly mailbox: ResolvedMailbox;
   readonly events?: EventOptions | undefined;
+  readonly deadlock?: ResolvedDeadlockOptions | undefined;
 }
 
 export class Host {
@@ -85,9 +102,12 @@ export class Host {
   readonly options: HostOptions;
   /** Supervision replaces this; the core default restarts on receive failures and stops on start failures. */
   failurePolicy: FailurePolicy = (cell, _e, phase) => {
-    if (phase === 'start') cell.beginStop('failed');
-    else cell.restart('failed');
+    if (phase === 'init') cell.beginStop('init-failed');
+    else if (phase === 'start') cell.beginStop('failed');
+    else cell.restart(isDeadlockError(_e) ? 'deadlock' : 'failed');
   };
+  /** Wait-for graph, deadlock strategies, reentrancy, stall watch; null (no cost) when none is configured. */
+  deadlock: DeadlockRuntime | null = null;
   /** Hook for modules that track parent/child structure (supervision). */
   onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
 
@@ -97,6 +117,8 @@ export class Host {
     this.clock = options.clock;
     this.events = new EventBus(options.events);
     this.dispatcher = new Dispatcher(options.yieldMs);
+    if (options.deadlock !== undefined && deadlockWanted(options.deadlock))
+      this.deadlock = new DeadlockRuntime(this, options.deadlock);
   }
 
   nextId(): number {
@@ -107,8 +129,12 @@ export class Host {
   register(def: ActorDefinition, path = 'definition'): void {
     if (!isActorDefinition(def)) throw new ConfigError(path, 'an actor definition (defineActor(...))', def);
     const known = this.definitions.get(def.name);
-    if (known === undefined) this.definitions.set(def.name, def);
-    else if (known !== def)
+    if (known === undefined) {
+      this.definitions.set(def.name, def);
+      // Per-definition strategies, ranks and reentrancy need the runtime even when the system's is off.
+      if (this.deadlock === null && (def.deadlock !== undefined || def.rank !== undefined))
+        this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
+    } else if (known !== def)
       throw new ConfigError(`${path}.name`, `a name not used by another definition`, def.name);
   }
 
@@ -118,9 +144,10 @@ export class Host {
     options: SpawnOptions | undefined,
     spawner: ActorCell | null,
   ): ActorRef {
+    // Constant paths: building them per spawn would allocate two strings an actor.
     const path = spawner ? 'ctx.spawn' : 'system.spawn';
-    this.register(def, `${path}(def)`);
-    const o = resolveSpawnOptions(options, `${path}(options)`);
+    this.register(def, spawner ? 'ctx.spawn(def)' : 'system.spawn(def)');
+    const o = resolveSpawnOptions(options, spawner ? 'ctx.spawn(options)' : 'system.spawn(options)');
     if (!this.accepting) throw new ShutdownError(`${path}(${def.name})`);
     let parent = spawner;
     if (o.parent !== undefined) {
@@ -145,6 +172,8 @@ export class Host {
       mailbox,
       def.throughput ?? this.options.throughput,
     );
+    const retry = o.retry ?? def.retry;
+    if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
     try {
       cell.state = def.behavior.init(props, cell.context());
     } catch (e) {
@@ -156,6 +185,9 @@ export class Host {
       cell.queued = true;
       this.dispatcher.schedule(cell);
     }
+    const placement = options?.placement;
+    if (placement !== undefined && placement !== 'local' && this.remote?.place)
+      this.remote.place(cell, placement);
     return cell.ref;
   }
 
@@ -167,6 +199,7 @@ export class Host {
     else this.roots.add(cell);
     if (this.events.hasListeners)
       this.emit({ type: 'actor.spawned', at: this.clock.now(), actor: cell.desc, parent: cell.parent?.desc });
+    this.remote?.adopted?.(cell);
   }
 
   unregister(cell: ActorCell): void {
@@ -174,6 +207,8 @@ export class Host {
     const name = cell.ref.name;
     if (name !== undefined && this.names.get(name) === cell) this.names.delete(name);
     if (cell.parent === null) this.roots.delete(cell);
+    this.deadlock?.onActorGone(cell);
+    this.remote?.unregistered?.(cell);
   }
 
   childStopped(parent: ActorCell, child: ActorCell): void {
@@ -210,6 +245,12 @@ export class Host {
             new ConfigError('ask(options).timeoutMs', 'a number in (0, 2147483647]', timeoutMs),
           );
       }
+      if (options.reentrant !== undefined) {
+        if (typeof options.reentrant !== 'boolean')
+          return Promise.reject(new ConfigError('ask(options).reentrant', 'a boolean', options.reentrant));
+        if (options.reentrant && this.deadlock === null)
+          this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
+      }
     }
     if (!this.accepting && sender === undefined) {
       // Shutdown phase 1: an ask from outside any actor is refused, and accounted for.
@@ -217,6 +258,7 @@ export class Host {
       this.deadLetter(msg, undefined, 'shutdown', ref);
       return Promise.reject(new ShutdownError(`ask(${messageType(msg)})`));
     }
+    if (this.deadlock !== null) return this.deadlock.ask<R>(ref, msg, timeoutMs, options, sender);
     return new Promise<R>((resolve, reject) => {
       const a = new PendingAsk(resolve, reject, sender, this.clock);
       a.timer = this.clock.setTimeout(
@@ -303,7 +345,8 @@ export class Host {
 
   stopRef(ref: ActorRef, reason: string): void {
     const c = ref.cell ?? this.cells.get(ref.id);
-    c?.requestStop(reason);
+    if (c !== undefined) c.requestStop(reason);
+    else this.remote?.stop?.(ref, reason);
   }
 
   watch(target: ActorRef, watcher: ActorRef): void {
@@ -319,14 +362,15 @@ export class Host {
 
   deliverTerminated(watcher: ActorRef, t: Terminated): void {
     const w = watcher.cell ?? this.cells.get(watcher.id);
-    w?.sysPush('terminated', t);
+    if (w !== undefined) w.sysPush('terminated', t);
+    else this.remote?.terminated?.(watcher, t);
   }
 
   /** Resolves a ref for an id seen in a frame or snapshot. */
   refFor(id: number, name: string | undefined, def: string): ActorRef {
     const cell = this.cells.get(id);
     if (cell !== undefined) return cell.ref;
-    return new ActorRef(id, name, def, this, null);
+    return this.remote?.intern?.(id, name, def) ?? new ActorRef(id, name, def, this, null);
   }
 
   typeOf(msg: unknown): string {

@@ -1,5 +1,15 @@
 export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './clock.ts';
 export type { ActorContext, Cancellable, InitContext, ScheduleOptions } from './context.ts';
+export type { DeadlockOptions, DefinitionDeadlockOptions } from './deadlock/options.ts';
+export {
+  type DeadlockAction,
+  type DeadlockActor,
+  type DeadlockAsk,
+  type DeadlockCycle,
+  type DeadlockStrategy,
+  registerDeadlockStrategy,
+} from './deadlock/strategies.ts';
+export type { WaitEdge, WaitForGraphSnapshot } from './deadlock/wait-for-graph.ts';
 export {
   type ActorDefinition,
   type Awaitable,
@@ -20,6 +30,8 @@ export {
   DeadlockError,
   DuplicateNameError,
   type ErrorCode,
+  EscalatedError,
+  HierarchyViolationError,
   InitFailedError,
   isActorFailedError,
   isActorStoppedError,
@@ -27,6 +39,8 @@ export {
   isConfigError,
   isDeadlockError,
   isDuplicateNameError,
+  isEscalatedError,
+  isHierarchyViolationError,
   isInitFailedError,
   isMailboxFullError,
   isShutdownError,
@@ -79,5 +93,33 @@ export {
 export type { ActorSnapshot } from './snapshot.ts';
 export type { SpawnOptions } from './spawn-options.ts';
 export type { SystemStats } from './stats.ts';
+export type { BackoffOptions } from './supervision/backoff.ts';
+export type { ChildStatus } from './supervision/control.ts';
+export type {
+  ChildFailedEvent,
+  ChildRestartedEvent,
+  ChildStartedEvent,
+  EscalatedEvent,
+  IntensityExceededEvent,
+  SupervisorEvent,
+} from './supervision/events.ts';
+export type { IntensityOptions } from './supervision/intensity.ts';
+export type { RetryOptions } from './supervision/retry.ts';
+export {
+  type ChildInfo,
+  type ChildSpecInput,
+  type Decider,
+  type DeciderTable,
+  type Directive,
+  loadSupervisorSpec,
+  type RestartType,
+  type Strategy,
+  type SupervisorChildSpecInput,
+  type SupervisorSpec,
+  type SupervisorSpecInput,
+  supervisor,
+  type WorkerChildSpecInput,
+} from './supervision/spec.ts';
+export { type StartOptions, SupervisorHandle, type TreeFailure } from './supervision/tree.ts';
 export { ActorSystem, createSystem } from './system.ts';
 export { isTerminated, Terminated } from './terminated.ts';

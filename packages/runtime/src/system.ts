@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Observable } from 'rxjs';
 import type { ActorCell } from './cell.ts';
+import type { WaitForGraphSnapshot } from './deadlock/wait-for-graph.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { definitionsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
@@ -27,6 +28,8 @@ import {
 import { dehydrate, rehydrate } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import type { SystemStats } from './stats.ts';
+import type { SupervisorSpec, SupervisorSpecInput } from './supervision/spec.ts';
+import { type StartOptions, type SupervisorHandle, startTree } from './supervision/tree.ts';
 
 export type { ShutdownOptions, ShutdownReport };
 
@@ -49,6 +52,7 @@ export class ActorSystem {
       askTimeoutMs: options.askTimeoutMs,
       mailbox: options.mailbox,
       events: options.events,
+      deadlock: options.deadlock,
     });
     for (const d of definitions) this.host.register(d, `actors.${d.name}`);
     this.shutdownCoordinator = new ShutdownCoordinator(this);
@@ -96,6 +100,15 @@ export class ActorSystem {
     return this.host.names.get(name)?.ref as ActorRef<M> | undefined;
   }
 
+  /**
+   * Starts a supervision tree under the root guardian (see supervision/tree.ts).
+   * Resolves once every supervisor in it has started its children; rejects
+   * with a ConfigError for a bad spec, or with the failure if the tree cannot start.
+   */
+  async start(spec: SupervisorSpec | SupervisorSpecInput, options?: StartOptions): Promise<SupervisorHandle> {
+    return startTree(this.host, spec, options, (reason) => this.shutdown({ reason }));
+  }
+
   /** Stops an actor (children first, then onStop); resolves once it has terminated. */
   stop(ref: ActorRef): Promise<void> {
     checkRef(ref, 'system.stop(ref)');
@@ -107,6 +120,15 @@ export class ActorSystem {
 
   stats(): SystemStats {
     return this.host.stats.snapshot(this.host.cells.size);
+  }
+
+  /**
+   * Who waits on whom right now: a node per waiting or waited-on actor, an
+   * edge per pending ask whose asker's handler is blocked on it (the seeds'
+   * LockGraph). Empty while no deadlock feature is configured.
+   */
+  waitForGraph(): WaitForGraphSnapshot {
+    return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
   }
 
   /** Encodes an actor (state, pending mailbox, watchers) as bytes without moving it. */
