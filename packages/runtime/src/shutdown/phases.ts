@@ -20,7 +20,10 @@
  *    handler and run onStop; one that overruns is killed (OTP brutal_kill) and
  *    reported as forced. From phase 1 on, a message that reaches a stopped
  *    actor is dead-lettered `shutdown`.
- * 4. force-stop — at D (or at once when forced) everything still alive is
+ * 4. force-stop — at D, trees phase 3 did not reach get a last stop request,
+ *    all at once in reverse start order, and one dispatcher turn to honour it:
+ *    an idle actor still stops cleanly (onStop runs) instead of paying for a
+ *    hung sibling. Then (at once when forced) everything still alive is
  *    killed: the message of a pending handler is dead-lettered `shutdown` and
  *    its late result ignored, onStop is skipped; an executor whose thread hangs
  *    in a synchronous handler is terminated (ExecutorShutdownPort.killAll).
@@ -222,6 +225,11 @@ export class ShutdownCoordinator {
   private async killAll(rb: ReportBuilder): Promise<void> {
     const { host } = this.subject;
     const cause = this.force.fired ? 'forced' : 'deadline';
+    if (!this.force.fired && host.roots.size > 0) {
+      const left = [...host.roots];
+      for (let i = left.length - 1; i >= 0; i--) left[i]!.requestStop('shutdown');
+      await new Promise<void>((r) => setImmediate(r));
+    }
     const roots = [...host.roots];
     for (let i = roots.length - 1; i >= 0; i--) await this.kill(cellNode(roots[i]!), cause, rb);
     // Cells not under a root (a parent already gone mid-stop) would otherwise survive.
