@@ -18,7 +18,12 @@ export async function makeSystem(
   extra: SystemOptions = {},
 ): Promise<{ system: ActorSystem; clock: SimulatedClock; events: AnyTroupeEvent[] }> {
   const clock = new SimulatedClock();
-  const system = await createSystem({ ...MODE_OPTIONS, clock, actors: { Worker, Flaky, BadInit }, ...extra });
+  const system = await createSystem({
+    ...MODE_OPTIONS,
+    clock,
+    actors: { Worker, Flaky, BadInit, Fragile },
+    ...extra,
+  });
   const events: AnyTroupeEvent[] = [];
   system.events$.subscribe((e) => events.push(e));
   return { system, clock, events };
@@ -80,3 +85,29 @@ export const BadInit = defineActor('bad-init', {
 
 export const ofType = <T extends string>(events: AnyTroupeEvent[], type: T) =>
   events.filter((e) => e.type === type) as Array<AnyTroupeEvent & Record<string, any>>;
+
+/** Init fails while `p.fail.count > 0`; any message makes it throw (to trigger a restart). */
+export const Fragile = defineActor('fragile', {
+  init: (p: { fail: { count: number } }) => {
+    if (p.fail.count > 0) {
+      p.fail.count--;
+      throw new Error('init failed');
+    }
+    return { ok: true };
+  },
+  receive(_s, _m: 'crash'): { ok: boolean } {
+    throw new Error('crash');
+  },
+});
+
+/** A small deterministic PRNG (mulberry32) for jitter tests. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
