@@ -117,6 +117,7 @@ for (const w of selected) {
     failed = true;
     console.error(`\n${label}: FAILED — ${(e as Error).stack ?? e}`);
   }
+  for (const c of contenders) await c.close?.();
 }
 
 if (!failed && args.names.length === 0) {

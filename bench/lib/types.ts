@@ -15,6 +15,8 @@ export interface Contender {
   readonly mode: string;
   /** Runs the work once; resolves with the elapsed ms of the work alone. */
   run(): Promise<number>;
+  /** Releases what the contender keeps between runs (a thread pool). */
+  close?(): Promise<void>;
 }
 
 export interface SuiteContext {
