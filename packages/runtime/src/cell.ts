@@ -601,6 +601,7 @@ export class ActorCell {
       this.inflightMsg = this.inflightMeta = undefined;
     }
     this.finalize();
+    this.host.onKilled?.(this);
   }
 
   /** During shutdown (intake closed) every message a stopped actor refuses counts as `shutdown`. */

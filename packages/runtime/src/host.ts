@@ -110,6 +110,8 @@ export class Host {
   deadlock: DeadlockRuntime | null = null;
   /** Hook for modules that track parent/child structure (supervision). */
   onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
+  /** Told of every actor `kill()` took down, whoever killed it (shutdown reports them as forced). */
+  onKilled: ((cell: ActorCell) => void) | null = null;
 
   constructor(options: HostOptions) {
     this.options = options;

@@ -44,12 +44,13 @@
  *   wait; phases 3–4 then kill instead of asking.
  */
 import type { ActorCell } from '../cell.ts';
+import type { ActorDescription } from '../errors.ts';
 import type { Host } from '../host.ts';
 import type { SystemStats } from '../stats.ts';
 import { type ShutdownHook, type ShutdownHookOptions, ShutdownHooks, type ShutdownPhase } from './hooks.ts';
 import { type ResolvedShutdown, resolveShutdownOptions, type ShutdownOptions } from './options.ts';
-import { ReportBuilder, type ShutdownReport } from './report.ts';
-import { cellNode, type ExecutorShutdownPort, liveSubtree, type StopNode } from './stop-node.ts';
+import { type ForcedActor, ReportBuilder, type ShutdownReport } from './report.ts';
+import { cellNode, type ExecutorShutdownPort, type StopNode } from './stop-node.ts';
 import { Latch, until, within } from './wait.ts';
 
 /** What the coordinator needs from the system it shuts down. */
@@ -68,6 +69,8 @@ export class ShutdownCoordinator {
   private readonly force = new Latch();
   private executors: ExecutorShutdownPort | null = null;
   private readonly listeners: Array<(r: ShutdownReport) => void> = [];
+  /** Why the kills happening now happen; a kill we did not start is a supervisor's shutdownMs. */
+  private killCause: ForcedActor['cause'] = 'shutdown-timeout';
 
   constructor(private readonly subject: ShutdownSubject) {}
 
@@ -115,6 +118,11 @@ export class ShutdownCoordinator {
     const keepAlive = setInterval(() => {}, 2 ** 30);
     const rb = new ReportBuilder(o.reason, t0, this.subject.stats());
     host.emit({ type: 'shutdown.started', at: t0, reason: o.reason, timeoutMs: o.timeoutMs, drain: o.drain });
+    const previousOnKilled = host.onKilled;
+    host.onKilled = (cell) => {
+      previousOnKilled?.(cell);
+      this.recordForced(rb, cell.desc, this.killCause);
+    };
     try {
       await this.phase(rb, 'stop-intake', 1, deadline, async () => {
         host.accepting = false;
@@ -128,6 +136,7 @@ export class ShutdownCoordinator {
       await this.phase(rb, 'terminate', 6, Number.POSITIVE_INFINITY, () => this.terminate(rb));
     } finally {
       clearInterval(keepAlive);
+      host.onKilled = previousOnKilled;
     }
     const report = rb.build(clock.now(), this.subject.stats(), this.force.fired);
     host.emit({ type: 'shutdown.completed', at: clock.now(), report });
@@ -208,17 +217,23 @@ export class ShutdownCoordinator {
     const o = await within(node.stop('shutdown'), budget, clock, this.force);
     if (o.kind === 'done' || !node.alive()) return;
     const cause = o.kind === 'aborted' ? 'forced' : clock.now() >= deadline ? 'deadline' : 'shutdown-timeout';
-    await this.kill(node, cause, rb);
+    await this.kill(node, cause);
   }
 
-  private async kill(node: StopNode, cause: 'shutdown-timeout' | 'deadline' | 'forced', rb: ReportBuilder) {
-    const { host } = this.subject;
-    const victims = liveSubtree(node);
-    await node.kill('shutdown');
-    for (const actor of victims) {
-      rb.forced.push({ actor, cause });
-      host.emit({ type: 'shutdown.actor-forced', at: host.clock.now(), actor, cause });
+  /** Kills a tree; the host's onKilled hook records every actor it takes down. */
+  private async kill(node: StopNode, cause: ForcedActor['cause']): Promise<void> {
+    this.killCause = cause;
+    try {
+      await node.kill('shutdown');
+    } finally {
+      this.killCause = 'shutdown-timeout';
     }
+  }
+
+  private recordForced(rb: ReportBuilder, actor: ActorDescription, cause: ForcedActor['cause']): void {
+    const { host } = this.subject;
+    rb.forced.push({ actor, cause });
+    host.emit({ type: 'shutdown.actor-forced', at: host.clock.now(), actor, cause });
   }
 
   /** Phase 4: whatever is left, here and on executors. */
@@ -231,12 +246,12 @@ export class ShutdownCoordinator {
       await new Promise<void>((r) => setImmediate(r));
     }
     const roots = [...host.roots];
-    for (let i = roots.length - 1; i >= 0; i--) await this.kill(cellNode(roots[i]!), cause, rb);
+    for (let i = roots.length - 1; i >= 0; i--) await this.kill(cellNode(roots[i]!), cause);
     // Cells not under a root (a parent already gone mid-stop) would otherwise survive.
-    for (const cell of [...host.cells.values()] as ActorCell[]) await this.kill(cellNode(cell), cause, rb);
+    for (const cell of [...host.cells.values()] as ActorCell[]) await this.kill(cellNode(cell), cause);
     if (this.executors === null) return;
     const r = await this.executors.killAll('shutdown');
-    for (const actor of r.killed) rb.forced.push({ actor, cause });
+    for (const actor of r.killed) this.recordForced(rb, actor, cause);
     rb.terminatedExecutors.push(...r.terminated);
   }
 

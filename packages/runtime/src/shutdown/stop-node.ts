@@ -58,12 +58,18 @@ export function shutdownMsOf(cell: ActorCell): number {
   return budgets.get(cell) ?? DEFAULT_SHUTDOWN_MS;
 }
 
-/** A local cell as a stop node. */
+/**
+ * A local cell as a stop node. A cell with its own child-stop protocol (a
+ * supervisor: children one by one in reverse start order, each within its
+ * spec's shutdownMs, then killed) is a leaf here: walking its children from
+ * outside would race its restarts, and it needs as long as its children take.
+ */
 export function cellNode(cell: ActorCell): StopNode {
+  const ownProtocol = cell.stopChildren !== null;
   return {
     actor: cell.desc,
-    shutdownMs: shutdownMsOf(cell),
-    children: () => (cell.children === null ? [] : [...cell.children].map(cellNode)),
+    shutdownMs: ownProtocol ? Number.POSITIVE_INFINITY : shutdownMsOf(cell),
+    children: () => (ownProtocol || cell.children === null ? [] : [...cell.children].map(cellNode)),
     alive: () => cell.status === ALIVE || cell.status === STOPPING,
     stop(reason) {
       cell.requestStop(reason);
@@ -73,12 +79,4 @@ export function cellNode(cell: ActorCell): StopNode {
       cell.kill(reason);
     },
   };
-}
-
-/** Descriptions of `node` and every live descendant (what a kill of `node` takes down). */
-export function liveSubtree(node: StopNode, out: ActorDescription[] = []): ActorDescription[] {
-  if (!node.alive()) return out;
-  out.push(node.actor);
-  for (const c of node.children()) liveSubtree(c, out);
-  return out;
 }
