@@ -232,7 +232,7 @@ export class Supervisor {
       const r = group[i] as ChildRecord;
       if (r !== rec && (r.pending !== 'none' || (r.stopping && r.afterExit === 'delete'))) continue;
       if (r !== rec && r.spec.restart === 'temporary') {
-        this.stopChild(r, 'shutdown', 'delete'); // OTP: temporary siblings are not restarted
+        this.stopChild(r, 'sibling-restarted', 'delete'); // OTP: temporary siblings are not restarted
         continue;
       }
       if (r !== rec && !r.alive) continue; // terminated on purpose: stays down
@@ -240,7 +240,7 @@ export class Supervisor {
       r.delayMs = delay;
       if (!r.alive) continue;
       if (r.spec.kind === 'supervisor') {
-        if (!r.stopping) this.stopChild(r, 'restarting', 'keep');
+        if (!r.stopping) this.stopChild(r, r === rec ? 'restarting' : 'sibling-restarted', 'keep');
       } else if (!r.suspended && r.ref !== undefined) {
         r.suspended = true;
         sendSystem(r.ref, (c) => c.suspend());
@@ -412,7 +412,7 @@ export class Supervisor {
       error,
     });
     const failure = new EscalatedError(this.id, rec.spec.id, reason, error);
-    this.stopAllThen('shutdown', () => {
+    this.stopAllThen('escalated', () => {
       this.mode = 'failed';
       // Fail in a turn of our own, so the directive finds us suspended between messages.
       sendSystem(this.cell.ref, (c) => {

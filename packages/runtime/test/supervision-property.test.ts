@@ -1,0 +1,199 @@
+/**
+ * Property: random failure schedules over random trees never leave a
+ * supervisor with a stale or duplicate child, and every message stays
+ * accounted for (processed exactly once or dead-lettered exactly once; a
+ * failing message is never processed).
+ */
+import {
+  type ActorRef,
+  type ActorSystem,
+  type ChildSpecInput,
+  defineActor,
+  type SupervisorHandle,
+  supervisor,
+} from '@troupe/runtime';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeSystem, settle } from './supervision-helpers.ts';
+
+type Msg = { type: 'work' | 'boom' | 'reject'; id: number };
+
+const processed = new Set<number>();
+const Leaf = defineActor('prop-leaf', {
+  init: () => ({}),
+  receive(s, m: Msg) {
+    if (m.type === 'boom') throw new Error(`boom ${m.id}`);
+    if (m.type === 'reject') return Promise.reject(`reject ${m.id}`); // a non-Error rejection
+    if (processed.has(m.id)) throw new Error(`processed twice: ${m.id}`);
+    processed.add(m.id);
+    return s;
+  },
+});
+
+const restartArb = fc.constantFrom('permanent', 'transient', 'temporary' as const);
+const strategyArb = fc.constantFrom('one-for-one', 'one-for-all', 'rest-for-one' as const);
+const leafArb = fc.record({
+  restart: restartArb,
+  retry: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+});
+const subArb = fc.record({
+  strategy: strategyArb,
+  maxRestarts: fc.integer({ min: 0, max: 4 }),
+  leaves: fc.array(leafArb, { minLength: 1, maxLength: 3 }),
+  restart: restartArb,
+});
+const treeArb = fc.record({
+  strategy: strategyArb,
+  maxRestarts: fc.integer({ min: 0, max: 6 }),
+  backoff: fc.boolean(),
+  children: fc.array(
+    fc.oneof(
+      leafArb.map((l) => ({ leaf: l })),
+      subArb.map((s) => ({ sub: s })),
+    ),
+    {
+      minLength: 1,
+      maxLength: 4,
+    },
+  ),
+});
+const opArb = fc.oneof(
+  fc.record({
+    kind: fc.constantFrom('work', 'work', 'boom', 'reject', 'stop' as const),
+    leaf: fc.nat(),
+    n: fc.integer({ min: 1, max: 4 }),
+  }),
+  fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 300 }) }),
+);
+
+type Leaf = { path: string[] };
+
+function build(t: fc.RecordValue<any>): { spec: ReturnType<typeof supervisor>; leaves: Leaf[] } {
+  const leaves: Leaf[] = [];
+  const leafSpec = (id: string, l: { restart: any; retry?: number }): ChildSpecInput => ({
+    id,
+    actor: Leaf,
+    restart: l.restart,
+    ...(l.retry !== undefined ? { retry: { attempts: l.retry } } : {}),
+  });
+  const children = t.children.map((c: any, i: number): ChildSpecInput => {
+    const id = `c${i}`;
+    if (c.leaf) {
+      leaves.push({ path: [id] });
+      return leafSpec(id, c.leaf);
+    }
+    const sub = c.sub;
+    return {
+      id,
+      restart: sub.restart,
+      supervisor: {
+        strategy: sub.strategy,
+        intensity: { maxRestarts: sub.maxRestarts, withinMs: 1000 },
+        children: sub.leaves.map((l: any, j: number) => {
+          leaves.push({ path: [id, `l${j}`] });
+          return leafSpec(`l${j}`, l);
+        }),
+      },
+    };
+  });
+  const spec = supervisor({
+    id: 'top',
+    strategy: t.strategy,
+    intensity: { maxRestarts: t.maxRestarts, withinMs: 1000 },
+    ...(t.backoff ? { backoff: { minMs: 5, maxMs: 80, jitter: 0.5, random: () => 0.25 } } : {}),
+    children,
+  });
+  return { spec, leaves };
+}
+
+async function resolve(tree: SupervisorHandle, path: string[]): Promise<ActorRef<Msg> | undefined> {
+  try {
+    let h = tree;
+    for (const id of path.slice(0, -1)) h = await h.supervisor(id);
+    return await h.child<Msg>(path[path.length - 1] as string);
+  } catch {
+    return undefined; // a sub-tree that is restarting or gone right now
+  }
+}
+
+/** Every supervisor's records match its live children one to one. */
+async function checkStructure(h: SupervisorHandle): Promise<void> {
+  const rows = await h.children();
+  const ids = rows.map((r) => r.id);
+  expect(new Set(ids).size).toBe(ids.length);
+  const cell = h.ref.cell;
+  expect(cell).not.toBeNull();
+  const live = new Set([...(cell?.children ?? [])].map((c) => c.id));
+  const running = rows.filter((r) => r.status !== 'stopped');
+  for (const r of running) {
+    expect(r.ref?.cell?.status, `${r.id} of ${h.id} is stale`).toBe(0);
+    expect(live.has(r.ref?.id as number)).toBe(true);
+  }
+  expect(live.size).toBe(running.length); // no orphan or duplicate incarnation
+  for (const r of running) if (r.kind === 'supervisor') await checkStructure(await h.supervisor(r.id));
+}
+
+async function run(t: fc.RecordValue<any>, ops: any[]): Promise<void> {
+  processed.clear();
+  const { system, clock } = await makeSystem();
+  const { spec, leaves } = build(t);
+  const tree = await system.start(spec, {
+    onFailure: 'restart',
+    intensity: { maxRestarts: 1000, withinMs: 1000 },
+  });
+  const sent = new Map<number, Msg['type']>();
+  const dead = new Map<number, string>();
+  system.deadLetters$.subscribe((d) => {
+    const m = d.message as Partial<Msg>;
+    if (typeof m?.id === 'number' && sent.has(m.id)) {
+      expect(dead.has(m.id), `dead-lettered twice: ${m.id}`).toBe(false);
+      dead.set(m.id, d.reason);
+    }
+  });
+  let next = 0;
+  for (const op of ops) {
+    if (op.kind === 'advance') clock.advance(op.ms);
+    else {
+      const leaf = leaves[op.leaf % leaves.length] as Leaf;
+      const ref = await resolve(tree, leaf.path);
+      if (ref !== undefined) {
+        if (op.kind === 'stop') await system.stop(ref);
+        else
+          for (let k = 0; k < op.n; k++) {
+            const id = next++;
+            sent.set(id, op.kind);
+            ref.tell({ type: op.kind, id });
+          }
+      }
+    }
+    await settle(3);
+  }
+  for (let i = 0; i < 20; i++) {
+    clock.advance(100);
+    await settle(3);
+  }
+  await checkStructure(tree);
+  const s = system.stats();
+  expect(s.sent).toBe(s.processed + s.deadLettered.total);
+  for (const [id, kind] of sent) {
+    const p = processed.has(id);
+    const d = dead.get(id);
+    expect(p !== (d !== undefined), `message ${id} (${kind}) processed=${p} dead=${d}`).toBe(true);
+    if (kind !== 'work') {
+      expect(p).toBe(false);
+      expect(['failed', 'stopped']).toContain(d);
+    }
+  }
+  await system.shutdown();
+}
+
+describe('supervision property', () => {
+  it('random failure schedules keep trees consistent and messages accounted', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArb, fc.array(opArb, { minLength: 10, maxLength: 60 }), (t, ops) => run(t, ops)),
+      { numRuns: Number(process.env.PROP_RUNS ?? 100) },
+    );
+  }, 120_000);
+});
+
+export type { ActorSystem };
