@@ -3,12 +3,19 @@
  * field and what was expected, before any thread or actor exists.
  */
 import { type Clock, systemClock } from './clock.ts';
+import { type DeadlockOptions, type ResolvedDeadlockOptions, resolveDeadlockOptions } from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
+import {
+  type ResolvedScheduler,
+  resolveSchedulerOptions,
+  SCHEDULER_KEYS,
+  type SchedulerOptions,
+} from './threaded/options.ts';
 import type { EventOptions } from './events.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
 
-export interface SystemOptions {
+export interface SystemOptions extends SchedulerOptions {
   /**
    * The module that defines the actors (every exported definition is known
    * by name), like a Piscina `filename`. A URL or path string is imported;
@@ -29,6 +36,8 @@ export interface SystemOptions {
   readonly clock?: Clock;
   /** Per-message event production and sampling. */
   readonly events?: EventOptions;
+  /** Deadlock strategy, stall and slow-handler thresholds, reentrancy. Default: timeout-only, off. */
+  readonly deadlock?: DeadlockOptions;
   /**
    * Shut down gracefully on SIGTERM/SIGINT (`true`) or on the listed signals;
    * a second signal forces it, the exit code reflects the outcome. Default false.
@@ -45,6 +54,9 @@ export interface ResolvedOptions {
   readonly mailbox: ResolvedMailbox;
   readonly clock: Clock;
   readonly events: EventOptions;
+  /** Executors: topology, stealing, adaptive pool (threaded/options.ts). */
+  readonly scheduler: ResolvedScheduler;
+  readonly deadlock: ResolvedDeadlockOptions;
   /** Signals that start a shutdown; empty when signals are not handled. */
   readonly handleSignals: readonly ShutdownSignal[];
 }
@@ -58,7 +70,9 @@ const known = new Set([
   'mailbox',
   'clock',
   'events',
+  'deadlock',
   'handleSignals',
+  ...SCHEDULER_KEYS,
 ]);
 
 export function resolveOptions(
@@ -124,6 +138,8 @@ export function resolveOptions(
     yieldMs,
     askTimeoutMs,
     mailbox: resolveMailbox(o.mailbox, 'options.mailbox'),
+    scheduler: resolveSchedulerOptions(o),
+    deadlock: resolveDeadlockOptions(o.deadlock),
     clock,
     events,
   };

@@ -28,6 +28,7 @@ import {
 import { dehydrate, rehydrate } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import type { SystemStats } from './stats.ts';
+import { type SchedulerMetrics, ThreadedRuntime } from './threaded/runtime.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from './supervision/spec.ts';
 import { type StartOptions, type SupervisorHandle, startTree } from './supervision/tree.ts';
 
@@ -40,6 +41,8 @@ export class ActorSystem {
   /** @internal graceful shutdown (shutdown/phases.ts); the threaded system attaches its executors here. */
   readonly shutdownCoordinator: ShutdownCoordinator;
   private signalHandler: SignalHandler | null = null;
+  /** @internal executor threads (null in the in-thread mode, `executors: 0`). */
+  threads: ThreadedRuntime | null = null;
 
   /** @internal use createSystem */
   constructor(options: ResolvedOptions, definitions: readonly ActorDefinition[]) {
@@ -61,12 +64,12 @@ export class ActorSystem {
 
   /** Every observable step as one typed stream (lifecycle always; per-message while subscribed). */
   get events$(): Observable<AnyTroupeEvent> {
-    return this.host.events.events$;
+    return this.threads?.events$ ?? this.host.events.events$;
   }
 
   /** Messages that could not be delivered or processed, with the reason. */
   get deadLetters$(): Observable<DeadLetter> {
-    return this.host.deadLetters.asObservable();
+    return this.threads?.deadLetters$ ?? this.host.deadLetters.asObservable();
   }
 
   get clock() {
@@ -83,6 +86,7 @@ export class ActorSystem {
     props: PropsOf<D>,
     options?: SpawnOptions,
   ): Promise<ActorRef<MessageOf<D>>> {
+    if (this.threads !== null) return (await this.threads.spawn(def, props, options)) as ActorRef<MessageOf<D>>;
     return this.spawnSync(def, props, options);
   }
 
@@ -92,11 +96,14 @@ export class ActorSystem {
     props: PropsOf<D>,
     options?: SpawnOptions,
   ): ActorRef<MessageOf<D>> {
+    if (this.threads !== null)
+      throw new ConfigError('system.spawnSync', 'a system with executors: 0 (use spawn)', this.options.executors);
     return this.host.spawnLocal(def, props, options, null) as ActorRef<MessageOf<D>>;
   }
 
   lookup<M = unknown>(name: string): ActorRef<M> | undefined {
     if (typeof name !== 'string') throw new ConfigError('lookup(name)', 'a string', name);
+    if (this.threads !== null) return this.threads.lookup(name) as ActorRef<M> | undefined;
     return this.host.names.get(name)?.ref as ActorRef<M> | undefined;
   }
 
@@ -112,6 +119,7 @@ export class ActorSystem {
   /** Stops an actor (children first, then onStop); resolves once it has terminated. */
   stop(ref: ActorRef): Promise<void> {
     checkRef(ref, 'system.stop(ref)');
+    if (this.threads !== null) return this.threads.stop(ref);
     const cell = this.cellOf(ref);
     if (cell === undefined) return Promise.resolve();
     cell.requestStop('stopped');
@@ -119,7 +127,38 @@ export class ActorSystem {
   }
 
   stats(): SystemStats {
+    if (this.threads !== null) return this.threads.stats();
     return this.host.stats.snapshot(this.host.cells.size);
+  }
+
+  /**
+   * Per-executor and per-NUMA-group scheduler metrics (queueDepth,
+   * workerUtilization, stealAttempts, stealSuccesses, numaCrossings,
+   * migrations, tasksCompleted). Empty with `executors: 0`.
+   */
+  metrics(): SchedulerMetrics {
+    return this.threads?.metrics() ?? { executors: [], groups: [] };
+  }
+
+  /** Moves an actor to another executor (tests, operators); pinned actors refuse with a ConfigError. */
+  migrate(ref: ActorRef, to: { executor: number }): Promise<void> {
+    checkRef(ref, 'system.migrate(ref)');
+    if (this.threads === null)
+      return Promise.reject(new ConfigError('system.migrate', 'a system with executors', 0));
+    return this.threads.migrate(ref, to);
+  }
+
+  /**
+   * Threaded mode: resolves once every executor has published its counters,
+   * so `stats()` reflects every message handled before the call.
+   */
+  async syncStats(): Promise<void> {
+    await this.threads?.sync();
+  }
+
+  /** Terminates every executor thread now (shutdown's last phase calls it). Idempotent. */
+  terminateExecutors(): Promise<void> {
+    return this.threads?.terminateExecutors() ?? Promise.resolve();
   }
 
   /**
@@ -214,12 +253,11 @@ async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDe
 /** Creates an actor system. Validates every option first (ConfigError names the bad field). */
 export async function createSystem(options: SystemOptions = {}): Promise<ActorSystem> {
   const resolved = resolveOptions(options);
-  if (resolved.executors !== 0)
-    throw new ConfigError(
-      'options.executors',
-      '0 in this build (executor threads arrive with the scheduler)',
-      resolved.executors,
-    );
   const defs = await loadDefinitions(resolved.actors);
-  return new ActorSystem(resolved, defs);
+  const system = new ActorSystem(resolved, defs);
+  if (resolved.executors !== 0) {
+    system.threads = await ThreadedRuntime.start(system.host, resolved);
+    system.shutdownCoordinator.attachExecutors(system.threads.shutdownPort());
+  }
+  return system;
 }

@@ -1,5 +1,9 @@
+export { Board, DEAD_REASONS, SLOT, STRIDE } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
+export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';
+export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
 export { findUnserializable, type SerializableProblem } from './serializable.ts';
+export { type StealConfig, StealController, type StealRequest, stealCount } from './stealing.ts';
 export {
   assignGroups,
   parseCpuList,
@@ -12,3 +16,4 @@ export {
   TopologyError,
   type TopologyOptions,
 } from './topology.ts';
+export { Channel, decodeBatch } from './transport.ts';

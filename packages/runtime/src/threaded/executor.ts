@@ -1,0 +1,261 @@
+/**
+ * Executor entry: the module every worker thread runs. It imports the user's
+ * actor module, builds a Host for its node, connects to every other node and
+ * then serves frames: routing (link.ts), spawn/shutdown requests from the
+ * main thread, steal requests from other executors, and — while the main
+ * thread has subscribers — forwards events and dead letters in batches.
+ *
+ * Invariants: a failure to start is posted as `{ type: 'failed', error }`
+ * (the pool reports it with the cause and does not respawn); the executor
+ * writes only its own board row; it publishes its counters after every
+ * inbound batch and on every tick, so `stats()` on the main thread is at
+ * most one tick behind.
+ */
+
+import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
+import { Board, Placer, SLOT, StealController, stealCount } from '@troupe/scheduler';
+import type { Subscription } from 'rxjs';
+import { type ActorCell, ALIVE } from '../cell.ts';
+import { systemClock } from '../clock.ts';
+import { definitionsOf } from '../definition.ts';
+import { ConfigError } from '../errors.ts';
+import { Host } from '../host.ts';
+import type { ResolvedMailbox } from '../mailbox.ts';
+import { checkPortable } from '../snapshot.ts';
+import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ, F_STEAL, F_STEAL_REPLY } from './frames.ts';
+import { ThreadLink } from './link.ts';
+import { placeOrThrow } from './placement.ts';
+
+interface ExecutorData {
+  node: number;
+  group: number;
+  actors: string | null;
+  boardBuffer: SharedArrayBuffer;
+  boardNodes: number;
+  ports: Record<number, MessagePort>;
+  throughput: number;
+  yieldMs: number;
+  askTimeoutMs: number;
+  mailbox: ResolvedMailbox;
+  tickMs: number;
+  steal: { enabled: boolean; maxStealRetries: number; stealCooldownMs: number; stealThreshold: number };
+}
+
+const data = workerData as ExecutorData;
+const port = parentPort!;
+
+async function main(): Promise<void> {
+  const defs =
+    data.actors === null ? [] : definitionsOf((await import(data.actors)) as Record<string, unknown>);
+  const host = new Host({
+    node: data.node,
+    clock: systemClock,
+    throughput: data.throughput,
+    yieldMs: data.yieldMs,
+    askTimeoutMs: data.askTimeoutMs,
+    mailbox: data.mailbox,
+  });
+  for (const d of defs) host.register(d, `actors.${d.name}`);
+  const board = new Board(data.boardNodes, data.boardBuffer);
+  const link = new ThreadLink(host, board);
+  host.remote = link;
+  const node = data.node;
+  for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
+  const placer = new Placer(board);
+  const steal = new StealController(node, board, data.steal);
+  /** Actors whose state could not be encoded: never offered again (reported once). */
+  const stuck = new WeakSet<ActorCell>();
+
+  link.place = (cell, placement) => {
+    const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
+    if (to === node) return;
+    try {
+      link.migrateOut(cell, to);
+    } catch (e) {
+      // The actor stays where it was born; placement is a preference, state portability a fact.
+      host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: String(e) });
+    }
+  };
+  link.onAdopted = (cell) => {
+    if (cell.ref.name !== undefined) link.send(0, [F_NAME, cell.ref.name, cell.ref]);
+  };
+  link.onGone = (cell) => {
+    if (cell.ref.name !== undefined) link.send(0, [F_NAME, cell.ref.name, null, cell.id]);
+  };
+
+  const publish = (): void => {
+    const s = host.stats;
+    board.set(node, SLOT.queueDepth, host.dispatcher.depth);
+    board.set(node, SLOT.tasksCompleted, host.dispatcher.turns);
+    board.set(node, SLOT.busyMs, host.dispatcher.busyMs);
+    board.set(node, SLOT.sent, s.sent);
+    board.set(node, SLOT.processed, s.processed);
+    board.set(node, SLOT.dead, s.dead);
+    board.set(node, SLOT.actors, host.cells.size);
+    board.setReasons(node, s.byReason);
+  };
+  link.afterBatch = () => queueMicrotask(publish);
+
+  /** Step 6 of the stealing protocol (stealing.ts), on the victim. */
+  const giveTo = (thief: number): number => {
+    const ready = host.dispatcher
+      .peekReady()
+      .filter((c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c));
+    const k = stealCount(ready.length, data.steal.stealThreshold);
+    let given = 0;
+    for (let i = ready.length - 1; i >= 0 && given < k; i--) {
+      const c = ready[i]!;
+      try {
+        link.migrateOut(c, thief);
+        given++;
+      } catch (e) {
+        stuck.add(c);
+        host.emit({ type: 'migration.refused', at: Date.now(), actor: c.desc, to: thief, error: String(e) });
+      }
+    }
+    return given;
+  };
+
+  let events: Subscription | null = null;
+  let deadLetters: Subscription | null = null;
+
+  link.onControl = (from, f) => {
+    switch (f[0]) {
+      case F_REQ:
+        void serve(from, f[1] as number, f[2] as string, f.slice(3));
+        return;
+      case F_STEAL: {
+        const n = giveTo(from);
+        link.send(from, [F_STEAL_REPLY, n]);
+        publish();
+        return;
+      }
+      case F_STEAL_REPLY: {
+        const req = steal.outstanding;
+        steal.reply(f[1] as number, performance.now());
+        if (req !== null && (f[1] as number) > 0)
+          host.emit({
+            type: 'steal.succeeded',
+            at: Date.now(),
+            thief: node,
+            victim: req.victim,
+            cross: req.cross,
+            rounds: req.rounds,
+            actors: f[1],
+          });
+        return;
+      }
+      case F_FORWARDING: {
+        const wantEvents = f[1] as boolean;
+        const wantDead = f[2] as boolean;
+        if (wantEvents && events === null)
+          events = host.events.events$.subscribe((e) => link.send(0, [F_EVENT, sanitize(e)]));
+        else if (!wantEvents && events !== null) {
+          events.unsubscribe();
+          events = null;
+        }
+        if (wantDead && deadLetters === null)
+          deadLetters = host.deadLetters.subscribe((d) => link.send(0, [F_DEADLETTER, sanitize(d)]));
+        else if (!wantDead && deadLetters !== null) {
+          deadLetters.unsubscribe();
+          deadLetters = null;
+        }
+        return;
+      }
+    }
+  };
+
+  const reply = (to: number, askId: number, ok: boolean, value: unknown) => link.settle(to, askId, ok, value);
+
+  async function serve(from: number, askId: number, op: string, args: unknown[]): Promise<void> {
+    try {
+      switch (op) {
+        case 'spawn': {
+          const [defName, props, options] = args as [string, unknown, Record<string, unknown> | null];
+          const def = host.definitions.get(defName);
+          if (def === undefined)
+            throw new ConfigError('spawn(def)', `a definition exported by the actor module`, defName);
+          const ref = host.spawnLocal(def, props, (options ?? undefined) as never, null);
+          reply(from, askId, true, ref);
+          return;
+        }
+        case 'intake':
+          host.accepting = args[0] as boolean;
+          reply(from, askId, true, null);
+          return;
+        case 'drop': {
+          for (const c of [...host.cells.values()])
+            for (const [m, meta] of c.takeMailbox()) host.deadLetter(m, meta, 'shutdown', c);
+          publish();
+          reply(from, askId, true, null);
+          return;
+        }
+        case 'roots':
+          reply(
+            from,
+            askId,
+            true,
+            [...host.roots].filter((c) => c.status === ALIVE).map((c) => c.ref),
+          );
+          return;
+        case 'kill': {
+          const killed = [];
+          for (const c of [...host.roots]) {
+            killed.push(c.desc);
+            c.kill(args[0] as string);
+          }
+          publish();
+          reply(from, askId, true, killed);
+          return;
+        }
+        case 'publish':
+          publish();
+          reply(from, askId, true, null);
+          return;
+        default:
+          throw new ConfigError('request', 'a known operation', op);
+      }
+    } catch (e) {
+      reply(from, askId, false, e);
+    }
+  }
+
+  port.on('message', (m: { type: string; node: number; port?: MessagePort }) => {
+    if (m.type === 'connect') link.connect(m.node, m.port!);
+    else if (m.type === 'disconnect') {
+      link.disconnect(m.node);
+      if (steal.outstanding?.victim === m.node) steal.abandon(performance.now());
+    }
+  });
+
+  board.set(node, SLOT.group, data.group);
+  board.set(node, SLOT.threadId, threadId);
+  board.set(node, SLOT.startedAt, performance.timeOrigin + performance.now());
+  publish();
+  board.set(node, SLOT.alive, 1);
+
+  const tick = setInterval(() => {
+    publish();
+    const req = steal.poll(host.dispatcher.depth, performance.now());
+    if (req !== null) link.send(req.victim, [F_STEAL, req.cross]);
+  }, data.tickMs);
+  tick.unref();
+  port.postMessage({ type: 'ready' });
+}
+
+/** Events and dead letters cross to the main thread; a value that cannot is described instead. */
+function sanitize<T extends object>(v: T): T {
+  const p = checkPortable(v, 'event');
+  if (p === undefined) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const q = checkPortable(x, k);
+    out[k] = q === undefined ? x : `[unserializable: ${q.found} at ${q.path}]`;
+  }
+  return out as T;
+}
+
+main().catch((e: unknown) => {
+  const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  port.postMessage({ type: 'failed', error });
+});

@@ -1,0 +1,452 @@
+/**
+ * ThreadLink: one host's RemoteLink in threaded mode — routing, the
+ * directory and the migration handshake between threads.
+ *
+ * Directory: an actor id embeds its birth node N. N is the rendezvous for
+ * every message from a thread where the actor is not: N knows the actor's
+ * location (`loc`), every other sender sends to N. A former holder keeps a
+ * `forward` entry until the handshake below says no more messages can reach
+ * it. Routing an item (tell/ask, watch, stop, terminated, migrate) on a host:
+ * 1. the actor has a cell here → apply it;
+ * 2. the actor is arriving here (snapshot received, not yet fenced) → buffer:
+ *    forwarded items (`fwd`) before, everything else after the fence;
+ * 3. a `forward` entry exists → pass it on, marked `fwd`;
+ * 4. this is N → send to `loc`, or dead-letter when the actor is gone;
+ * 5. a local send elsewhere → send to N; an inbound frame → dead-letter
+ *    `stopped` (the actor stopped here and N has not heard yet).
+ *
+ * Migration handshake (holder H, target T, birth N), keeping per-pair FIFO:
+ * 1. H detaches the actor (snapshot), sets forward → T, sends the snapshot
+ *    to T.
+ * 2. T records the arrival (inactive) and tells N `arrived(H, T)`.
+ * 3. N sets `loc` to T and sends `fence` to H (or straight to T when N = H,
+ *    dropping its forward entry).
+ * 4. H passes the fence on to T behind every item it forwarded, and drops its
+ *    forward entry: after the fence nothing can reach H for this actor.
+ * 5. T rehydrates the actor and delivers the buffered items, forwarded ones
+ *    first. Only now may the actor move again.
+ * Every hop is one FIFO MessagePort, and every item for the actor that left
+ * N before step 3 travels behind the snapshot or ahead of the fence, so two
+ * messages from one sender are never reordered.
+ */
+
+import type { MessagePort } from 'node:worker_threads';
+import { type Board, Channel, SLOT } from '@troupe/scheduler';
+import type { AskHandle } from '../ask.ts';
+import type { ActorCell } from '../cell.ts';
+import { MIGRATED } from '../cell.ts';
+import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
+import type { DeadLetterReason } from '../events.ts';
+import { type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
+import { ActorRef } from '../ref.ts';
+import { RemoteAsk } from '../remote-ask.ts';
+import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
+import { Terminated } from '../terminated.ts';
+import { fromWire, toWire } from './errors-wire.ts';
+
+export const K_TELL = 0;
+export const K_WATCH = 1;
+export const K_STOP = 2;
+export const K_TERM = 3;
+export const K_MIGRATE = 4;
+export const K_STOPASK = 5;
+
+export const F_ROUTE = 1;
+export const F_SETTLE = 2;
+export const F_SNAPSHOT = 3;
+export const F_ARRIVED = 4;
+export const F_FENCE = 5;
+export const F_GONE = 6;
+
+interface Item {
+  readonly k: number;
+  readonly ref: ActorRef;
+  readonly a: unknown;
+  readonly meta: ActorRef | AskHandle | undefined;
+  readonly b: unknown;
+}
+
+interface Arrival {
+  readonly bytes: Uint8Array;
+  readonly earlier: Item[];
+  readonly later: Item[];
+}
+
+type WireMeta = null | ActorRef | [number, number, ActorRef | null];
+
+const birthOf = (id: number): number => id % NODE_SPACE;
+
+export class ThreadLink implements RemoteLink {
+  readonly channels = new Map<number, Channel>();
+  /** Birth side: where an actor born here lives now (absent: here, or gone). */
+  readonly loc = new Map<number, number>();
+  /** Former holder: next hop until the fence passes. */
+  readonly forward = new Map<number, number>();
+  readonly arrivals = new Map<number, Arrival>();
+  private readonly refs = new Map<number, ActorRef>();
+  /** Frames other than routing (spawn, steal, events…), handled by the executor or main side. */
+  onControl: (from: number, frame: unknown[]) => void = () => {};
+  /** Called after each inbound batch (executors publish their counters). */
+  afterBatch: () => void = () => {};
+
+  constructor(
+    readonly host: Host,
+    readonly board: Board | null,
+  ) {}
+
+  get node(): number {
+    return this.host.node;
+  }
+
+  connect(node: number, port: MessagePort): void {
+    const ch = new Channel(port, (frame, e) => this.unsendable(frame, e));
+    this.channels.set(node, ch);
+    port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
+  }
+
+  disconnect(node: number): void {
+    this.channels.get(node)?.port.close();
+    this.channels.delete(node);
+  }
+
+  send(node: number, frame: unknown[]): void {
+    const ch = this.channels.get(node);
+    if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
+    ch.send(frame);
+  }
+
+  private receive(from: number, bytes: Uint8Array): void {
+    const frames = decodeFor<unknown[][]>(this.host, bytes);
+    for (const f of frames) {
+      try {
+        this.handle(from, f);
+      } catch (e) {
+        // A runtime bug must not take the thread down with the rest of the batch.
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+    this.afterBatch();
+  }
+
+  private handle(from: number, f: unknown[]): void {
+    switch (f[0]) {
+      case F_ROUTE: {
+        const item: Item = {
+          k: f[3] as number,
+          ref: f[1] as ActorRef,
+          a: f[4],
+          meta: this.decodeMeta(f[5] as WireMeta),
+          b: f[6],
+        };
+        this.dispatch(item, f[2] as number, true);
+        return;
+      }
+      case F_SETTLE:
+        this.host.settleExported(f[1] as number, f[2] as boolean, fromWire(f[3]));
+        return;
+      case F_SNAPSHOT:
+        this.onSnapshot(f[1] as number, f[2] as Uint8Array, f[3] as number);
+        return;
+      case F_ARRIVED:
+        this.onArrived(f[1] as number, f[2] as number, f[3] as number);
+        return;
+      case F_FENCE:
+        this.onFence(f[1] as number);
+        return;
+      case F_GONE:
+        if (this.loc.get(f[1] as number) === from) this.loc.delete(f[1] as number);
+        return;
+      default:
+        this.onControl(from, f);
+    }
+  }
+
+  // ---- RemoteLink ---------------------------------------------------------
+
+  route(ref: ActorRef, msg: unknown, meta: unknown): boolean {
+    if (msg !== null && (typeof msg === 'object' || typeof msg === 'function' || typeof msg === 'symbol')) {
+      const p = checkPortable(msg, 'message');
+      if (p !== undefined) {
+        this.host.stats.sent++;
+        this.host.deadLetter(
+          msg,
+          meta,
+          'unserializable',
+          ref,
+          new UnserializableError('a message', p.path, p.found, ref.toJSON()),
+        );
+        return true;
+      }
+    }
+    this.dispatch({ k: K_TELL, ref, a: msg, meta: meta as Item['meta'], b: null }, 0, false);
+    return true;
+  }
+
+  settle(node: number, askId: number, ok: boolean, value: unknown): void {
+    let v = value;
+    let good = ok;
+    const p = checkPortable(value, 'reply');
+    if (p !== undefined) {
+      v = new UnserializableError('a reply', p.path, p.found);
+      good = false;
+    }
+    this.send(node, [F_SETTLE, askId, good, toWire(v)]);
+  }
+
+  watch(target: ActorRef, watcher: ActorRef): void {
+    this.dispatch({ k: K_WATCH, ref: target, a: watcher, meta: undefined, b: null }, 0, false);
+  }
+
+  stop(ref: ActorRef, reason: string): void {
+    this.dispatch({ k: K_STOP, ref, a: reason, meta: undefined, b: null }, 0, false);
+  }
+
+  terminated(watcher: ActorRef, t: Terminated): void {
+    this.dispatch({ k: K_TERM, ref: watcher, a: t.ref, meta: undefined, b: t.reason }, 0, false);
+  }
+
+  intern(id: number, name: string | undefined, def: string): ActorRef {
+    let r = this.refs.get(id);
+    if (r === undefined) {
+      r = new ActorRef(id, name, def, this.host, null);
+      this.refs.set(id, r);
+    }
+    return r;
+  }
+
+  adopted(cell: ActorCell): void {
+    this.onAdopted(cell);
+  }
+
+  unregistered(cell: ActorCell): void {
+    if (cell.status === MIGRATED) {
+      if (!this.refs.has(cell.id)) this.refs.set(cell.id, cell.ref);
+      return;
+    }
+    this.refs.delete(cell.id);
+    const birth = birthOf(cell.id);
+    if (birth !== this.node && this.channels.has(birth)) this.send(birth, [F_GONE, cell.id]);
+    this.onGone(cell);
+  }
+
+  /** Hooks for the executor / main side (names, events). */
+  onAdopted: (cell: ActorCell) => void = () => {};
+  onGone: (cell: ActorCell) => void = () => {};
+  place?(cell: ActorCell, placement: unknown): void;
+
+  // ---- routing ------------------------------------------------------------
+
+  /** Routing steps 1–5 (module header). */
+  dispatch(item: Item, fwd: number, fromFrame: boolean): void {
+    const id = item.ref.id;
+    const cell = this.host.cells.get(id);
+    if (cell !== undefined) {
+      this.apply(cell, item);
+      return;
+    }
+    const arr = this.arrivals.get(id);
+    if (arr !== undefined) {
+      (fwd ? arr.earlier : arr.later).push(item);
+      return;
+    }
+    const next = this.forward.get(id);
+    if (next !== undefined) {
+      this.sendItem(next, item, 1);
+      return;
+    }
+    const birth = birthOf(id);
+    if (birth === this.node) {
+      const l = this.loc.get(id);
+      if (l !== undefined && this.channels.has(l)) this.sendItem(l, item, 0);
+      else this.dead(item, 'stopped');
+      return;
+    }
+    if (!fromFrame && this.channels.has(birth)) this.sendItem(birth, item, 0);
+    else this.dead(item, fromFrame ? 'stopped' : 'no-such-actor');
+  }
+
+  private sendItem(node: number, item: Item, fwd: number): void {
+    this.send(node, [F_ROUTE, item.ref, fwd, item.k, item.a, this.encodeMeta(item.meta), item.b]);
+  }
+
+  private apply(cell: ActorCell, item: Item): void {
+    switch (item.k) {
+      case K_TELL:
+        cell.deliver(item.a, item.meta);
+        return;
+      case K_WATCH: {
+        const watcher = item.a as ActorRef;
+        if (!cell.addWatcher(watcher))
+          this.host.deliverTerminated(watcher, new Terminated(cell.ref, cell.stopReason || 'stopped'));
+        return;
+      }
+      case K_STOP:
+        cell.requestStop(item.a as string);
+        return;
+      case K_TERM: {
+        // Keep the watcher's own ref object: `watching` is a set of refs.
+        let target = item.a as ActorRef;
+        if (cell.watching !== null) for (const w of cell.watching) if (w.id === target.id) target = w;
+        cell.sysPush('terminated', new Terminated(target, item.b as string));
+        return;
+      }
+      case K_MIGRATE: {
+        const h = item.meta as AskHandle | undefined;
+        try {
+          this.migrateOut(cell, item.a as number);
+          h?.resolve(undefined);
+        } catch (e) {
+          h?.reject(e);
+        }
+        return;
+      }
+      case K_STOPASK: {
+        const h = item.meta as AskHandle | undefined;
+        cell.requestStop('stopped');
+        void cell.whenStopped().then(() => h?.resolve(undefined));
+        return;
+      }
+    }
+  }
+
+  private dead(item: Item, reason: DeadLetterReason): void {
+    const host = this.host;
+    switch (item.k) {
+      case K_TELL:
+        host.stats.sent++;
+        host.deadLetter(item.a, item.meta, reason, item.ref);
+        return;
+      case K_WATCH:
+        host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, 'no-such-actor'));
+        return;
+      case K_MIGRATE:
+        (item.meta as AskHandle | undefined)?.reject(new ActorStoppedError(item.ref.toJSON(), reason));
+        return;
+      case K_STOPASK:
+        (item.meta as AskHandle | undefined)?.resolve(undefined);
+        return;
+    }
+  }
+
+  private encodeMeta(meta: Item['meta']): WireMeta {
+    if (meta === undefined) return null;
+    if (meta instanceof ActorRef) return meta;
+    if (meta instanceof RemoteAsk) return [meta.node, meta.askId, meta.sender ?? null];
+    return [this.node, this.host.exportAsk(meta), meta.sender ?? null];
+  }
+
+  private decodeMeta(m: WireMeta): Item['meta'] {
+    if (m === null) return undefined;
+    if (m instanceof ActorRef) return m;
+    return new RemoteAsk(m[0], m[1], m[2] ?? undefined, this.host);
+  }
+
+  /** A frame failed to encode although its parts were checked: account for it. */
+  private unsendable(frame: unknown, error: unknown): void {
+    const f = frame as unknown[];
+    if (f[0] !== F_ROUTE) {
+      queueMicrotask(() => {
+        throw error;
+      });
+      return;
+    }
+    const item: Item = {
+      k: f[3] as number,
+      ref: f[1] as ActorRef,
+      a: f[4],
+      meta: this.decodeMeta(f[5] as WireMeta),
+      b: f[6],
+    };
+    this.dead(item, 'unserializable');
+  }
+
+  // ---- migration (handshake steps in the module header) -------------------
+
+  /** Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays. */
+  migrateOut(cell: ActorCell, to: number): void {
+    if (to === this.node) return;
+    if (!this.channels.has(to))
+      throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
+    const bytes = dehydrate(cell, true);
+    this.forward.set(cell.id, to);
+    this.board?.add(this.node, SLOT.migrations);
+    this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
+    this.host.emit({
+      type: 'migration.started',
+      at: this.host.clock.now(),
+      actor: cell.desc,
+      from: this.node,
+      to,
+    });
+  }
+
+  /** Step 2. */
+  private onSnapshot(id: number, bytes: Uint8Array, from: number): void {
+    this.arrivals.set(id, { bytes, earlier: [], later: [] });
+    const birth = birthOf(id);
+    if (birth === this.node) this.onArrived(id, from, this.node);
+    else this.send(birth, [F_ARRIVED, id, from, this.node]);
+  }
+
+  /** Step 3 (on the birth node). */
+  private onArrived(id: number, holder: number, target: number): void {
+    if (target === this.node) this.loc.delete(id);
+    else this.loc.set(id, target);
+    if (holder === this.node) {
+      this.forward.delete(id);
+      this.fence(target, id);
+    } else this.send(holder, [F_FENCE, id]);
+  }
+
+  private fence(to: number, id: number): void {
+    if (to === this.node) this.onFence(id);
+    else this.send(to, [F_FENCE, id]);
+  }
+
+  /** Steps 4 and 5. */
+  private onFence(id: number): void {
+    const arr = this.arrivals.get(id);
+    if (arr === undefined) {
+      const next = this.forward.get(id);
+      this.forward.delete(id);
+      if (next !== undefined) this.fence(next, id);
+      return;
+    }
+    this.arrivals.delete(id);
+    let ref: ActorRef;
+    try {
+      ref = rehydrate(this.host, arr.bytes);
+    } catch (e) {
+      this.host.emit({ type: 'migration.failed', at: this.host.clock.now(), id, error: String(e) });
+      for (const it of arr.earlier) this.dead(it, 'failed');
+      for (const it of arr.later) this.dead(it, 'failed');
+      return;
+    }
+    const r = this.refs.get(id);
+    if (r !== undefined) r.cell = ref.cell;
+    for (const it of arr.earlier) this.dispatch(it, 0, true);
+    for (const it of arr.later) this.dispatch(it, 0, true);
+    this.host.emit({
+      type: 'migration.completed',
+      at: this.host.clock.now(),
+      actor: ref.toJSON(),
+      to: this.node,
+    });
+  }
+
+  /** `system.migrate` / placement: route a migrate request to wherever the actor is. */
+  requestMigrate(ref: ActorRef, to: number, handle: AskHandle | undefined): void {
+    this.dispatch({ k: K_MIGRATE, ref, a: to, meta: handle, b: null }, 0, false);
+  }
+
+  requestStopAndWait(ref: ActorRef, handle: AskHandle): void {
+    this.dispatch({ k: K_STOPASK, ref, a: null, meta: handle, b: null }, 0, false);
+  }
+
+  close(): void {
+    for (const ch of this.channels.values()) ch.close();
+    this.channels.clear();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Scheduler options (flat in SystemOptions): topology override, stealing
+ * parameters (names from the seed designs), the adaptive pool bounds and the
+ * executors' execArgv. Validated eagerly like every other option.
+ */
+import { ConfigError } from '../errors.ts';
+
+export interface SchedulerOptions {
+  /** NUMA groups override, e.g. `{ groups: [[0, 1], [2, 3]] }` (env `TROUPE_TOPOLOGY=0-1,2-3` also works). */
+  readonly topology?: { readonly groups: readonly (readonly number[])[] };
+  /** Idle executors steal ready actors from busy ones. Default true. */
+  readonly stealing?: boolean;
+  /** Failed local steal rounds before an executor tries other NUMA groups. Default 3. */
+  readonly maxStealRetries?: number;
+  /** Wait between failed steal rounds, ms. Default 2. */
+  readonly stealCooldownMs?: number;
+  /** A victim's ready queue must hold at least this many actors. Default 2. */
+  readonly stealThreshold?: number;
+  /** Adaptive pool bounds (executors: 'auto' starts at the topology's count). */
+  readonly minExecutors?: number;
+  readonly maxExecutors?: number;
+  /** An executor idle this long may retire when the pool is above minExecutors, ms. */
+  readonly idleTimeoutMs?: number;
+  /** Extra Node flags for executor threads (they inherit process.execArgv). */
+  readonly executorExecArgv?: readonly string[];
+}
+
+export interface ResolvedScheduler {
+  readonly topology: { readonly groups: unknown } | undefined;
+  readonly stealing: boolean;
+  readonly maxStealRetries: number;
+  readonly stealCooldownMs: number;
+  readonly stealThreshold: number;
+  readonly minExecutors: number | undefined;
+  readonly maxExecutors: number | undefined;
+  readonly idleTimeoutMs: number;
+  readonly execArgv: readonly string[] | undefined;
+  /** How often an executor publishes its counters and considers stealing, ms. */
+  readonly tickMs: number;
+}
+
+export const SCHEDULER_KEYS = [
+  'topology',
+  'stealing',
+  'maxStealRetries',
+  'stealCooldownMs',
+  'stealThreshold',
+  'minExecutors',
+  'maxExecutors',
+  'idleTimeoutMs',
+  'executorExecArgv',
+] as const;
+
+const nonNegInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler {
+  const topology = o.topology;
+  if (topology !== undefined && (topology === null || typeof topology !== 'object'))
+    throw new ConfigError('options.topology', '{ groups: number[][] }', topology);
+  const stealing = o.stealing ?? true;
+  if (typeof stealing !== 'boolean') throw new ConfigError('options.stealing', 'a boolean', stealing);
+  const maxStealRetries = o.maxStealRetries ?? 3;
+  if (!nonNegInt(maxStealRetries))
+    throw new ConfigError('options.maxStealRetries', 'an integer ≥ 0', maxStealRetries);
+  const stealCooldownMs = o.stealCooldownMs ?? 2;
+  if (!(typeof stealCooldownMs === 'number' && stealCooldownMs >= 0 && Number.isFinite(stealCooldownMs)))
+    throw new ConfigError('options.stealCooldownMs', 'a finite number ≥ 0', stealCooldownMs);
+  const stealThreshold = o.stealThreshold ?? 2;
+  if (!(Number.isInteger(stealThreshold) && stealThreshold >= 1))
+    throw new ConfigError('options.stealThreshold', 'an integer ≥ 1', stealThreshold);
+  const { minExecutors, maxExecutors } = o;
+  if (minExecutors !== undefined && !(nonNegInt(minExecutors) && minExecutors < 1024))
+    throw new ConfigError('options.minExecutors', 'an integer in [0, 1023]', minExecutors);
+  if (
+    maxExecutors !== undefined &&
+    !(Number.isInteger(maxExecutors) && maxExecutors >= 1 && maxExecutors < 1024)
+  )
+    throw new ConfigError('options.maxExecutors', 'an integer in [1, 1023]', maxExecutors);
+  if (minExecutors !== undefined && maxExecutors !== undefined && minExecutors > maxExecutors)
+    throw new ConfigError('options.minExecutors', `≤ maxExecutors (${maxExecutors})`, minExecutors);
+  const idleTimeoutMs = o.idleTimeoutMs ?? 30_000;
+  if (!(typeof idleTimeoutMs === 'number' && idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)))
+    throw new ConfigError('options.idleTimeoutMs', 'a positive finite number', idleTimeoutMs);
+  const execArgv = o.executorExecArgv;
+  if (execArgv !== undefined && !(Array.isArray(execArgv) && execArgv.every((a) => typeof a === 'string')))
+    throw new ConfigError('options.executorExecArgv', 'an array of strings', execArgv);
+  return {
+    topology,
+    stealing,
+    maxStealRetries,
+    stealCooldownMs,
+    stealThreshold,
+    minExecutors,
+    maxExecutors,
+    idleTimeoutMs,
+    execArgv,
+    tickMs: Math.max(1, Math.min(5, stealCooldownMs || 1)),
+  };
+}

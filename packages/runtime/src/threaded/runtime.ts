@@ -1,0 +1,401 @@
+/**
+ * ThreadedRuntime: the main thread's side of a system with executors. It
+ * reads the topology, starts the pool, connects the main host (node 0) to
+ * every executor and answers the system's questions over all of them:
+ * spawn with placement, lookup, stop, migrate, stats, metrics, events and
+ * dead letters, shutdown.
+ *
+ * Invariants: the main host runs no actors of its own in this mode (every
+ * spawn from the main thread is placed on an executor); `stats()` and
+ * `metrics()` read the board synchronously, so they lag at most one executor
+ * tick; `terminateExecutors()` leaves no worker thread running.
+ */
+
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  assignGroups,
+  Board,
+  ExecutorPool,
+  type ExecutorStartError,
+  Placer,
+  readTopology,
+  SLOT,
+  type Topology,
+  TopologyError,
+} from '@troupe/scheduler';
+import { Observable } from 'rxjs';
+import { PendingAsk } from '../ask.ts';
+import type { ActorDefinition } from '../definition.ts';
+import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } from '../errors.ts';
+import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
+import type { Host } from '../host.ts';
+import type { ResolvedOptions } from '../options.ts';
+import type { ActorRef } from '../ref.ts';
+import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
+import { checkPortable } from '../snapshot.ts';
+import type { SpawnOptions } from '../spawn-options.ts';
+import type { SystemStats } from '../stats.ts';
+import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ } from './frames.ts';
+import { ThreadLink } from './link.ts';
+import {
+  type ExecutorMetrics,
+  type GroupMetrics,
+  metricsFromBoard,
+  type SchedulerMetrics,
+} from './metrics.ts';
+import { placeOrThrow } from './placement.ts';
+
+export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics };
+
+const TS_ENTRY = import.meta.url.endsWith('.ts');
+const ENTRY = new URL(TS_ENTRY ? './executor.ts' : './executor.js', import.meta.url);
+
+/** Workers inherit execArgv; running from sources they also need the source condition. */
+function executorExecArgv(extra: readonly string[] | undefined): string[] {
+  const argv = [...process.execArgv, ...(extra ?? [])];
+  if (TS_ENTRY && !argv.some((a) => a.includes('@troupe/source'))) argv.push('--conditions=@troupe/source');
+  return argv;
+}
+
+const isTs = (href: string | null) => href !== null && /\.[mc]?ts$/.test(href);
+
+/** tsx's ESM API, when TypeScript must load in the workers and tsx is installed. */
+function tsxApi(actors: string | null): string | undefined {
+  if (!TS_ENTRY && !isTs(actors)) return undefined;
+  try {
+    const pkg = createRequire(actors ?? import.meta.url).resolve('tsx/package.json');
+    return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
+  } catch {
+    return undefined; // no tsx: rely on Node's own type stripping
+  }
+}
+
+export class ThreadedRuntime {
+  readonly link: ThreadLink;
+  readonly board: Board;
+  readonly topology: Topology;
+  private readonly pool: ExecutorPool;
+  private readonly placer: Placer;
+  readonly names = new Map<string, ActorRef>();
+  private eventSubs = 0;
+  private deadSubs = 0;
+  private terminated: Promise<void> | null = null;
+  private readonly lastUtil = new Map<number, { busy: number; at: number }>();
+
+  private constructor(
+    readonly host: Host,
+    readonly options: ResolvedOptions,
+    topology: Topology,
+    board: Board,
+  ) {
+    this.topology = topology;
+    this.board = board;
+    this.link = new ThreadLink(host, board);
+    host.remote = this.link;
+    this.placer = new Placer(board);
+    this.link.onControl = (_from, f) => this.control(f);
+    this.pool = new ExecutorPool({
+      entry: ENTRY,
+      tsx: tsxApi(actorsUrl(options.actors)),
+      execArgv: executorExecArgv(options.scheduler.execArgv),
+      startupTimeoutMs: 60_000,
+      data: {
+        actors: actorsUrl(options.actors),
+        boardBuffer: board.buffer,
+        boardNodes: board.nodes,
+        throughput: options.throughput,
+        yieldMs: options.yieldMs,
+        askTimeoutMs: options.askTimeoutMs,
+        mailbox: options.mailbox,
+        tickMs: options.scheduler.tickMs,
+        steal: {
+          enabled: options.scheduler.stealing,
+          maxStealRetries: options.scheduler.maxStealRetries,
+          stealCooldownMs: options.scheduler.stealCooldownMs,
+          stealThreshold: options.scheduler.stealThreshold,
+        },
+      },
+      onExit: (node, code, error) => this.lost(node, code, error),
+    });
+  }
+
+  /** Reads the topology and starts the executors; a failed start is a ConfigError with the cause. */
+  static async start(host: Host, options: ResolvedOptions): Promise<ThreadedRuntime> {
+    let topology: Topology;
+    try {
+      topology = readTopology({ override: options.scheduler.topology });
+    } catch (e) {
+      if (e instanceof TopologyError) throw new ConfigError(e.path, e.expected, e.got);
+      throw e;
+    }
+    const n = options.executors === 'auto' ? topology.executors : options.executors;
+    const board = new Board(Math.max(n, options.scheduler.maxExecutors ?? n) + 1);
+    const rt = new ThreadedRuntime(host, options, topology, board);
+    const groups = assignGroups(n, topology);
+    const started = await Promise.allSettled(groups.map((g, i) => rt.startOne(i + 1, g)));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed !== undefined) {
+      await rt.terminateExecutors();
+      const e = (failed as PromiseRejectedResult).reason as ExecutorStartError;
+      const err = new ConfigError('options.actors', 'a module every executor can load', e.message);
+      (err as { cause?: unknown }).cause = e;
+      throw err;
+    }
+    return rt;
+  }
+
+  private async startOne(node: number, group: number): Promise<void> {
+    const h = await this.pool.start(node, group);
+    this.link.connect(node, h.port);
+    h.port.unref();
+    this.forwarding(node);
+  }
+
+  private lost(node: number, code: number, error: unknown): void {
+    this.link.disconnect(node);
+    this.board.set(node, SLOT.alive, 0);
+    this.host.emit({
+      type: 'executor.exited',
+      at: this.host.clock.now(),
+      executor: node,
+      code,
+      error: error === undefined ? undefined : String(error),
+    });
+  }
+
+  // ---- system operations ---------------------------------------------------
+
+  /** Sends a request to an executor and resolves with its answer. */
+  request<T>(node: number, op: string, args: unknown[], timeoutMs = this.options.askTimeoutMs): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
+      a.timer = this.host.clock.setTimeout(
+        () =>
+          a.reject(new ConfigError(`executor ${node}`, `an answer to ${op} within ${timeoutMs} ms`, 'none')),
+        timeoutMs,
+      );
+      const askId = this.host.exportAsk(a);
+      try {
+        this.link.send(node, [F_REQ, askId, op, ...args]);
+      } catch (e) {
+        a.reject(e);
+      }
+    });
+  }
+
+  async spawn(def: ActorDefinition, props: unknown, options: SpawnOptions | undefined): Promise<ActorRef> {
+    this.host.register(def, 'system.spawn(def)');
+    if (!this.host.accepting) throw new ShutdownError(`system.spawn(${def.name})`);
+    const { placement, ...rest } = (options ?? {}) as SpawnOptions & Record<string, unknown>;
+    let target: number;
+    if (placement === undefined && rest.parent !== undefined)
+      target = (rest.parent as ActorRef).id % 1024; // next to its parent
+    else target = placeOrThrow(this.placer, placement ?? 'spread', 0, 'system.spawn(options).placement');
+    const p = checkPortable(props, 'props') ?? checkPortable(rest, 'options');
+    if (p !== undefined) throw new UnserializableError('spawn props', p.path, p.found);
+    return this.request<ActorRef>(target, 'spawn', [def.name, props, Object.keys(rest).length ? rest : null]);
+  }
+
+  lookup(name: string): ActorRef | undefined {
+    return this.names.get(name);
+  }
+
+  stop(ref: ActorRef): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
+      this.link.requestStopAndWait(ref, a);
+    });
+  }
+
+  /** Moves an actor to executor `executor` (tests, operators). Pinned actors refuse with a ConfigError. */
+  migrate(ref: ActorRef, to: { executor: number }): Promise<void> {
+    if (to === null || typeof to !== 'object' || !this.board.executors().includes(to.executor))
+      return Promise.reject(
+        new ConfigError(
+          'system.migrate(ref, to).executor',
+          `one of ${this.board.executors().join(', ')}`,
+          to?.executor,
+        ),
+      );
+    return new Promise<void>((resolve, reject) => {
+      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
+      a.timer = this.host.clock.setTimeout(
+        () => a.reject(new ActorStoppedError(ref.toJSON(), 'migration did not complete')),
+        this.options.askTimeoutMs,
+      );
+      this.link.requestMigrate(ref, to.executor, a);
+    });
+  }
+
+  stats(): SystemStats {
+    const b = this.board;
+    const main = this.host.stats;
+    let sent = main.sent;
+    let processed = main.processed;
+    let dead = main.dead;
+    let actors = this.host.cells.size;
+    const byReason: Record<string, number> = Object.fromEntries(main.byReason);
+    for (const n of b.executors()) {
+      sent += b.get(n, SLOT.sent);
+      processed += b.get(n, SLOT.processed);
+      dead += b.get(n, SLOT.dead);
+      actors += b.get(n, SLOT.actors);
+      for (const [r, c] of Object.entries(b.reasons(n))) byReason[r] = (byReason[r] ?? 0) + c;
+    }
+    return {
+      sent,
+      processed,
+      deadLettered: { total: dead, byReason },
+      inFlight: sent - processed - dead,
+      actors,
+    };
+  }
+
+  /** Asks every executor to publish now: after it resolves, `stats()` reflects everything handled so far. */
+  async sync(): Promise<void> {
+    await Promise.all(this.board.executors().map((n) => this.request(n, 'publish', [])));
+  }
+
+  metrics(): SchedulerMetrics {
+    const m = metricsFromBoard(this.board, this.pool.executors, this.lastUtil, performance.now());
+    this.host.emit({ type: 'executor.metrics', at: this.host.clock.now(), metrics: m });
+    return m;
+  }
+
+  // ---- events and dead letters from every executor -------------------------
+
+  get events$(): Observable<AnyTroupeEvent> {
+    return new Observable<AnyTroupeEvent>((sub) => {
+      const s = this.host.events.events$.subscribe(sub);
+      if (this.eventSubs++ === 0) this.forwardingAll();
+      return () => {
+        s.unsubscribe();
+        if (--this.eventSubs === 0) this.forwardingAll();
+      };
+    });
+  }
+
+  get deadLetters$(): Observable<DeadLetter> {
+    return new Observable<DeadLetter>((sub) => {
+      const s = this.host.deadLetters.subscribe(sub);
+      if (this.deadSubs++ === 0) this.forwardingAll();
+      return () => {
+        s.unsubscribe();
+        if (--this.deadSubs === 0) this.forwardingAll();
+      };
+    });
+  }
+
+  private forwardingAll(): void {
+    for (const n of this.board.executors()) this.forwarding(n);
+  }
+
+  private forwarding(node: number): void {
+    if (this.link.channels.has(node))
+      this.link.send(node, [F_FORWARDING, this.eventSubs > 0, this.deadSubs > 0]);
+  }
+
+  private control(f: unknown[]): void {
+    switch (f[0]) {
+      case F_EVENT:
+        this.host.emit(f[1] as AnyTroupeEvent);
+        return;
+      case F_DEADLETTER:
+        this.host.deadLetters.next(f[1] as DeadLetter);
+        return;
+      case F_NAME: {
+        const name = f[1] as string;
+        const ref = f[2] as ActorRef | null;
+        if (ref !== null) this.names.set(name, ref);
+        else if (this.names.get(name)?.id === f[3]) this.names.delete(name);
+        return;
+      }
+    }
+  }
+
+  // ---- shutdown ------------------------------------------------------------
+
+  /** The shutdown coordinator's view of the executors (shutdown/stop-node.ts). */
+  shutdownPort(): ExecutorShutdownPort {
+    const all = () => this.board.executors();
+    return {
+      stopIntake: async () => {
+        this.host.accepting = false;
+        await Promise.allSettled(all().map((n) => this.request(n, 'intake', [false], 2000)));
+      },
+      dropQueued: async () => {
+        await Promise.allSettled(all().map((n) => this.request(n, 'drop', [], 2000)));
+      },
+      roots: async () => {
+        const lists = await Promise.allSettled(
+          all().map((n) => this.request<ActorRef[]>(n, 'roots', [], 2000)),
+        );
+        const out: StopNode[] = [];
+        for (const l of lists)
+          if (l.status === 'fulfilled') for (const r of l.value) out.push(this.stopNode(r));
+        return out;
+      },
+      killAll: async (reason) => {
+        const killed: StopNode['actor'][] = [];
+        const terminated: number[] = [];
+        await Promise.all(
+          all().map(async (n) => {
+            try {
+              killed.push(...(await this.request<StopNode['actor'][]>(n, 'kill', [reason], 1000)));
+            } catch {
+              terminated.push(n);
+              await this.pool.retire(n);
+              this.board.set(n, SLOT.alive, 0);
+            }
+          }),
+        );
+        return { killed, terminated };
+      },
+      terminateAll: () => this.terminateExecutors(),
+    };
+  }
+
+  private stopNode(ref: ActorRef): StopNode {
+    let alive = true;
+    return {
+      actor: ref.toJSON(),
+      shutdownMs: 5000,
+      children: () => [],
+      alive: () => alive,
+      stop: async () => {
+        await this.stop(ref);
+        alive = false;
+      },
+      kill: () => {
+        alive = false;
+      },
+    };
+  }
+
+  /**
+   * Terminates every executor thread and closes the main thread's channels;
+   * resolves once no worker thread runs. Idempotent. Shutdown phase 6 calls it.
+   */
+  terminateExecutors(): Promise<void> {
+    this.terminated ??= (async () => {
+      for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
+      await this.pool.terminate();
+      this.link.close();
+    })();
+    return this.terminated;
+  }
+}
+
+function actorsUrl(actors: ResolvedOptions['actors']): string | null {
+  if (actors === undefined) return null;
+  if (actors instanceof URL) return actors.href;
+  if (typeof actors === 'string')
+    return actors.startsWith('file:') ? actors : pathToFileURL(resolve(actors)).href;
+  throw new ConfigError(
+    'options.actors',
+    'a URL or path of a module (executors import it; a module object cannot cross threads)',
+    'an object',
+  );
+}

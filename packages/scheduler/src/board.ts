@@ -1,0 +1,104 @@
+/**
+ * The board: one SharedArrayBuffer of float64 slots per node (main = 0,
+ * executors 1..n) that every thread can read without a message.
+ *
+ * Each executor writes only its own row (single writer), at its scheduling
+ * points and on a short tick; readers (thieves choosing a victim, the main
+ * thread's `metrics()`/`stats()`) may see values a tick old but never a torn
+ * value (aligned 8-byte stores). That is enough for victim selection and
+ * monitoring; exact accounting at quiescence comes from the same rows once
+ * the executors have published after their last message.
+ */
+
+export const DEAD_REASONS = [
+  'stopped',
+  'mailbox-full',
+  'dropped',
+  'no-such-actor',
+  'failed',
+  'shutdown',
+  'deadlock',
+  'unserializable',
+  'no-reply-target',
+  'executor-crashed',
+  'executor-lost',
+  'other',
+] as const;
+
+export const SLOT = {
+  alive: 0,
+  group: 1,
+  threadId: 2,
+  queueDepth: 3,
+  tasksCompleted: 4,
+  busyMs: 5,
+  stealAttempts: 6,
+  stealSuccesses: 7,
+  numaCrossings: 8,
+  migrations: 9,
+  sent: 10,
+  processed: 11,
+  dead: 12,
+  actors: 13,
+  startedAt: 14,
+  stealRounds: 15,
+  /** First of DEAD_REASONS.length dead-letter counters. */
+  reasons: 16,
+} as const;
+
+export const STRIDE = 32;
+
+export class Board {
+  readonly slots: Float64Array;
+  readonly nodes: number;
+
+  constructor(
+    /** Nodes the board has room for (main + maximum executors). */
+    nodes: number,
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(nodes * STRIDE * 8),
+  ) {
+    this.nodes = nodes;
+    this.slots = new Float64Array(buffer);
+  }
+
+  get(node: number, slot: number): number {
+    return this.slots[node * STRIDE + slot]!;
+  }
+
+  set(node: number, slot: number, value: number): void {
+    this.slots[node * STRIDE + slot] = value;
+  }
+
+  add(node: number, slot: number, delta = 1): void {
+    this.slots[node * STRIDE + slot]! += delta;
+  }
+
+  /** Nodes currently running as executors. */
+  executors(): number[] {
+    const out: number[] = [];
+    for (let n = 1; n < this.nodes; n++) if (this.get(n, SLOT.alive) === 1) out.push(n);
+    return out;
+  }
+
+  /** Dead-letter counts of a node by reason (non-zero only). */
+  reasons(node: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    DEAD_REASONS.forEach((r, i) => {
+      const v = this.get(node, SLOT.reasons + i);
+      if (v > 0) out[r] = v;
+    });
+    return out;
+  }
+
+  /** Writes dead-letter counts of `node` from a reason → count map. */
+  setReasons(node: number, byReason: ReadonlyMap<string, number>): void {
+    let other = 0;
+    for (let i = 0; i < DEAD_REASONS.length - 1; i++) this.set(node, SLOT.reasons + i, 0);
+    for (const [r, n] of byReason) {
+      const i = (DEAD_REASONS as readonly string[]).indexOf(r);
+      if (i >= 0 && i < DEAD_REASONS.length - 1) this.set(node, SLOT.reasons + i, n);
+      else other += n;
+    }
+    this.set(node, SLOT.reasons + DEAD_REASONS.length - 1, other);
+  }
+}

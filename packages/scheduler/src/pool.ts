@@ -1,0 +1,175 @@
+/**
+ * The executor pool (main-thread side): starts worker threads, wires every
+ * pair of nodes with a MessageChannel (a full mesh, so executors talk to each
+ * other without the main thread in the path), and terminates them.
+ *
+ * Startup protocol:
+ * 1. For the new executor, one MessageChannel per existing node; the
+ *    executor gets its ends in `workerData` (transferred), every existing
+ *    executor gets its end by a `connect` control message on its parentPort.
+ * 2. The executor imports the actor module, builds its host and posts
+ *    `{ type: 'ready' }` — or `{ type: 'failed', error }` and exits.
+ * 3. `start` resolves with the executor, or rejects with an
+ *    `ExecutorStartError` carrying the cause (the failure of the import, an
+ *    uncaught error, or an exit before ready). A failed executor is not
+ *    respawned: a module that cannot load will not load the second time.
+ *
+ * Invariant: after `terminate()` resolves no worker thread of this pool is
+ * running, so the process can exit.
+ */
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+
+export class ExecutorStartError extends Error {
+  constructor(
+    readonly node: number,
+    readonly detail: string,
+    cause: unknown,
+  ) {
+    super(`executor ${node} failed to start: ${detail}`, { cause });
+    this.name = 'ExecutorStartError';
+  }
+}
+
+export interface ExecutorHandle {
+  readonly node: number;
+  readonly group: number;
+  readonly worker: Worker;
+  readonly threadId: number;
+  /** The main thread's end of the channel to this executor. */
+  readonly port: MessagePort;
+}
+
+export interface PoolOptions {
+  /** Module the worker runs (the runtime's executor entry). */
+  readonly entry: URL;
+  /**
+   * URL of `tsx/esm/api` when the entry or the actor module is TypeScript:
+   * the worker registers it before importing the entry. (`--import tsx` in a
+   * worker's execArgv does not install tsx's hooks before the entry loads.)
+   */
+  readonly tsx?: string | undefined;
+  readonly execArgv?: readonly string[];
+  /** Extra data every executor receives. */
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly startupTimeoutMs?: number;
+  /** A control message an executor posted on its parentPort after it was ready. */
+  readonly onControl?: (node: number, msg: unknown) => void;
+  /** An executor exited or crashed after it was ready. */
+  readonly onExit?: (node: number, code: number, error: unknown) => void;
+}
+
+interface Ready {
+  type: 'ready';
+}
+interface Failed {
+  type: 'failed';
+  error: string;
+}
+
+export class ExecutorPool {
+  readonly executors = new Map<number, ExecutorHandle>();
+  /** Main's ends, by executor node. */
+  private readonly mainPorts = new Map<number, MessagePort>();
+  private terminating = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Starts executor `node` in `group` (steps 1–3). */
+  start(node: number, group: number): Promise<ExecutorHandle> {
+    const ports: Record<number, MessagePort> = {};
+    const transfer: MessagePort[] = [];
+    const pending: Array<[ExecutorHandle, MessagePort]> = [];
+    const main = new MessageChannel();
+    ports[0] = main.port2;
+    transfer.push(main.port2);
+    for (const other of this.executors.values()) {
+      const ch = new MessageChannel();
+      ports[other.node] = ch.port1;
+      transfer.push(ch.port1);
+      pending.push([other, ch.port2]);
+    }
+    const tsx = this.options.tsx;
+    const script =
+      tsx === undefined
+        ? this.options.entry
+        : `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(this.options.entry.href)}); }).catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'failed', error: String(e && e.stack || e) }); });`;
+    const worker = new Worker(script, {
+      eval: tsx !== undefined,
+      execArgv: this.options.execArgv ? [...this.options.execArgv] : undefined,
+      workerData: { ...this.options.data, node, group, ports },
+      transferList: transfer,
+      stdout: false,
+      stderr: false,
+    });
+    return new Promise<ExecutorHandle>((resolve, reject) => {
+      let ready = false;
+      const timer = setTimeout(() => {
+        fail('no ready signal within the startup timeout', undefined);
+      }, this.options.startupTimeoutMs ?? 30_000);
+      const fail = (detail: string, cause: unknown) => {
+        if (ready) return;
+        ready = true;
+        clearTimeout(timer);
+        main.port1.close();
+        for (const [, p] of pending) p.close();
+        void worker.terminate();
+        reject(new ExecutorStartError(node, detail, cause));
+      };
+      worker.on('message', (msg: Ready | Failed | unknown) => {
+        const m = msg as Ready | Failed;
+        if (!ready && m?.type === 'ready') {
+          ready = true;
+          clearTimeout(timer);
+          for (const [other, p] of pending) other.worker.postMessage({ type: 'connect', node, port: p }, [p]);
+          const h: ExecutorHandle = { node, group, worker, threadId: worker.threadId, port: main.port1 };
+          this.executors.set(node, h);
+          this.mainPorts.set(node, main.port1);
+          resolve(h);
+          return;
+        }
+        if (!ready && m?.type === 'failed') {
+          fail(m.error, m.error);
+          return;
+        }
+        this.options.onControl?.(node, msg);
+      });
+      worker.on('error', (e) => {
+        if (!ready) fail(e instanceof Error ? (e.stack ?? e.message) : String(e), e);
+        else this.lost(node, 1, e);
+      });
+      worker.on('exit', (code) => {
+        if (!ready) fail(`exited with code ${code} before it was ready`, undefined);
+        else this.lost(node, code, undefined);
+      });
+    });
+  }
+
+  private lost(node: number, code: number, error: unknown): void {
+    if (!this.executors.delete(node)) return;
+    this.mainPorts.get(node)?.close();
+    this.mainPorts.delete(node);
+    for (const other of this.executors.values()) other.worker.postMessage({ type: 'disconnect', node });
+    if (!this.terminating) this.options.onExit?.(node, code, error);
+  }
+
+  /** Stops one executor (pool shrink): the others drop their channel to it first. */
+  async retire(node: number): Promise<void> {
+    const h = this.executors.get(node);
+    if (h === undefined) return;
+    this.executors.delete(node);
+    for (const other of this.executors.values()) other.worker.postMessage({ type: 'disconnect', node });
+    h.port.close();
+    this.mainPorts.delete(node);
+    await h.worker.terminate();
+  }
+
+  /** Terminates every executor; resolves when no worker thread of this pool runs. */
+  async terminate(): Promise<void> {
+    this.terminating = true;
+    const all = [...this.executors.values()];
+    this.executors.clear();
+    for (const h of all) h.port.close();
+    this.mainPorts.clear();
+    await Promise.all(all.map((h) => h.worker.terminate()));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Receiver-initiated stealing: the thief asks, the victim hands over.
+ *
+ * In Node each thread owns its heap, so a steal is a migration, and only the
+ * victim can safely take an actor out of its own heap. The protocol:
+ *
+ * 1. On each tick an executor whose run queue is empty polls this
+ *    controller. It never has more than one request outstanding.
+ * 2. The controller reads the board (queue depths published by every
+ *    executor). Victims are executors whose depth is ≥ `stealThreshold`, so
+ *    tiny backlogs never migrate. With no victim anywhere nothing happens
+ *    and no round is counted (an idle system is not a failed steal).
+ * 3. Local round: the most loaded victim in the thief's own NUMA group gets
+ *    a steal request. `stealAttempts` counts requests.
+ * 4. A round fails when there is no local victim or the victim gave nothing;
+ *    the next round waits `stealCooldownMs`.
+ * 5. After `maxStealRetries` failed rounds the thief also considers other
+ *    groups (own group still first); a request to another group is a
+ *    cross-group request.
+ * 6. The victim, at its next scheduling point (between drains), hands over up
+ *    to half of its ready, migratable (not pinned, not busy, portable)
+ *    actors by migrating them to the thief, then replies with the count.
+ * 7. On a reply with count > 0: `stealSuccesses` += 1, `numaCrossings` += 1
+ *    when cross-group, the round counter resets. With 0: step 4.
+ */
+import { type Board, SLOT } from './board.ts';
+
+export interface StealConfig {
+  readonly enabled: boolean;
+  readonly maxStealRetries: number;
+  readonly stealCooldownMs: number;
+  readonly stealThreshold: number;
+}
+
+export interface StealRequest {
+  readonly victim: number;
+  readonly cross: boolean;
+  /** Failed rounds before this request. */
+  readonly rounds: number;
+}
+
+export class StealController {
+  private rounds = 0;
+  private pending: StealRequest | null = null;
+  private nextAt = 0;
+
+  constructor(
+    private readonly self: number,
+    private readonly board: Board,
+    private readonly config: StealConfig,
+  ) {}
+
+  get outstanding(): StealRequest | null {
+    return this.pending;
+  }
+
+  /** Step 1–5: returns the request to send, or null. */
+  poll(localDepth: number, now: number): StealRequest | null {
+    const c = this.config;
+    if (!c.enabled || this.pending !== null) return null;
+    if (localDepth > 0) {
+      this.rounds = 0;
+      return null;
+    }
+    if (now < this.nextAt) return null;
+    const b = this.board;
+    const group = b.get(this.self, SLOT.group);
+    let local = -1;
+    let localDepthMax = 0;
+    let remote = -1;
+    let remoteDepthMax = 0;
+    for (const n of b.executors()) {
+      if (n === this.self) continue;
+      const d = b.get(n, SLOT.queueDepth);
+      if (d < c.stealThreshold) continue;
+      if (b.get(n, SLOT.group) === group) {
+        if (d > localDepthMax) {
+          local = n;
+          localDepthMax = d;
+        }
+      } else if (d > remoteDepthMax) {
+        remote = n;
+        remoteDepthMax = d;
+      }
+    }
+    if (local < 0 && remote < 0) {
+      this.rounds = 0;
+      return null;
+    }
+    let req: StealRequest | null = null;
+    if (local >= 0) req = { victim: local, cross: false, rounds: this.rounds };
+    else if (this.rounds >= c.maxStealRetries) req = { victim: remote, cross: true, rounds: this.rounds };
+    if (req === null) {
+      this.fail(now);
+      return null;
+    }
+    this.pending = req;
+    b.add(this.self, SLOT.stealAttempts);
+    return req;
+  }
+
+  /** Step 7: the victim answered. */
+  reply(count: number, now: number): void {
+    const req = this.pending;
+    this.pending = null;
+    if (req === null) return;
+    if (count > 0) {
+      this.board.add(this.self, SLOT.stealSuccesses);
+      if (req.cross) this.board.add(this.self, SLOT.numaCrossings);
+      this.rounds = 0;
+      this.nextAt = 0;
+    } else this.fail(now);
+  }
+
+  /** The victim went away before answering. */
+  abandon(now: number): void {
+    if (this.pending === null) return;
+    this.pending = null;
+    this.fail(now);
+  }
+
+  private fail(now: number): void {
+    this.rounds++;
+    this.board.set(this.self, SLOT.stealRounds, this.rounds);
+    this.nextAt = now + this.config.stealCooldownMs;
+  }
+}
+
+/** Step 6: how many of `ready` migratable actors a victim hands over. */
+export function stealCount(ready: number, threshold: number): number {
+  if (ready < Math.max(1, threshold)) return 0;
+  return Math.max(1, Math.floor(ready / 2));
+}
