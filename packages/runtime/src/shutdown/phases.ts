@@ -60,6 +60,9 @@ export interface ShutdownSubject {
   stats(): SystemStats;
 }
 
+/** Microtask hops phase 3 waits for a stop to complete before arming a timer for it. */
+const QUICK_HOPS = 4;
+
 /** Longest phase 6 waits for executor threads to exit, ms. */
 const TERMINATE_MS = 5000;
 
@@ -214,7 +217,13 @@ export class ShutdownCoordinator {
     if (!node.alive() || this.outOfTime(deadline)) return;
     const clock = this.subject.host.clock;
     const budget = Math.min(node.shutdownMs, deadline - clock.now());
-    const o = await within(node.stop('shutdown'), budget, clock, this.force);
+    const stopped = node.stop('shutdown');
+    // Fast path: an idle actor with a synchronous onStop is gone once the
+    // dispatcher's pending microtask drain has run — no clock timer needed,
+    // which keeps stopping 100k actors in order cheap.
+    for (let i = 0; i < QUICK_HOPS && node.alive(); i++) await undefined;
+    if (!node.alive()) return;
+    const o = await within(stopped, budget, clock, this.force);
     if (o.kind === 'done' || !node.alive()) return;
     const cause = o.kind === 'aborted' ? 'forced' : clock.now() >= deadline ? 'deadline' : 'shutdown-timeout';
     await this.kill(node, cause);
