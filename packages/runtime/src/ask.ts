@@ -8,6 +8,8 @@ import type { Clock, TimerHandle } from './clock.ts';
 import type { ActorRef } from './ref.ts';
 
 export abstract class AskHandle {
+  /** Call chain this ask belongs to (reentrancy); 0 = none. Only asks carry one, so tells stay free. */
+  chain = 0;
   constructor(
     /** The asking actor, when an actor asked (undefined for asks from outside). */
     readonly sender: ActorRef | undefined,

@@ -10,6 +10,11 @@ import type { Host } from './host.ts';
 export interface AskOptions {
   /** Reject with AskTimeoutError after this many ms (default: the system's askTimeoutMs). */
   readonly timeoutMs?: number;
+  /**
+   * While the asking actor awaits this ask, it may handle asks of the same
+   * call chain (e.g. the callee asking back) instead of deadlocking on them.
+   */
+  readonly reentrant?: boolean;
 }
 
 export class ActorRef<M = unknown> {
