@@ -8,7 +8,7 @@ import {
   isConfigError,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { quiesce, simSystem } from './helpers.ts';
+import { quiesce, rejection, simSystem } from './helpers.ts';
 
 type Msg = { type: 'echo'; v: unknown } | { type: 'ignore' } | { type: 'boom' } | { type: 'fail' };
 
@@ -48,7 +48,7 @@ describe('ask', () => {
     await quiesce(system);
     expect(settled).toBe(false);
     clock.advance(1);
-    const err = await p.catch((e) => e);
+    const err = await rejection(p);
     expect(err).toBeInstanceOf(AskTimeoutError);
     expect(isAskTimeoutError(err)).toBe(true);
     expect(err.context).toEqual({ target: ref.toJSON(), timeoutMs: 100, messageType: 'ignore' });
@@ -75,7 +75,7 @@ describe('ask', () => {
     const { system } = await simSystem();
     const ref = system.spawnSync(Echo, undefined);
     await system.stop(ref);
-    const err = await ref.ask({ type: 'echo', v: 1 }).catch((e) => e);
+    const err = await rejection(ref.ask({ type: 'echo', v: 1 }));
     expect(isActorStoppedError(err)).toBe(true);
     expect(err.context).toMatchObject({ target: ref.toJSON(), reason: 'stopped' });
     expect(system.stats().deadLettered.byReason).toEqual({ stopped: 1 });
@@ -92,7 +92,7 @@ describe('ask', () => {
   it('rejects with ActorFailedError (cause attached) when the handler throws', async () => {
     const { system } = await simSystem();
     const ref = system.spawnSync(Echo, undefined);
-    const err = await ref.ask({ type: 'boom' }).catch((e) => e);
+    const err = await rejection(ref.ask({ type: 'boom' }));
     expect(err).toBeInstanceOf(ActorFailedError);
     expect(isActorFailedError(err)).toBe(true);
     expect((err.cause as Error).message).toBe('boom');
@@ -113,7 +113,7 @@ describe('ask', () => {
     async (timeoutMs) => {
       const { system } = await simSystem();
       const ref = system.spawnSync(Echo, undefined);
-      const err = await ref.ask({ type: 'echo', v: 1 }, { timeoutMs } as never).catch((e) => e);
+      const err = await rejection(ref.ask({ type: 'echo', v: 1 }, { timeoutMs } as never));
       expect(isConfigError(err) && err.context.path).toBe('ask(options).timeoutMs');
       expect(system.stats().sent).toBe(0);
     },

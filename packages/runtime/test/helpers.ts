@@ -54,3 +54,13 @@ export function accounted(system: ActorSystem): {
   const s = system.stats();
   return { sent: s.sent, processed: s.processed, dead: s.deadLettered.total, inFlight: s.inFlight };
 }
+
+/** The error a promise rejects with; fails the test if it resolves instead. */
+export function rejection(p: Promise<unknown>): Promise<any> {
+  return p.then(
+    (v) => {
+      throw new Error(`expected a rejection, got ${String(v)}`);
+    },
+    (e: unknown) => e,
+  );
+}

@@ -7,7 +7,7 @@ import {
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
 import { resolveMailbox, UNBOUNDED } from '../src/mailbox.ts';
-import { deferred, quiesce, simSystem } from './helpers.ts';
+import { deferred, quiesce, rejection, simSystem } from './helpers.ts';
 
 type Msg = { type: 'n'; n: number } | { type: 'get' };
 
@@ -94,7 +94,7 @@ describe('bounded mailboxes', () => {
 
   it('reject: an ask to a full mailbox rejects with MailboxFullError', async () => {
     const { ref, gate } = await fill('reject');
-    const err = await ref.ask({ type: 'get' }).catch((e) => e);
+    const err = await rejection(ref.ask({ type: 'get' }));
     expect(isMailboxFullError(err)).toBe(true);
     expect(err.context).toMatchObject({ target: ref.toJSON(), capacity: 2 });
     gate.resolve();
@@ -119,7 +119,7 @@ describe('bounded mailboxes', () => {
       ['dropped', 3],
       ['dropped', 4],
     ]);
-    const err = await ref.ask({ type: 'get' }).catch((e) => e);
+    const err = await rejection(ref.ask({ type: 'get' }));
     expect(isMailboxFullError(err)).toBe(true);
     gate.resolve();
     await quiesce(system);
