@@ -8,7 +8,7 @@
 %% The random neighbour choice (big) uses MINSTD, the same generator as the
 %% TypeScript implementations, so every system does the same work.
 -module(savina_bench).
--export([main/0, pingpong/1, counting/1, threadring/2, big/2, fjcreate/1, fjthroughput/2, idle/1]).
+-export([main/0, pingpong/1, counting/1, threadring/2, big/2, fjcreate/1, fjthroughput/2, spawnstop/1, idle/1]).
 
 main() ->
     io:format("ready ~s ~s ~b~n",
@@ -155,6 +155,21 @@ fjt_wait(K, Sum) -> receive {fjt_done, C} -> fjt_wait(K - 1, Sum + C) end.
 
 %% Savina's performComputation: sin(theta)^2, checked so it is not optimised away.
 compute(Theta) -> S = math:sin(Theta), S * S.
+
+%% Spawn + stop: N processes created and told to stop; returns the exits seen.
+spawnstop(N) ->
+    Self = self(),
+    ss_spawn(N, Self),
+    ss_wait(N, 0).
+
+ss_spawn(0, _) -> ok;
+ss_spawn(K, Parent) ->
+    P = spawn(fun() -> receive stop -> Parent ! ss_gone end end),
+    P ! stop,
+    ss_spawn(K - 1, Parent).
+
+ss_wait(0, C) -> C;
+ss_wait(K, C) -> receive ss_gone -> ss_wait(K - 1, C + 1) end.
 
 %% Memory of N idle processes (bytes, all of them), for the per-actor figure.
 idle(N) ->

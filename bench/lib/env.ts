@@ -35,7 +35,10 @@ function numaGroups(): string[] {
 
 function gitCommit(): string {
   try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages'], { encoding: 'utf8' });
     return dirty.trim() === '' ? sha : `${sha}+dirty`;
   } catch {

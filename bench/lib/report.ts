@@ -20,6 +20,8 @@ export interface Result {
   params: string;
   /** Process peak RSS after the workload (monotonic over the process). */
   peakRssMb: number;
+  /** Every timed run, ms, by round (null where the contender sat the round out). */
+  samples: Array<number | null>;
 }
 
 export interface Ratio {
@@ -69,6 +71,7 @@ export function summarize(
       unit: w.unit,
       params: w.describe(params),
       peakRssMb,
+      samples: m.byRound.map((x) => (x === undefined ? null : round(x))),
     };
   });
   const ratios: Ratio[] = [];

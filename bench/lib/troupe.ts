@@ -4,7 +4,7 @@
  * from the workload's `*.actors.ts` module so executor threads can import
  * them, and completion detected by asking the actor that holds the answer.
  */
-import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, createSystem, type SystemOptions } from '@troupe/runtime';
 import { RESULT } from '../workloads/common.actors.ts';
 import type { Contender, SuiteContext } from './types.ts';
 
@@ -18,7 +18,10 @@ export function modeName(executors: number): string {
  */
 export async function detectExecutorModes(): Promise<{ modes: number[]; note: string | null }> {
   try {
-    const s = await createSystem({ executors: 1 });
+    const s = await createSystem({
+      executors: 1,
+      actors: new URL('../workloads/idle.actors.ts', import.meta.url),
+    });
     await s.shutdown({ timeoutMs: 5000 });
     return { modes: [0, 1, 2], note: null };
   } catch (e) {
@@ -31,8 +34,9 @@ export async function withSystem(
   actors: URL,
   executors: number,
   work: (system: ActorSystem) => Promise<number>,
+  extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const system = await createSystem({ executors, actors });
+  const system = await createSystem({ executors, actors, ...extra } as SystemOptions);
   try {
     return await work(system);
   } finally {

@@ -10,6 +10,8 @@ import { fjthroughput } from './fjthroughput.ts';
 import { nqueens } from './nqueens.ts';
 import { philosophers } from './philosophers.ts';
 import { pingpong } from './pingpong.ts';
+import { skewed } from './skewed.ts';
+import { spawnstop } from './spawnstop.ts';
 import { threadring } from './threadring.ts';
 import { trapezoid } from './trapezoid.ts';
 
@@ -26,4 +28,6 @@ export const workloads: readonly Workload<any>[] = [
   philosophers,
   trapezoid,
   nqueens,
+  spawnstop,
+  skewed,
 ];

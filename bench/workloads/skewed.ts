@@ -1,0 +1,57 @@
+/**
+ * Skewed load (issue 5, threaded modes): every worker starts on one
+ * executor; compare stealing on and off with 2 executors, and in-thread as
+ * the baseline. Without executor threads in this build only the in-thread
+ * baseline runs (the suite prints why).
+ */
+import { modeName, pollResult, withSystem } from '../lib/troupe.ts';
+import { type Contender, check, type SuiteContext, type Workload } from '../lib/types.ts';
+import { Join, type JoinResult } from './common.actors.ts';
+import { SkewSpawner } from './skewed.actors.ts';
+
+interface P {
+  workers: number;
+  messages: number;
+  pieces: number;
+}
+const actors = new URL('./skewed.actors.ts', import.meta.url);
+
+async function troupe(p: P, executors: number, extra: Record<string, unknown>): Promise<number> {
+  return withSystem(
+    actors,
+    executors,
+    async (system) => {
+      const join = await system.spawn(Join, { expect: p.workers });
+      const spawner = await system.spawn(SkewSpawner, undefined);
+      const t0 = performance.now();
+      spawner.tell({ type: 'run', join, ...p });
+      const r = await pollResult<JoinResult>(join, executors);
+      const ms = performance.now() - t0;
+      check('skewed', 'troupe', p.workers * p.messages, r.sum);
+      return ms;
+    },
+    extra,
+  );
+}
+
+export const skewed: Workload<P> = {
+  name: 'skewed',
+  title: 'Skewed load',
+  unit: 'msgs',
+  params: (quick) =>
+    quick ? { workers: 4, messages: 10, pieces: 200 } : { workers: 32, messages: 100, pieces: 1_000 },
+  describe: (p) =>
+    `${p.workers} workers spawned on one executor, ${p.messages} slices of ${p.pieces.toLocaleString('en-US')} pieces each`,
+  units: (p) => p.workers * p.messages,
+  contenders(p, ctx: SuiteContext): Contender[] {
+    const out: Contender[] = [{ system: 'troupe', mode: modeName(0), run: () => troupe(p, 0, {}) }];
+    if (ctx.executorModes.includes(2))
+      for (const stealing of [true, false])
+        out.push({
+          system: 'troupe',
+          mode: `${modeName(2)}, stealing ${stealing ? 'on' : 'off'}`,
+          run: () => troupe(p, 2, { stealing }),
+        });
+    return out;
+  },
+};

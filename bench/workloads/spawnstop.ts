@@ -1,0 +1,69 @@
+/**
+ * Spawn + stop (issue 2's target, not a Savina workload): N actors created
+ * and stopped, nothing else — the fixed cost of an actor.
+ * Peers: xstate v5 (createActor → start → stop) and Erlang (spawn, stop
+ * message, exit).
+ */
+import { createActor, setup } from 'xstate';
+import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
+import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
+import { Spawner } from './spawnstop.actors.ts';
+
+interface P {
+  n: number;
+}
+const actors = new URL('./spawnstop.actors.ts', import.meta.url);
+
+async function troupe(p: P, executors: number): Promise<number> {
+  return withSystem(actors, executors, async (system) => {
+    const spawner = await system.spawn(Spawner, undefined);
+    const t0 = performance.now();
+    spawner.tell({ type: 'run', n: p.n });
+    const n = await pollResult<number>(spawner, executors);
+    const ms = performance.now() - t0;
+    check('spawnstop', 'troupe', p.n, n);
+    check('spawnstop', 'troupe live actors', 1, system.stats().actors);
+    return ms;
+  });
+}
+
+const xIdle = setup({ types: { context: {} as { n: number } } }).createMachine({ context: { n: 0 } });
+
+async function xstate(p: P): Promise<number> {
+  let stopped = 0;
+  const ms = await timed(() => {
+    for (let i = 0; i < p.n; i++) {
+      const a = createActor(xIdle).start();
+      a.stop();
+      if (a.getSnapshot().status === 'stopped') stopped++;
+    }
+  });
+  check('spawnstop', 'xstate', p.n, stopped);
+  return ms;
+}
+
+export const spawnstop: Workload<P> = {
+  name: 'spawnstop',
+  title: 'Spawn + stop',
+  unit: 'actors',
+  params: (quick) => ({ n: quick ? 5_000 : 100_000 }),
+  describe: (p) => `${p.n.toLocaleString('en-US')} actors`,
+  units: (p) => p.n,
+  contenders(p, ctx: SuiteContext): Contender[] {
+    const out = troupeContenders(ctx, (e) => troupe(p, e));
+    out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
+    if (ctx.erlang) {
+      const erl = ctx.erlang;
+      out.push({
+        system: 'erlang',
+        mode: erl.mode,
+        run: async () => {
+          const r = await erl.call('spawnstop', [p.n]);
+          check('spawnstop', 'erlang', p.n, r.check);
+          return r.micros / 1000;
+        },
+      });
+    }
+    return out;
+  },
+};
