@@ -1,10 +1,4 @@
-import {
-  type ActorRef,
-  type ActorSystem,
-  createSystem,
-  isConfigError,
-  isUnserializableError,
-} from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as A from './fixtures/threaded/actors.ts';
 

@@ -70,6 +70,8 @@ export class ExecutorPool {
   readonly executors = new Map<number, ExecutorHandle>();
   /** Main's ends, by executor node. */
   private readonly mainPorts = new Map<number, MessagePort>();
+  /** Every worker not yet gone, ready or still starting (they are wired as soon as they exist). */
+  private readonly workers = new Map<number, Worker>();
   private terminating = false;
 
   constructor(private readonly options: PoolOptions) {}
@@ -78,13 +80,13 @@ export class ExecutorPool {
   start(node: number, group: number): Promise<ExecutorHandle> {
     const ports: Record<number, MessagePort> = {};
     const transfer: MessagePort[] = [];
-    const pending: Array<[ExecutorHandle, MessagePort]> = [];
+    const pending: Array<[Worker, MessagePort]> = [];
     const main = new MessageChannel();
     ports[0] = main.port2;
     transfer.push(main.port2);
-    for (const other of this.executors.values()) {
+    for (const [otherNode, other] of this.workers) {
       const ch = new MessageChannel();
-      ports[other.node] = ch.port1;
+      ports[otherNode] = ch.port1;
       transfer.push(ch.port1);
       pending.push([other, ch.port2]);
     }
@@ -101,6 +103,9 @@ export class ExecutorPool {
       stdout: false,
       stderr: false,
     });
+    this.workers.set(node, worker);
+    // A port posted to a worker that is still starting waits in its queue until it listens.
+    for (const [other, p] of pending) other.postMessage({ type: 'connect', node, port: p }, [p]);
     return new Promise<ExecutorHandle>((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
@@ -111,7 +116,8 @@ export class ExecutorPool {
         ready = true;
         clearTimeout(timer);
         main.port1.close();
-        for (const [, p] of pending) p.close();
+        this.workers.delete(node);
+        for (const other of this.workers.values()) other.postMessage({ type: 'disconnect', node });
         void worker.terminate();
         reject(new ExecutorStartError(node, detail, cause));
       };
@@ -120,7 +126,6 @@ export class ExecutorPool {
         if (!ready && m?.type === 'ready') {
           ready = true;
           clearTimeout(timer);
-          for (const [other, p] of pending) other.worker.postMessage({ type: 'connect', node, port: p }, [p]);
           const h: ExecutorHandle = { node, group, worker, threadId: worker.threadId, port: main.port1 };
           this.executors.set(node, h);
           this.mainPorts.set(node, main.port1);
@@ -145,6 +150,7 @@ export class ExecutorPool {
   }
 
   private lost(node: number, code: number, error: unknown): void {
+    this.workers.delete(node);
     if (!this.executors.delete(node)) return;
     this.mainPorts.get(node)?.close();
     this.mainPorts.delete(node);
@@ -157,7 +163,8 @@ export class ExecutorPool {
     const h = this.executors.get(node);
     if (h === undefined) return;
     this.executors.delete(node);
-    for (const other of this.executors.values()) other.worker.postMessage({ type: 'disconnect', node });
+    this.workers.delete(node);
+    for (const other of this.workers.values()) other.postMessage({ type: 'disconnect', node });
     h.port.close();
     this.mainPorts.delete(node);
     await h.worker.terminate();
@@ -166,10 +173,11 @@ export class ExecutorPool {
   /** Terminates every executor; resolves when no worker thread of this pool runs. */
   async terminate(): Promise<void> {
     this.terminating = true;
-    const all = [...this.executors.values()];
+    const all = [...this.workers.values()];
+    for (const h of this.executors.values()) h.port.close();
     this.executors.clear();
-    for (const h of all) h.port.close();
+    this.workers.clear();
     this.mainPorts.clear();
-    await Promise.all(all.map((h) => h.worker.terminate()));
+    await Promise.all(all.map((w) => w.terminate()));
   }
 }

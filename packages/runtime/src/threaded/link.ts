@@ -185,14 +185,15 @@ export class ThreadLink implements RemoteLink {
   }
 
   settle(node: number, askId: number, ok: boolean, value: unknown): void {
-    let v = value;
+    let v = toWire(value);
     let good = ok;
-    const p = checkPortable(value, 'reply');
+    // Errors cross as errors (msgpackr keeps built-in classes; TroupeErrors are tagged by toWire).
+    const p = value instanceof Error ? undefined : checkPortable(v, 'reply');
     if (p !== undefined) {
-      v = new UnserializableError('a reply', p.path, p.found);
+      v = toWire(new UnserializableError('a reply', p.path, p.found));
       good = false;
     }
-    this.send(node, [F_SETTLE, askId, good, toWire(v)]);
+    this.send(node, [F_SETTLE, askId, good, v]);
   }
 
   watch(target: ActorRef, watcher: ActorRef): void {
@@ -319,7 +320,7 @@ export class ThreadLink implements RemoteLink {
         host.deadLetter(item.a, item.meta, reason, item.ref);
         return;
       case K_WATCH:
-        host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, 'no-such-actor'));
+        host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, reason));
         return;
       case K_MIGRATE:
         (item.meta as AskHandle | undefined)?.reject(new ActorStoppedError(item.ref.toJSON(), reason));

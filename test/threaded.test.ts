@@ -1,0 +1,152 @@
+/**
+ * Threaded mode on real worker threads: placement, location transparency,
+ * asks and watches across threads, migration, unserializable values,
+ * startup failures.
+ */
+import {
+  type ActorRef,
+  type ActorSystem,
+  type AnyTroupeEvent,
+  createSystem,
+  type DeadLetter,
+  isConfigError,
+  isUnserializableError,
+} from '@troupe/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as A from './fixtures/threaded/actors.ts';
+
+const actors = new URL('./fixtures/threaded/actors.ts', import.meta.url);
+let system: ActorSystem;
+
+beforeAll(async () => {
+  system = await createSystem({ actors, executors: 3, topology: { groups: [[0], [1]] }, stealing: false });
+});
+afterAll(async () => {
+  await system.terminateExecutors();
+});
+
+const where = (r: ActorRef) => r.ask<number>({ type: 'where' });
+const threadOf = (node: number) => system.metrics().executors.find((e) => e.id === node)!.threadId;
+
+describe('placement and location transparency', () => {
+  it('places by executor, group and spread', async () => {
+    const e2 = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
+    expect(await where(e2)).toBe(threadOf(2));
+    // groups: executors 1 and 3 are in group 0, executor 2 in group 1
+    const g1 = await system.spawn(A.where, undefined, { placement: { group: 1 } });
+    expect(await where(g1)).toBe(threadOf(2));
+    const spread = await Promise.all([0, 1, 2, 3, 4, 5].map(() => system.spawn(A.where, undefined)));
+    const tids = new Set(await Promise.all(spread.map(where)));
+    expect(tids.size).toBe(3);
+  });
+
+  it('rejects a bad placement naming the field', async () => {
+    await expect(system.spawn(A.where, undefined, { placement: { executor: 9 } })).rejects.toSatisfy(
+      (e: unknown) => isConfigError(e) && /placement\.executor/.test((e as Error).message),
+    );
+  });
+
+  it('ctx.spawn places a child on another executor and its ref works everywhere', async () => {
+    const p = await system.spawn(A.parent, null, { placement: { executor: 1 } });
+    const child = await p.ask<ActorRef>({ type: 'spawn', placement: { executor: 3 } });
+    expect(await where(child)).toBe(threadOf(3));
+    const local = await p.ask<ActorRef>({ type: 'spawn', placement: 'local' });
+    expect(await where(local)).toBe(threadOf(1));
+  });
+
+  it('asks between actors on different threads reach the right caller', async () => {
+    const target = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
+    const relays = await Promise.all(
+      [1, 3].map((e) => system.spawn(A.relay, null, { placement: { executor: e } })),
+    );
+    const answers = await Promise.all(
+      relays.flatMap((r) =>
+        [0, 1, 2].map(() => r.ask({ type: 'relay', to: target, msg: { type: 'where' } })),
+      ),
+    );
+    expect(new Set(answers)).toEqual(new Set([threadOf(2)]));
+  });
+
+  it('finds named actors from the main thread', async () => {
+    const r = await system.spawn(A.where, undefined, { name: 'the-one', placement: { executor: 2 } });
+    expect(system.lookup('the-one')?.id).toBe(r.id);
+    await system.stop(r);
+    await system.syncStats();
+    expect(system.lookup('the-one')).toBeUndefined();
+  });
+
+  it('delivers Terminated to a watcher on another thread', async () => {
+    const w = await system.spawn(A.watcher, null, { placement: { executor: 1 } });
+    const t = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
+    await w.ask({ type: 'watch', ref: t });
+    await system.stop(t);
+    await expect.poll(() => w.ask<string[]>({ type: 'got' })).toEqual([`${t.id}:stopped`]);
+  });
+});
+
+describe('unserializable values', () => {
+  it('dead-letters a tell and rejects an ask, with an event; the thread survives', async () => {
+    const r = await system.spawn(A.where, undefined, { placement: { executor: 1 } });
+    const dead: DeadLetter[] = [];
+    const events: AnyTroupeEvent[] = [];
+    const s1 = system.deadLetters$.subscribe((d) => dead.push(d));
+    const s2 = system.events$.subscribe((e) => events.push(e));
+    r.tell({ type: 'add', n: 1, cb: () => 1 } as never);
+    await expect(r.ask({ type: 'where', fn: () => 2 } as never)).rejects.toSatisfy(isUnserializableError);
+    expect(dead.map((d) => d.reason)).toEqual(['unserializable', 'unserializable']);
+    expect(events.filter((e) => e.type === 'message.dead-lettered').length).toBe(2);
+    expect(await where(r)).toBe(threadOf(1));
+    s1.unsubscribe();
+    s2.unsubscribe();
+  });
+
+  it('an actor whose state cannot be encoded stays put and the refusal is reported', async () => {
+    const r = await system.spawn(A.holdsFunction, null, { placement: { executor: 1 } });
+    await expect(system.migrate(r, { executor: 2 })).rejects.toSatisfy(isUnserializableError);
+    expect(await where(r)).toBe(threadOf(1));
+  });
+});
+
+describe('migration', () => {
+  it('moves state and keeps the ref valid; pinned actors never move', async () => {
+    const r = await system.spawn(A.where, undefined, { placement: { executor: 1 } });
+    r.tell({ type: 'add', n: 5 });
+    await system.migrate(r, { executor: 2 });
+    r.tell({ type: 'add', n: 2 });
+    expect(await where(r)).toBe(threadOf(2));
+    expect(await r.ask({ type: 'get' })).toBe(7);
+    await system.migrate(r, { executor: 3 });
+    await system.migrate(r, { executor: 1 });
+    expect(await where(r)).toBe(threadOf(1));
+    expect(await r.ask({ type: 'get' })).toBe(7);
+    const p = await system.spawn(A.pinnedActor, undefined, { placement: { executor: 1 } });
+    await expect(system.migrate(p, { executor: 2 })).rejects.toSatisfy(isConfigError);
+    expect(await where(p)).toBe(threadOf(1));
+    const before = system.metrics().executors.reduce((n, e) => n + e.migrations, 0);
+    expect(before).toBeGreaterThanOrEqual(3);
+  });
+
+  it('accounts for every message (sent = processed + dead-lettered)', async () => {
+    await system.syncStats();
+    const s = system.stats();
+    expect(s.inFlight).toBe(0);
+    expect(s.sent).toBe(s.processed + s.deadLettered.total);
+  });
+});
+
+describe('startup failures', () => {
+  it('reports an actor module that fails to load with its cause', async () => {
+    const broken = new URL('./fixtures/threaded/broken.ts', import.meta.url);
+    const err = await createSystem({ actors: broken, executors: 2 }).catch((e: unknown) => e);
+    expect(isConfigError(err)).toBe(true);
+    expect(String((err as Error).message) + String((err as { cause?: Error }).cause?.message)).toMatch(
+      /intentional/,
+    );
+  });
+
+  it('rejects a bad topology as a ConfigError', async () => {
+    await expect(createSystem({ actors, executors: 1, topology: { groups: [[0], [0]] } })).rejects.toSatisfy(
+      (e: unknown) => isConfigError(e) && /options\.topology\.groups/.test((e as Error).message),
+    );
+  });
+});
