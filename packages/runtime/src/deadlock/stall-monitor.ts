@@ -48,7 +48,9 @@ export class StallMonitor {
   }
 
   onDone(cell: ActorCell): void {
-    this.awaiting.delete(cell);
+    if (!this.awaiting.delete(cell) || this.awaiting.size > 0 || this.timer === undefined) return;
+    this.host.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private readonly tick = (): void => {
