@@ -22,6 +22,13 @@ export class Dispatcher {
   /** Time spent inside drains, ms (metrics: utilization). */
   busyMs = 0;
 
+  /**
+   * Turns between clock reads, minus one (a power of two minus one). 63 in
+   * the main thread; executors read the clock every turn (0) so a steal or
+   * migration request waits at most one turn plus `yieldMs`, not 64 turns.
+   */
+  checkMask = 63;
+
   constructor(private readonly yieldMs: number) {}
 
   get depth(): number {
@@ -59,7 +66,7 @@ export class Dispatcher {
       while ((cell = ready.shift()) !== undefined) {
         cell.queued = false;
         cell.run();
-        if ((++k & 63) === 0 && performance.now() - start > this.yieldMs) {
+        if ((++k & this.checkMask) === 0 && performance.now() - start > this.yieldMs) {
           setImmediate(this.drain);
           return;
         }

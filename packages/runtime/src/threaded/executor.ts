@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     board.set(node, SLOT.actors, host.cells.size);
     board.setReasons(node, s.byReason);
   };
-  link.afterBatch = () => queueMicrotask(publish);
+  // Published before the drain that the batch armed, so thieves see this backlog while it is worked on.
+  link.afterBatch = publish;
+  host.dispatcher.checkMask = 0;
 
   /** Step 6 of the stealing protocol (stealing.ts), on the victim. */
   const giveTo = (thief: number): number => {

@@ -353,6 +353,7 @@ export class ThreadedRuntime {
         );
         return { killed, terminated };
       },
+      sync: () => this.sync(),
       terminateAll: () => this.terminateExecutors(),
     };
   }

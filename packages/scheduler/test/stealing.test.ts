@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { Board, SLOT } from '../src/board.ts';
+import { StealController, stealCount } from '../src/stealing.ts';
+
+/** Executors 1..4; groups [0, 1, 0, 1]. */
+function board(depths: number[]): Board {
+  const b = new Board(5);
+  depths.forEach((d, i) => {
+    const n = i + 1;
+    b.set(n, SLOT.alive, 1);
+    b.set(n, SLOT.group, i % 2);
+    b.set(n, SLOT.queueDepth, d);
+  });
+  return b;
+}
+const config = { enabled: true, maxStealRetries: 3, stealCooldownMs: 5, stealThreshold: 2 };
+
+describe('StealController (receiver-initiated protocol)', () => {
+  it('asks the most loaded executor of its own group first', () => {
+    const b = board([0, 9, 4, 20]); // 3 is group 0 with depth 4; 2 and 4 are group 1
+    const c = new StealController(1, b, config);
+    expect(c.poll(0, 0)).toEqual({ victim: 3, cross: false, rounds: 0 });
+    expect(b.get(1, SLOT.stealAttempts)).toBe(1);
+    expect(c.poll(0, 1)).toBeNull(); // one request outstanding at a time
+    c.reply(2, 1);
+    expect(b.get(1, SLOT.stealSuccesses)).toBe(1);
+    expect(b.get(1, SLOT.numaCrossings)).toBe(0);
+  });
+
+  it('crosses groups only after maxStealRetries failed rounds with the cooldown between', () => {
+    const b = board([0, 9, 0, 0]); // only executor 2 (other group) has work
+    const c = new StealController(1, b, config);
+    const t = [0, 5, 10];
+    for (const now of t) expect(c.poll(0, now)).toBeNull(); // rounds 1..3 fail locally
+    expect(c.poll(0, 12)).toBeNull(); // still cooling down
+    expect(c.poll(0, 15)).toEqual({ victim: 2, cross: true, rounds: 3 });
+    c.reply(1, 15);
+    expect(b.get(1, SLOT.numaCrossings)).toBe(1);
+    expect(b.get(1, SLOT.stealSuccesses)).toBe(1);
+    // a success resets the rounds: the next cross-group steal waits for the retries again
+    expect(c.poll(0, 16)).toBeNull();
+  });
+
+  it('a victim that gives nothing costs a round; a threshold keeps tiny backlogs home', () => {
+    const b = board([0, 0, 3, 1]);
+    const c = new StealController(1, b, config);
+    expect(c.poll(0, 0)).toEqual({ victim: 3, cross: false, rounds: 0 });
+    c.reply(0, 0);
+    expect(c.poll(0, 1)).toBeNull(); // cooldown
+    b.set(3, SLOT.queueDepth, 1); // below the threshold: nothing to steal anywhere
+    expect(c.poll(0, 10)).toBeNull();
+    expect(b.get(1, SLOT.stealAttempts)).toBe(1);
+  });
+
+  it('does nothing while its own queue has work or stealing is off', () => {
+    const b = board([0, 9, 9, 9]);
+    expect(new StealController(1, b, config).poll(3, 0)).toBeNull();
+    expect(new StealController(1, b, { ...config, enabled: false }).poll(0, 0)).toBeNull();
+  });
+
+  it('hands over up to half of the ready actors, none below the threshold', () => {
+    expect(stealCount(1, 2)).toBe(0);
+    expect(stealCount(2, 2)).toBe(1);
+    expect(stealCount(9, 2)).toBe(4);
+  });
+});
