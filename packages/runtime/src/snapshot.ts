@@ -12,7 +12,7 @@
 import { decode, encode, findUnserializable, registerExtension } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
-import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts';
+import { ConfigError, DuplicateNameError, UnknownActorError, UnserializableError } from './errors.ts';
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
@@ -113,6 +113,10 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   };
   const bytes = encode(snap);
   if (detach) {
+    // The pending messages move with the actor: they leave this host's count
+    // of sent messages and join the rehydrating host's, so each host's
+    // `sent = processed + deadLettered` holds on its own (and their sum too).
+    host.stats.sent -= pairs.length;
     cell.mailbox.clear();
     cell.status = MIGRATED;
     cell.ref.cell = null;
@@ -139,6 +143,18 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   const snap = decodeFor<ActorSnapshot>(host, bytes);
   const def = host.definitions.get(snap.def);
   if (def === undefined) throw new UnknownActorError(snap.def, [...host.definitions.keys()]);
+  // A copy (`dehydrate`) rehydrated where the original still lives would alias its id and name.
+  const same = host.cells.get(snap.id);
+  if (same !== undefined)
+    throw new ConfigError(
+      'rehydrate(bytes)',
+      'an actor whose id is not live on this host',
+      same.ref.toString(),
+    );
+  if (snap.name !== null) {
+    const named = host.names.get(snap.name);
+    if (named !== undefined) throw new DuplicateNameError(snap.name, named.desc);
+  }
   const parent = snap.parent ? (host.cells.get(snap.parent.id) ?? null) : null;
   const cell = new ActorCell(
     host,
@@ -160,6 +176,7 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
       meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta),
     );
   }
+  host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
   if (snap.watchers.length) cell.watchers = new Set(snap.watchers);
   if (snap.watching.length) cell.watching = new Set(snap.watching);
   host.adopt(cell);
