@@ -67,8 +67,10 @@ const opArb = fc.oneof(
 );
 
 type Leaf = { path: string[] };
+type TreeInput = typeof treeArb extends fc.Arbitrary<infer T> ? T : never;
+type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
 
-function build(t: fc.RecordValue<any>): { spec: ReturnType<typeof supervisor>; leaves: Leaf[] } {
+function build(t: TreeInput): { spec: ReturnType<typeof supervisor>; leaves: Leaf[] } {
   const leaves: Leaf[] = [];
   const leafSpec = (id: string, l: { restart: any; retry?: number }): ChildSpecInput => ({
     id,
@@ -133,7 +135,7 @@ async function checkStructure(h: SupervisorHandle): Promise<void> {
   for (const r of running) if (r.kind === 'supervisor') await checkStructure(await h.supervisor(r.id));
 }
 
-async function run(t: fc.RecordValue<any>, ops: any[]): Promise<void> {
+async function run(t: TreeInput, ops: Op[]): Promise<void> {
   processed.clear();
   const { system, clock } = await makeSystem();
   const { spec, leaves } = build(t);

@@ -384,3 +384,28 @@ describe('supervision: specs', () => {
     await system.shutdown();
   });
 });
+
+describe('supervision: system shutdown', () => {
+  it('stops a tree in reverse start order (also after a respawn) and restarts nothing', async () => {
+    const { system, events } = await makeSystem();
+    const tree = await system.start(three('one-for-one'));
+    const a = (await tree.child<WorkerMsg>('a')) as ActorRef<WorkerMsg>;
+    await system.stop(a); // permanent: respawned, and its cell rejoins the parent's children last
+    await settle();
+    const rows = await tree.children();
+    expect(rows.map((r) => [r.id, r.status, r.restarts])).toEqual([
+      ['a', 'running', 1],
+      ['b', 'running', 0],
+      ['c', 'running', 0],
+    ]);
+    const ids = new Map(rows.map((r) => [r.ref?.id, r.id]));
+    const before = ofType(events, 'supervisor.child-restarted').length;
+    const report = await system.shutdown();
+    const order = ofType(events, 'actor.stopped')
+      .map((e) => ids.get(e.actor.id))
+      .filter((x) => x !== undefined);
+    expect(order).toEqual(['c', 'b', 'a']);
+    expect(ofType(events, 'supervisor.child-restarted')).toHaveLength(before);
+    expect(report.stats.inFlight).toBe(0);
+  });
+});

@@ -27,6 +27,7 @@ import { type ActorCell, ALIVE, STOPPED } from '../cell.ts';
 import type { TimerHandle } from '../clock.ts';
 import { EscalatedError, isInitFailedError, isShutdownError } from '../errors.ts';
 import type { ActorRef } from '../ref.ts';
+import { setShutdownMs } from '../shutdown/stop-node.ts';
 import type { SpawnOptions } from '../spawn-options.ts';
 import { backoffDelay } from './backoff.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
@@ -138,6 +139,11 @@ export class Supervisor {
     }
     rec.ref = ref;
     rec.alive = true;
+    const cell = ref.cell;
+    if (cell !== null) {
+      setShutdownMs(cell, spec.shutdownMs); // the shutdown coordinator budgets this child by its spec
+      this.keepStartOrder();
+    }
     rec.stopping = false;
     rec.suspended = false;
     rec.afterExit = 'keep';
@@ -310,6 +316,30 @@ export class Supervisor {
     else this.restart(r, err);
   }
 
+  /**
+   * A respawned child joins its parent's child set last; put the set back in
+   * spec order, which is the order every stop (ours or the system's shutdown)
+   * walks in reverse.
+   */
+  private keepStartOrder(): void {
+    const kids = this.cell.children;
+    if (kids === null || kids.size < 2) return;
+    const ordered = new Set<ActorCell>();
+    for (const r of this.records) {
+      const c = r.alive ? r.ref?.cell : null;
+      if (c != null && kids.has(c)) ordered.add(c);
+    }
+    if (ordered.size === kids.size) {
+      let same = true;
+      const a = [...ordered];
+      let i = 0;
+      for (const c of kids) if (c !== a[i++]) same = false;
+      if (same) return;
+    }
+    for (const c of kids) ordered.add(c);
+    this.cell.children = ordered;
+  }
+
   /** A child's incarnation terminated (posted by its stop). */
   childExited(ref: ActorRef, reason: string): void {
     const rec = this.byRef(ref);
@@ -338,6 +368,8 @@ export class Supervisor {
       if (rec.afterExit === 'delete') this.remove(rec);
       return;
     }
+    // The system is shutting down and stops children itself: nothing to restart into.
+    if (!this.host.accepting) return;
     // An exit nobody asked for: the restart type decides (OTP).
     const normal = reason === 'stopped' || reason === 'normal' || reason === 'shutdown';
     if (rec.spec.restart === 'temporary') {
