@@ -48,14 +48,23 @@ async function runLoad(opts: {
     setImmediate(produce);
   };
   produce();
+  // The producer stops when the last phase begins, so the report's final stats see every tell.
+  system.onShutdown('terminate', () => {
+    producing = false;
+  });
   await new Promise((r) => setTimeout(r, 5));
   const report = await system.shutdown({ drain: opts.drain, timeoutMs: opts.timeoutMs });
-  producing = false;
-  const s = system.stats();
+  // Executors' counters go with their threads: the report holds the final stats.
+  const s = report.stats;
   expect(s.inFlight).toBe(0);
   expect(s.sent).toBe(s.processed + s.deadLettered.total);
   expect(Object.keys(s.deadLettered.byReason).filter((r) => r !== 'shutdown')).toEqual([]);
   expect(s.actors).toBe(0);
+  // No message vanished in transit either: each outside job is processed by a front (which then
+  // sends exactly one stage job) or dead-lettered, so sent = outside + (outside - dead front jobs).
+  const deadFront = deadLetters.filter((d) => (d.message as Job).hops === 1).length;
+  expect(deadLetters.length).toBe(s.deadLettered.total);
+  expect(s.sent).toBe(2 * id - deadFront);
   return { report, deadLetters, sentFromOutside: id, refusedFromOutside };
 }
 
@@ -91,5 +100,21 @@ describe('shutdown under load (in-thread)', () => {
     expect(r.report.outcome).toBe('clean');
     expect(r.report.deadLettered.shutdown).toBeGreaterThan(r.refusedFromOutside);
     expectEveryJobAccounted(r);
+  });
+});
+
+describe('shutdown under load (2 executors)', () => {
+  it('drains: every job is processed or dead-lettered `shutdown`, none vanish', async () => {
+    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: true, timeoutMs: 5000 });
+    expect(r.report.outcome).toBe('clean');
+    expect(r.report.stopped).toBe(100);
+    expect(r.refusedFromOutside).toBeGreaterThan(0);
+    expect(r.deadLetters.every((d) => d.reason === 'shutdown')).toBe(true);
+  });
+
+  it('without drain: queued jobs are dead-lettered `shutdown`, none vanish', async () => {
+    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: false, timeoutMs: 5000 });
+    expect(r.report.outcome).toBe('clean');
+    expect(r.deadLetters.every((d) => d.reason === 'shutdown')).toBe(true);
   });
 });

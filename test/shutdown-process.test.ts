@@ -48,20 +48,23 @@ function runApp(executors: number, signals: NodeJS.Signals[]): Promise<Run> {
 }
 
 describe('SIGTERM to a running app (child process)', () => {
-  it('shuts down cleanly, prints the report, exits 0 by itself', async () => {
-    const r = await runApp(0, ['SIGTERM']);
-    expect(r.stderr).toMatch(/troupe shutdown \(SIGTERM\): clean in [\d.]+ ms; stopped 100, forced 0/);
-    expect(r.stderr).not.toMatch(/process still running/);
-    expect(r.code).toBe(0);
-    expect(r.signal).toBeNull();
-    expect(r.stdout).toContain('flushed');
-    const line = r.stdout.split('\n').find((l) => l.startsWith('report '));
-    const report = JSON.parse(line!.slice('report '.length));
-    expect(report.outcome).toBe('clean');
-    expect(report.stats.inFlight).toBe(0);
-    expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
-    expect(Object.keys(report.stats.deadLettered.byReason).filter((k) => k !== 'shutdown')).toEqual([]);
-    // Exited on its own, well before the 2 s safety net would have forced it.
-    expect(r.exitMs).toBeLessThan(2000);
-  });
+  it.each([0, 2])(
+    'with %i executors: shuts down cleanly, prints the report, exits 0 by itself',
+    async (executors) => {
+      const r = await runApp(executors, ['SIGTERM']);
+      expect(r.stderr).toMatch(/troupe shutdown \(SIGTERM\): clean in [\d.]+ ms; stopped 100, forced 0/);
+      expect(r.stderr).not.toMatch(/process still running/);
+      expect(r.code).toBe(0);
+      expect(r.signal).toBeNull();
+      expect(r.stdout).toContain('flushed');
+      const line = r.stdout.split('\n').find((l) => l.startsWith('report '));
+      const report = JSON.parse(line!.slice('report '.length));
+      expect(report.outcome).toBe('clean');
+      expect(report.stats.inFlight).toBe(0);
+      expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
+      expect(Object.keys(report.stats.deadLettered.byReason).filter((k) => k !== 'shutdown')).toEqual([]);
+      // Exited on its own, well before the 2 s safety net would have forced it.
+      expect(r.exitMs).toBeLessThan(2000);
+    },
+  );
 });

@@ -63,6 +63,9 @@ export interface ShutdownSubject {
 /** Microtask hops phase 3 waits for a stop to complete before arming a timer for it. */
 const QUICK_HOPS = 4;
 
+/** Longest phase 6 waits for executors' final counters, ms. */
+const SYNC_MS = 1000;
+
 /** Longest phase 6 waits for executor threads to exit, ms. */
 const TERMINATE_MS = 5000;
 
@@ -74,6 +77,8 @@ export class ShutdownCoordinator {
   private readonly listeners: Array<(r: ShutdownReport) => void> = [];
   /** Why the kills happening now happen; a kill we did not start is a supervisor's shutdownMs. */
   private killCause: ForcedActor['cause'] = 'shutdown-timeout';
+  /** Stats read just before executors terminate: their counters go with them. */
+  private finalStats: SystemStats | null = null;
 
   constructor(private readonly subject: ShutdownSubject) {}
 
@@ -141,7 +146,7 @@ export class ShutdownCoordinator {
       clearInterval(keepAlive);
       host.onKilled = previousOnKilled;
     }
-    const report = rb.build(clock.now(), this.subject.stats(), this.force.fired);
+    const report = rb.build(clock.now(), this.finalStats ?? this.subject.stats(), this.force.fired);
     host.emit({ type: 'shutdown.completed', at: clock.now(), report });
     host.events.complete();
     host.deadLetters.complete();
@@ -183,8 +188,15 @@ export class ShutdownCoordinator {
     if (o.drain && !this.force.fired) {
       const clock = host.clock;
       const end = t0 + o.drainTimeoutMs;
-      await until(() => this.subject.stats().inFlight === 0, end - clock.now(), clock, this.force);
-      return;
+      const quiet = (): boolean => this.subject.stats().inFlight === 0;
+      for (;;) {
+        const w = await until(quiet, end - clock.now(), clock, this.force);
+        // Quiet on a board that lags a tick proves nothing: confirm after a sync.
+        if (w.kind !== 'done' || this.executors?.sync === undefined) return;
+        if ((await within(this.executors.sync(), end - clock.now(), clock, this.force)).kind !== 'done')
+          return;
+        if (quiet()) return;
+      }
     }
     for (const cell of host.cells.values()) {
       if (cell.mailbox.length === 0) continue;
@@ -268,6 +280,8 @@ export class ShutdownCoordinator {
   private async terminate(rb: ReportBuilder): Promise<void> {
     if (this.executors === null) return;
     const clock = this.subject.host.clock;
+    if (this.executors.sync !== undefined) await within(this.executors.sync(), SYNC_MS, clock, new Latch());
+    this.finalStats = this.subject.stats();
     const o = await within(this.executors.terminateAll(), TERMINATE_MS, clock, new Latch());
     if (o.kind === 'done') return;
     rb.hookFailures.push({

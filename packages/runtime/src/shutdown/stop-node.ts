@@ -43,6 +43,13 @@ export interface ExecutorShutdownPort {
    * messages are dead-lettered `shutdown` on this side.
    */
   killAll(reason: string): Promise<{ killed: ActorDescription[]; terminated: number[] }>;
+  /**
+   * Every executor publishes its counters after handling every frame sent to
+   * it before this call. Stats read from the board lag a tick and do not see
+   * messages still in a channel: the drain's quiescence check and the
+   * report's final stats read them after a sync.
+   */
+  sync?(): Promise<void>;
   /** Phase 6: terminates every executor thread; resolves once all have exited. */
   terminateAll(): Promise<void>;
 }
