@@ -49,7 +49,7 @@ describe('reentrancy (call chains)', () => {
     const system = await createSystem({ clock: new SimulatedClock(), deadlock: { strategy: 'fail-ask' } });
     const events = collect(system);
     const caller = system.spawnSync(Caller, undefined);
-    const callee = system.spawnSync(Callee, null);
+    const callee = system.spawnSync(Callee, undefined);
     await expect(caller.ask({ type: 'call', callee, reentrant: false }, LONG)).resolves.toBe(
       'failed:deadlock',
     );
@@ -61,7 +61,7 @@ describe('reentrancy (call chains)', () => {
     const system = await createSystem({ clock: new SimulatedClock(), deadlock: { strategy: 'fail-ask' } });
     const events = collect(system);
     const caller = system.spawnSync(Caller, undefined);
-    const callee = system.spawnSync(Callee, null);
+    const callee = system.spawnSync(Callee, undefined);
     await expect(caller.ask({ type: 'call', callee, reentrant: true }, LONG)).resolves.toBe('done:pong 1');
     expect(ofType(events, 'deadlock.detected')).toHaveLength(0);
     await settle();
@@ -72,7 +72,7 @@ describe('reentrancy (call chains)', () => {
     gate = Promise.resolve();
     const system = await createSystem({ clock: new SimulatedClock() });
     const caller = system.spawnSync(Caller, undefined);
-    const callee = system.spawnSync(Callee, null);
+    const callee = system.spawnSync(Callee, undefined);
     await expect(caller.ask({ type: 'call', callee, reentrant: true }, LONG)).resolves.toBe('done:pong 1');
     const c2 = system.spawnSync(ReentrantCaller, undefined);
     await expect(c2.ask({ type: 'call', callee, reentrant: false }, LONG)).resolves.toBe('done:pong 1');
@@ -85,7 +85,7 @@ describe('reentrancy (call chains)', () => {
     gate = new Promise((r) => (open = r));
     const system = await createSystem({ clock: new SimulatedClock(), deadlock: { strategy: 'fail-ask' } });
     const caller = system.spawnSync(Caller, undefined);
-    const callee = system.spawnSync(Callee, null);
+    const callee = system.spawnSync(Callee, undefined);
     const call = caller.ask<string>({ type: 'call', callee, reentrant: true }, LONG);
     await settle();
     let outsider: string | undefined;
