@@ -409,3 +409,76 @@ describe('supervision: system shutdown', () => {
     expect(report.stats.inFlight).toBe(0);
   });
 });
+
+describe('supervision: strategy edge cases', () => {
+  it('one-for-all drops a temporary sibling instead of restarting it', async () => {
+    const { system } = await makeSystem();
+    const tree = await system.start(
+      supervisor({
+        id: 'app',
+        strategy: 'one-for-all',
+        intensity: { maxRestarts: 5, withinMs: 1000 },
+        children: [
+          { id: 'a', actor: Worker },
+          { id: 't', actor: Worker, restart: 'temporary' },
+          { id: 'c', actor: Worker },
+        ],
+      }),
+    );
+    const c = (await tree.child<WorkerMsg>('c')) as ActorRef<WorkerMsg>;
+    c.tell({ type: 'boom' });
+    await settle();
+    expect((await tree.children()).map((r) => [r.id, r.status, r.restarts])).toEqual([
+      ['a', 'running', 1],
+      ['c', 'running', 1],
+    ]);
+    await system.shutdown();
+  });
+
+  it('rest-for-one: a failure of the last child restarts only that child', async () => {
+    const { system, events } = await makeSystem();
+    const tree = await system.start(three('rest-for-one'));
+    const c = (await tree.child<WorkerMsg>('c')) as ActorRef<WorkerMsg>;
+    c.tell({ type: 'boom' });
+    await settle();
+    expect(ofType(events, 'supervisor.child-restarted').map((e) => e.child)).toEqual(['c']);
+    await system.shutdown();
+  });
+
+  it('the decider sees the error and the child', async () => {
+    const { system } = await makeSystem();
+    const seen: unknown[] = [];
+    const tree = await system.start(
+      supervisor({
+        id: 'app',
+        intensity: { maxRestarts: 5, withinMs: 1000 },
+        decider: (error, child) => {
+          seen.push([error, child.id, child.kind, child.restart, child.restarts]);
+          return 'restart';
+        },
+        children: [{ id: 'w', actor: Worker, restart: 'transient' }],
+      }),
+    );
+    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    w.tell({ type: 'boom', error: 'e1' });
+    await settle();
+    w.tell({ type: 'boom', error: 'e2' });
+    await settle();
+    expect(seen).toEqual([
+      ['e1', 'w', 'worker', 'transient', 0],
+      ['e2', 'w', 'worker', 'transient', 1],
+    ]);
+    await system.shutdown();
+  });
+
+  it('a decider that throws or answers nonsense escalates', async () => {
+    const { system } = await makeSystem();
+    const tree = await system.start(
+      supervisor({ id: 'app', decider: () => 'retry' as never, children: [{ id: 'w', actor: Worker }] }),
+    );
+    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    w.tell({ type: 'boom' });
+    const failure = await tree.whenFailed();
+    expect(isEscalatedError(failure.error) && failure.error.context.reason).toBe('directive');
+  });
+});
