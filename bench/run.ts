@@ -69,6 +69,12 @@ const note = (s: string) => {
   console.log(`note: ${s}`);
 };
 
+// Executor threads inherit process.execArgv, and Node refuses V8 flags such as --expose-gc in a
+// Worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV). Only this thread needs the flag (`gc` is
+// already installed here), so it is taken out of what executors inherit.
+const gcFlag = process.execArgv.indexOf('--expose-gc');
+if (gcFlag >= 0) process.execArgv.splice(gcFlag, 1);
+
 const modes = await detectExecutorModes();
 if (modes.note) note(modes.note);
 let erlang: StartedErlang | null = null;

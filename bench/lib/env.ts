@@ -3,9 +3,10 @@
  * carry it, so figures are never compared across machines by accident.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 
 export interface BenchEnv {
   readonly node: string;
@@ -48,9 +49,20 @@ function gitCommit(): string {
 
 const require = createRequire(import.meta.url);
 
+/** A dependency's version, also for packages whose `exports` hide package.json (piscina). */
 export function packageVersion(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    let dir = path.dirname(require.resolve(name));
+    for (;;) {
+      const f = path.join(dir, 'package.json');
+      if (existsSync(f)) {
+        const pkg = JSON.parse(readFileSync(f, 'utf8')) as { name?: string; version: string };
+        if (pkg.name === name) return pkg.version;
+      }
+      const up = path.dirname(dir);
+      if (up === dir) return 'unknown';
+      dir = up;
+    }
   } catch {
     return 'not installed';
   }

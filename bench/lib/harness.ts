@@ -6,7 +6,8 @@
  *    needs a dozen runs before V8's optimised code settles.
  * 2. Each contender gets a run count from its warm-up time: enough runs to
  *    fill `budgetMs`, clamped to [minRuns, maxRuns] — slow peers run fewer
- *    times instead of stretching the suite to hours.
+ *    times instead of stretching the suite to hours; a peer whose single run
+ *    takes over `slowMs` runs `slowRuns` times (xstate's Big takes ~25 s a run).
  * 3. Timed runs go in rounds, every contender once per round (while it still
  *    has runs left), in an order rotated each round: machine drift (thermal,
  *    a neighbour's load) hits every system alike instead of whoever ran last.
@@ -27,10 +28,28 @@ export interface Plan {
   readonly minRuns: number;
   readonly maxRuns: number;
   readonly budgetMs: number;
+  readonly slowMs: number;
+  readonly slowRuns: number;
 }
 
-export const FULL_PLAN: Plan = { warmup: 2, warmupMs: 400, minRuns: 3, maxRuns: 10, budgetMs: 2500 };
-export const QUICK_PLAN: Plan = { warmup: 0, warmupMs: 0, minRuns: 1, maxRuns: 1, budgetMs: 0 };
+export const FULL_PLAN: Plan = {
+  warmup: 2,
+  warmupMs: 400,
+  minRuns: 3,
+  maxRuns: 10,
+  budgetMs: 2500,
+  slowMs: 8000,
+  slowRuns: 2,
+};
+export const QUICK_PLAN: Plan = {
+  warmup: 0,
+  warmupMs: 0,
+  minRuns: 1,
+  maxRuns: 1,
+  budgetMs: 0,
+  slowMs: Number.POSITIVE_INFINITY,
+  slowRuns: 1,
+};
 
 export interface Measured {
   readonly contender: Contender;
@@ -63,7 +82,9 @@ export async function measure(
   const runs = contenders.map((_, i) =>
     plan.warmup === 0
       ? plan.minRuns
-      : Math.max(plan.minRuns, Math.min(plan.maxRuns, Math.floor(plan.budgetMs / warm[i]!))),
+      : warm[i]! > plan.slowMs
+        ? plan.slowRuns
+        : Math.max(plan.minRuns, Math.min(plan.maxRuns, Math.floor(plan.budgetMs / warm[i]!))),
   );
   const rounds = Math.max(...runs);
   const total = runs.reduce((a, b) => a + b, 0);

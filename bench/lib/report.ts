@@ -130,7 +130,10 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
   const hl = report.results.filter((r) => headline.includes(r.workload) && r.system === 'troupe');
   if (hl.length > 0) {
     out.push('## Headline: in-thread Counting and PingPong', '');
-    out.push('| workload | Troupe msgs/s | × xstate | × limit | × Erlang |', '|---|---:|---:|---:|---:|');
+    out.push(
+      '| workload | Troupe msgs/s | × xstate machine | × xstate fromTransition | × Erlang | × limit |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
     for (const r of hl) {
       const ratio = (peer: string) => {
         const x = report.ratios.find(
@@ -139,7 +142,7 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
         return x ? `${x.ratio.toFixed(2)}×` : 'n/a';
       };
       out.push(
-        `| ${r.workload} (${r.mode}) | ${rate(r.throughput)} | ${ratio('xstate')} | ${ratio('limit')} | ${ratio('erlang')} |`,
+        `| ${r.workload} (${r.mode}) | ${rate(r.throughput)} | ${ratio('xstate machine')} | ${ratio('xstate fromTransition')} | ${ratio('erlang')} | ${ratio('limit')} |`,
       );
     }
     out.push(

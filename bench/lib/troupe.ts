@@ -6,7 +6,7 @@
  */
 import { type ActorRef, type ActorSystem, createSystem, type SystemOptions } from '@troupe/runtime';
 import { RESULT } from '../workloads/common.actors.ts';
-import type { Contender, SuiteContext } from './types.ts';
+import { type Contender, type SuiteContext, WrongAnswer } from './types.ts';
 
 export function modeName(executors: number): string {
   return executors === 0 ? 'in-thread' : `${executors} executor${executors === 1 ? '' : 's'}`;
@@ -68,7 +68,11 @@ export function troupeContenders(
   return ctx.executorModes.map((executors) => ({
     system: 'troupe' as const,
     mode: modeName(executors),
-    run: () => run(executors),
+    run: () =>
+      run(executors).catch((e: unknown) => {
+        if (e instanceof WrongAnswer) e.message += ` (troupe ${modeName(executors)})`;
+        throw e;
+      }),
   }));
 }
 
