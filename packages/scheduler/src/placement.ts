@@ -3,9 +3,9 @@
  * `{ group }`, `{ executor }`. Executors are named by node (1..n), the same
  * ids `metrics().executors[i].id` reports.
  *
- * `'spread'` picks the smallest (queue depth, actors) row and rotates among
- * ties, because rows are published on a tick: a burst of spawns between two
- * ticks would otherwise all land on the same executor.
+ * `'spread'` picks the executor with the shortest run queue; among equals the
+ * one chosen least recently, because rows are published on a tick: a burst
+ * of spawns between two ticks would otherwise all land on the same executor.
  */
 import { type Board, SLOT } from './board.ts';
 
@@ -18,7 +18,9 @@ export interface PlacementProblem {
 }
 
 export class Placer {
-  private cursor = 0;
+  private tick = 0;
+  /** When each node was last chosen: ties go to the least recently chosen. */
+  private readonly chosen = new Map<number, number>();
   constructor(private readonly board: Board) {}
 
   /**
@@ -53,10 +55,12 @@ export class Placer {
 
   private spread(nodes: number[]): number {
     const b = this.board;
-    const score = (n: number) => b.get(n, SLOT.queueDepth);
-    let min = Infinity;
-    for (const n of nodes) min = Math.min(min, score(n));
-    const best = nodes.filter((n) => score(n) === min);
-    return best[this.cursor++ % best.length]!;
+    let best = nodes[0]!;
+    for (const n of nodes) {
+      const d = b.get(n, SLOT.queueDepth) - b.get(best, SLOT.queueDepth);
+      if (d < 0 || (d === 0 && (this.chosen.get(n) ?? -1) < (this.chosen.get(best) ?? -1))) best = n;
+    }
+    this.chosen.set(best, this.tick++);
+    return best;
   }
 }

@@ -2,15 +2,15 @@
  * Transport: frames between two threads over a MessagePort, batched.
  *
  * Protocol:
- * 1. `send(frame)` appends to the current batch; the first frame of a batch
- *    arms a flush as a microtask, so every frame produced during one
- *    synchronous run (a dispatcher drain, one inbound batch) leaves in one
- *    `postMessage`.
- * 2. A flush encodes the batch (msgpackr, structured-clone mode, records) and
- *    posts the bytes. Senders check portability before `send`, so a batch
- *    that still fails to encode is a runtime bug: the frames are re-encoded
- *    one by one and the bad ones handed to `onUnsendable` — one bad frame
- *    never takes its batch-mates down, and nothing is dropped silently.
+ * 1. A sender appends a frame's tokens to the current batch (`out()`); the
+ *    first frame of a batch arms a flush as a microtask, so every frame
+ *    produced during one synchronous run (a dispatcher drain, one inbound
+ *    batch) leaves in one `postMessage`.
+ * 2. A flush encodes the batch — one flat array of tokens — with msgpackr
+ *    (structured-clone mode, records) and transfers the bytes. Senders check
+ *    portability before they append, so a batch that still fails to encode
+ *    is a runtime bug: it goes to `onUnsendable`, whose owner accounts for
+ *    every frame in it (dead letters), so nothing is dropped silently.
  * 3. The receiver decodes a batch and handles its frames in order; a port is
  *    FIFO, so frames between two nodes arrive in the order they were sent.
  *
@@ -21,47 +21,42 @@ import type { MessagePort } from 'node:worker_threads';
 import { packr } from './codec.ts';
 
 export class Channel {
-  private batch: unknown[] = [];
+  private tokens: unknown[] = [];
   private armed = false;
-  /** Frames and batches sent (metrics). */
-  frames = 0;
+  /** Batches sent (metrics). */
   batches = 0;
 
   constructor(
     readonly port: MessagePort,
-    private readonly onUnsendable: (frame: unknown, error: unknown) => void = () => {},
+    /** A batch failed to encode although its parts were checked: the owner accounts for its frames. */
+    private readonly onUnsendable: (tokens: unknown[], error: unknown) => void = () => {},
   ) {}
 
-  send(frame: unknown): void {
-    this.batch.push(frame);
+  /**
+   * The batch being filled: the caller pushes one frame's tokens (code
+   * first). A frame is flat — no array per frame — because per-object
+   * bookkeeping dominates msgpackr's cost in structured-clone mode.
+   */
+  out(): unknown[] {
     if (!this.armed) {
       this.armed = true;
       queueMicrotask(this.flush);
     }
+    return this.tokens;
   }
 
   readonly flush = (): void => {
     this.armed = false;
-    const b = this.batch;
+    const b = this.tokens;
     if (b.length === 0) return;
-    this.batch = [];
-    this.frames += b.length;
+    this.tokens = [];
     this.batches++;
     let bytes: Uint8Array;
     try {
       bytes = packr.pack(b);
-    } catch {
-      const ok: unknown[] = [];
-      for (const f of b) {
-        try {
-          packr.pack(f);
-          ok.push(f);
-        } catch (e) {
-          this.onUnsendable(f, e);
-        }
-      }
-      if (ok.length === 0) return;
-      bytes = packr.pack(ok);
+    } catch (e) {
+      this.onUnsendable(b, e);
+      return;
     }
     // packr reuses its buffer: copy out exactly the batch and transfer it (no second copy).
     const own = new Uint8Array(bytes);

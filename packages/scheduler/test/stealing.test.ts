@@ -64,3 +64,18 @@ describe('StealController (receiver-initiated protocol)', () => {
     expect(stealCount(9, 2)).toBe(4);
   });
 });
+
+describe('Placer', () => {
+  it('spreads over the least loaded executors, round robin among equals', async () => {
+    const { Placer } = await import('../src/placement.ts');
+    const b = board([0, 0, 0, 5]);
+    const p = new Placer(b);
+    const picks = [0, 1, 2, 3, 4, 5].map(() => p.choose('spread', 0, 'spawn'));
+    expect(picks).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(p.choose('local', 2, 'spawn')).toBe(2);
+    expect(p.choose({ group: 1 }, 0, 'spawn')).toBe(2); // 2 and 4 are group 1; 4 is busy
+    expect(p.choose({ executor: 4 }, 0, 'spawn')).toBe(4);
+    expect(p.choose({ executor: 7 }, 0, 'spawn')).toMatchObject({ path: 'spawn.executor' });
+    expect(p.choose('nowhere', 0, 'spawn')).toMatchObject({ path: 'spawn' });
+  });
+});

@@ -95,7 +95,11 @@ async function main(): Promise<void> {
     board.setReasons(node, s.byReason);
   };
   // Published before the drain that the batch armed, so thieves see this backlog while it is worked on.
-  link.afterBatch = publish;
+  // …and again once that drain is done, so an idle executor does not look busy until the next tick.
+  link.afterBatch = () => {
+    publish();
+    queueMicrotask(publish);
+  };
   host.dispatcher.checkMask = 0;
 
   /** Step 6 of the stealing protocol (stealing.ts), on the victim. */

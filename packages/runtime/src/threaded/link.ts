@@ -31,8 +31,8 @@
  */
 
 import type { MessagePort } from 'node:worker_threads';
-import { type Board, Channel, SLOT } from '@troupe/scheduler';
-import type { AskHandle } from '../ask.ts';
+import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
+import { AskHandle } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { MIGRATED } from '../cell.ts';
 import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
@@ -43,6 +43,7 @@ import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
 import { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
+import { trackAsk } from './recovery.ts';
 
 export const K_TELL = 0;
 export const K_WATCH = 1;
@@ -51,7 +52,6 @@ export const K_TERM = 3;
 export const K_MIGRATE = 4;
 export const K_STOPASK = 5;
 
-export const F_ROUTE = 1;
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
 export const F_ARRIVED = 4;
@@ -72,12 +72,29 @@ interface Arrival {
   readonly later: Item[];
 }
 
-type WireMeta = null | ActorRef | [number, number, ActorRef | null];
+/** Sender id, or an ask as (asker's node, ask id, sender id or 0). */
+type WireMeta = null | number | [number, number, number];
+
+/**
+ * Wire format: a batch is one flat token array (see transport.ts); a frame
+ * is a code followed by a fixed number of tokens.
+ * - W_DEF id name def — defines a ref on this channel (sent once per id);
+ * - W_TELL / W_TELL_FWD id msg senderId — a tell (senderId 0: none);
+ * - W_ROUTE id fwd kind a meta b — any other routed item (asks, watch, stop, …);
+ * - W_FRAME frame — everything else, as one array (F_* codes).
+ */
+const W_DEF = 0;
+const W_TELL = 1;
+const W_TELL_FWD = 2;
+const W_ROUTE = 3;
+const W_FRAME = 4;
 
 const birthOf = (id: number): number => id % NODE_SPACE;
 
 export class ThreadLink implements RemoteLink {
   readonly channels = new Map<number, Channel>();
+  /** Ref ids already defined on each channel (W_DEF), by node. */
+  private readonly known = new Map<number, Set<number>>();
   /** Birth side: where an actor born here lives now (absent: here, or gone). */
   readonly loc = new Map<number, number>();
   /** Former holder: next hop until the fence passes. */
@@ -88,6 +105,12 @@ export class ThreadLink implements RemoteLink {
   onControl: (from: number, frame: unknown[]) => void = () => {};
   /** Called after each inbound batch (executors publish their counters). */
   afterBatch: () => void = () => {};
+  /** Transit ledger of user-message frames (recovery.ts accounts a lost node's with it). */
+  watchdog: WatchdogBoard | null = null;
+  /** Asks exported to another node, by ask id: [target actor id, handle] (recovery rejects those of lost actors). */
+  asks: Map<number, [number, AskHandle]> | null = null;
+  /** Actors whose birth node was lost, by id: the node that holds them now (recovery.ts). */
+  rehomed: Map<number, number> | null = null;
 
   constructor(
     readonly host: Host,
@@ -99,32 +122,107 @@ export class ThreadLink implements RemoteLink {
   }
 
   connect(node: number, port: MessagePort): void {
-    const ch = new Channel(port, (frame, e) => this.unsendable(frame, e));
+    const ch = new Channel(port, (tokens, e) => this.unsendable(node, tokens, e));
     this.channels.set(node, ch);
+    this.known.set(node, new Set());
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
   }
 
   disconnect(node: number): void {
     this.channels.get(node)?.port.close();
     this.channels.delete(node);
+    this.known.delete(node);
   }
 
+  /** Sends a non-routing frame ([code, ...fields]) to `node`. */
   send(node: number, frame: unknown[]): void {
     const ch = this.channels.get(node);
     if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
-    ch.send(frame);
+    ch.out().push(W_FRAME, frame);
+  }
+
+  /**
+   * The batch for `node` with `ref` defined on that channel: a ref crosses a
+   * channel as (id, name, def) once, then as its id (wire format above).
+   */
+  private out(node: number, ref: ActorRef, sender: ActorRef | undefined): unknown[] {
+    const ch = this.channels.get(node);
+    if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
+    const out = ch.out();
+    const known = this.known.get(node)!;
+    if (!known.has(ref.id)) {
+      known.add(ref.id);
+      out.push(W_DEF, ref.id, ref.name ?? null, ref.def);
+    }
+    if (sender !== undefined && !known.has(sender.id)) {
+      known.add(sender.id);
+      out.push(W_DEF, sender.id, sender.name ?? null, sender.def);
+    }
+    return out;
+  }
+
+  /** The ref for an id defined on a channel (or local). */
+  private refOf(id: number): ActorRef {
+    return this.host.cells.get(id)?.ref ?? this.refs.get(id) ?? this.intern(id, undefined, '?');
   }
 
   private receive(from: number, bytes: Uint8Array): void {
-    const frames = decodeFor<unknown[][]>(this.host, bytes);
-    for (const f of frames) {
+    const t = decodeFor<unknown[]>(this.host, bytes);
+    const n = t.length;
+    let i = 0;
+    while (i < n) {
+      const code = t[i];
       try {
-        this.handle(from, f);
+        switch (code) {
+          case W_DEF:
+            i += 4;
+            this.intern(t[i - 3] as number, (t[i - 2] as string | null) ?? undefined, t[i - 1] as string);
+            break;
+          case W_TELL:
+          case W_TELL_FWD: {
+            i += 4;
+            this.watchdog?.receivedFrom(this.node, from);
+            const id = t[i - 3] as number;
+            const sid = t[i - 1] as number;
+            const sender = sid === 0 ? undefined : this.refOf(sid);
+            const cell = this.host.cells.get(id);
+            if (cell !== undefined) cell.deliver(t[i - 2], sender);
+            else
+              this.dispatch(
+                { k: K_TELL, ref: this.refOf(id), a: t[i - 2], meta: sender, b: null },
+                code === W_TELL_FWD ? 1 : 0,
+                true,
+              );
+            break;
+          }
+          case W_ROUTE: {
+            i += 7;
+            const k = t[i - 4] as number;
+            if (k === K_TELL) this.watchdog?.receivedFrom(this.node, from);
+            const item: Item = {
+              k,
+              ref: this.refOf(t[i - 6] as number),
+              a: t[i - 3],
+              meta: this.decodeMeta(t[i - 2] as WireMeta),
+              b: t[i - 1],
+            };
+            this.dispatch(item, t[i - 5] as number, true);
+            break;
+          }
+          case W_FRAME:
+            i += 2;
+            this.handle(from, t[i - 1] as unknown[]);
+            break;
+          default:
+            throw new Error(`corrupt batch from node ${from}: token ${String(code)} at ${i} (runtime bug)`);
+        }
       } catch (e) {
         // A runtime bug must not take the thread down with the rest of the batch.
         queueMicrotask(() => {
           throw e;
         });
+        if (code !== W_DEF && code !== W_TELL && code !== W_TELL_FWD && code !== W_ROUTE && code !== W_FRAME)
+          break;
       }
     }
     this.afterBatch();
@@ -132,17 +230,6 @@ export class ThreadLink implements RemoteLink {
 
   private handle(from: number, f: unknown[]): void {
     switch (f[0]) {
-      case F_ROUTE: {
-        const item: Item = {
-          k: f[3] as number,
-          ref: f[1] as ActorRef,
-          a: f[4],
-          meta: this.decodeMeta(f[5] as WireMeta),
-          b: f[6],
-        };
-        this.dispatch(item, f[2] as number, true);
-        return;
-      }
       case F_SETTLE:
         this.host.settleExported(f[1] as number, f[2] as boolean, fromWire(f[3]));
         return;
@@ -193,6 +280,8 @@ export class ThreadLink implements RemoteLink {
       v = toWire(new UnserializableError('a reply', p.path, p.found));
       good = false;
     }
+    // The asker's executor was lost: nobody is left to answer (recovery.ts).
+    if (!this.channels.has(node) && this.rehomed !== null) return;
     this.send(node, [F_SETTLE, askId, good, v]);
   }
 
@@ -265,11 +354,35 @@ export class ThreadLink implements RemoteLink {
       return;
     }
     if (!fromFrame && this.channels.has(birth)) this.sendItem(birth, item, 0);
-    else this.dead(item, fromFrame ? 'stopped' : 'no-such-actor');
+    else {
+      const home = this.rehomed?.get(id);
+      if (home !== undefined && this.channels.has(home)) this.sendItem(home, item, 0);
+      else this.dead(item, fromFrame ? 'stopped' : 'no-such-actor');
+    }
   }
 
   private sendItem(node: number, item: Item, fwd: number): void {
-    this.send(node, [F_ROUTE, item.ref, fwd, item.k, item.a, this.encodeMeta(item.meta), item.b]);
+    const m = item.meta;
+    if (item.k === K_TELL && !(m instanceof AskHandle)) {
+      // The hot path: a tell is 4 tokens (code, target id, message, sender id or 0).
+      this.out(node, item.ref, m).push(
+        fwd ? W_TELL_FWD : W_TELL,
+        item.ref.id,
+        item.a,
+        m === undefined ? 0 : m.id,
+      );
+      this.watchdog?.sentTo(this.node, node);
+      return;
+    }
+    const sender = m instanceof AskHandle ? m.sender : m;
+    const out = this.out(node, item.ref, sender);
+    const meta = this.encodeMeta(m);
+    out.push(W_ROUTE, item.ref.id, fwd, item.k, item.a, meta, item.b);
+    if (item.k === K_TELL && this.watchdog !== null) {
+      this.watchdog.sentTo(this.node, node);
+      if (this.asks !== null && Array.isArray(meta) && !(item.meta instanceof RemoteAsk))
+        trackAsk(this.asks, meta[1], item.ref.id, item.meta as AskHandle);
+    }
   }
 
   private apply(cell: ActorCell, item: Item): void {
@@ -331,36 +444,58 @@ export class ThreadLink implements RemoteLink {
     }
   }
 
+  /** Sender refs must already be defined on the channel (see `out`). */
   private encodeMeta(meta: Item['meta']): WireMeta {
     if (meta === undefined) return null;
-    if (meta instanceof ActorRef) return meta;
-    if (meta instanceof RemoteAsk) return [meta.node, meta.askId, meta.sender ?? null];
-    return [this.node, this.host.exportAsk(meta), meta.sender ?? null];
+    if (meta instanceof ActorRef) return meta.id;
+    if (meta instanceof RemoteAsk) return [meta.node, meta.askId, meta.sender?.id ?? 0];
+    return [this.node, this.host.exportAsk(meta), meta.sender?.id ?? 0];
   }
 
   private decodeMeta(m: WireMeta): Item['meta'] {
     if (m === null) return undefined;
-    if (m instanceof ActorRef) return m;
-    return new RemoteAsk(m[0], m[1], m[2] ?? undefined, this.host);
+    if (typeof m === 'number') return this.refOf(m);
+    return new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2]), this.host);
   }
 
   /** A frame failed to encode although its parts were checked: account for it. */
-  private unsendable(frame: unknown, error: unknown): void {
-    const f = frame as unknown[];
-    if (f[0] !== F_ROUTE) {
-      queueMicrotask(() => {
-        throw error;
-      });
-      return;
+  private unsendable(node: number, t: unknown[], error: unknown): void {
+    // Nothing of the batch arrived: its ref definitions must be sent again.
+    const known = this.known.get(node);
+    let i = 0;
+    while (i < t.length) {
+      const code = t[i];
+      if (code === W_DEF) {
+        known?.delete(t[i + 1] as number);
+        i += 4;
+      } else if (code === W_TELL || code === W_TELL_FWD) {
+        const sid = t[i + 3] as number;
+        const item: Item = {
+          k: K_TELL,
+          ref: this.refOf(t[i + 1] as number),
+          a: t[i + 2],
+          meta: sid === 0 ? undefined : this.refOf(sid),
+          b: null,
+        };
+        this.dead(item, 'unserializable');
+        i += 4;
+      } else if (code === W_ROUTE) {
+        const item: Item = {
+          k: t[i + 3] as number,
+          ref: this.refOf(t[i + 1] as number),
+          a: t[i + 4],
+          meta: this.decodeMeta(t[i + 5] as WireMeta),
+          b: t[i + 6],
+        };
+        this.dead(item, 'unserializable');
+        i += 7;
+      } else {
+        i += 2;
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
     }
-    const item: Item = {
-      k: f[3] as number,
-      ref: f[1] as ActorRef,
-      a: f[4],
-      meta: this.decodeMeta(f[5] as WireMeta),
-      b: f[6],
-    };
-    this.dead(item, 'unserializable');
   }
 
   // ---- migration (handshake steps in the module header) -------------------
@@ -370,6 +505,8 @@ export class ThreadLink implements RemoteLink {
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
+    if (this.rehomed?.has(cell.id))
+      throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
     const bytes = dehydrate(cell, true);
     this.forward.set(cell.id, to);
     this.board?.add(this.node, SLOT.migrations);
