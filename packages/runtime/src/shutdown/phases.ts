@@ -63,6 +63,16 @@ export interface ShutdownSubject {
 /** Microtask hops phase 3 waits for a stop to complete before arming a timer for it. */
 const QUICK_HOPS = 4;
 
+/**
+ * Phase 4: an executor that does not answer a kill within this is stuck in a
+ * synchronous handler and is terminated. It is the force-stop margin on
+ * executors: small, since a healthy executor answers within a turn.
+ */
+const KILL_MS = 250;
+
+/** Phases 1–3: longest an executor request may take before the phase goes on without it, ms. */
+const ANSWER_MS = 1000;
+
 /** Longest phase 6 waits for executors' final counters, ms. */
 const SYNC_MS = 1000;
 
@@ -134,9 +144,9 @@ export class ShutdownCoordinator {
     try {
       await this.phase(rb, 'stop-intake', 1, deadline, async () => {
         host.accepting = false;
-        await this.executors?.stopIntake();
+        if (this.executors !== null) await this.beforeDeadline(this.executors.stopIntake(), deadline);
       });
-      await this.phase(rb, 'drain', 2, deadline, () => this.drain(o, t0));
+      await this.phase(rb, 'drain', 2, deadline, () => this.drain(o, t0, deadline));
       rb.drained = this.subject.stats().processed - rb.before.processed;
       await this.phase(rb, 'stop-actors', 3, deadline, () => this.stopAll(rb, deadline));
       await this.phase(rb, 'force-stop', 4, deadline, () => this.killAll(rb));
@@ -183,7 +193,7 @@ export class ShutdownCoordinator {
   }
 
   /** Phase 2. */
-  private async drain(o: ResolvedShutdown, t0: number): Promise<void> {
+  private async drain(o: ResolvedShutdown, t0: number, deadline: number): Promise<void> {
     const { host } = this.subject;
     if (o.drain && !this.force.fired) {
       const clock = host.clock;
@@ -202,17 +212,30 @@ export class ShutdownCoordinator {
       if (cell.mailbox.length === 0) continue;
       for (const [msg, meta] of cell.takeMailbox()) host.deadLetter(msg, meta, 'shutdown', cell);
     }
-    await this.executors?.dropQueued();
+    if (this.executors !== null) await this.beforeDeadline(this.executors.dropQueued(), deadline);
   }
 
   /** Phase 3: every tree, newest first. */
   private async stopAll(rb: ReportBuilder, deadline: number): Promise<void> {
     const roots: StopNode[] = [...this.subject.host.roots].map(cellNode);
-    if (this.executors !== null) roots.push(...(await this.executors.roots()));
+    // Executors that do not answer in time are left to phase 4 (a hung one is terminated there).
+    if (this.executors !== null)
+      roots.push(...((await this.beforeDeadline(this.executors.roots(), deadline)) ?? []));
     for (let i = roots.length - 1; i >= 0; i--) {
       if (this.outOfTime(deadline)) return;
       await this.stopTree(roots[i]!, rb, deadline);
     }
+  }
+
+  /**
+   * An executor request bounded by the deadline and by ANSWER_MS (a stuck
+   * executor must not eat the budget of the healthy ones): undefined when it
+   * did not answer in time, or failed.
+   */
+  private async beforeDeadline<T>(p: Promise<T>, deadline: number): Promise<T | undefined> {
+    const clock = this.subject.host.clock;
+    const o = await within(p, Math.min(ANSWER_MS, deadline - clock.now()), clock, this.force);
+    return o.kind === 'done' ? o.value : undefined;
   }
 
   private outOfTime(deadline: number): boolean {
@@ -271,7 +294,13 @@ export class ShutdownCoordinator {
     // Cells not under a root (a parent already gone mid-stop) would otherwise survive.
     for (const cell of [...host.cells.values()] as ActorCell[]) await this.kill(cellNode(cell), cause);
     if (this.executors === null) return;
-    const r = await this.executors.killAll('shutdown');
+    const k = await within(
+      this.executors.killAll('shutdown', KILL_MS),
+      KILL_MS + TERMINATE_MS, // the answer, then terminating a stuck executor
+      host.clock,
+      new Latch(),
+    );
+    const r = k.kind === 'done' ? k.value : { killed: [], terminated: [] };
     for (const actor of r.killed) this.recordForced(rb, actor, cause);
     rb.terminatedExecutors.push(...r.terminated);
   }

@@ -39,10 +39,10 @@ export interface ExecutorShutdownPort {
   roots(): Promise<readonly StopNode[]>;
   /**
    * Phase 4: kills every actor still alive on executors. An executor that does
-   * not answer (a synchronous handler hangs) is terminated: its actors'
-   * messages are dead-lettered `shutdown` on this side.
+   * not answer within `answerMs` (a synchronous handler hangs) is terminated:
+   * its actors' messages are dead-lettered `shutdown` on this side.
    */
-  killAll(reason: string): Promise<{ killed: ActorDescription[]; terminated: number[] }>;
+  killAll(reason: string, answerMs: number): Promise<{ killed: ActorDescription[]; terminated: number[] }>;
   /**
    * Every executor publishes its counters after handling every frame sent to
    * it before this call. Stats read from the board lag a tick and do not see

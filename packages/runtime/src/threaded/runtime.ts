@@ -337,13 +337,13 @@ export class ThreadedRuntime {
           if (l.status === 'fulfilled') for (const r of l.value) out.push(this.stopNode(r));
         return out;
       },
-      killAll: async (reason) => {
+      killAll: async (reason, answerMs) => {
         const killed: StopNode['actor'][] = [];
         const terminated: number[] = [];
         await Promise.all(
           all().map(async (n) => {
             try {
-              killed.push(...(await this.request<StopNode['actor'][]>(n, 'kill', [reason], 1000)));
+              killed.push(...(await this.request<StopNode['actor'][]>(n, 'kill', [reason], answerMs)));
             } catch {
               terminated.push(n);
               await this.pool.retire(n);

