@@ -52,7 +52,7 @@ it('per-pair FIFO, accounting and ask replies hold under forced migrations', asy
       async (rPlace, sPlace, cmds) => {
         const id = run++;
         const recs = await Promise.all(
-          rPlace.map((e) => system.spawn(A.recorder, null, { placement: { executor: e } })),
+          rPlace.map((e) => system.spawn(A.recorder, undefined, { placement: { executor: e } })),
         );
         const senders = await Promise.all(
           sPlace.map((e, i) =>

@@ -47,7 +47,7 @@ describe('placement and location transparency', () => {
   });
 
   it('ctx.spawn places a child on another executor and its ref works everywhere', async () => {
-    const p = await system.spawn(A.parent, null, { placement: { executor: 1 } });
+    const p = await system.spawn(A.parent, undefined, { placement: { executor: 1 } });
     const child = await p.ask<ActorRef>({ type: 'spawn', placement: { executor: 3 } });
     expect(await where(child)).toBe(threadOf(3));
     const local = await p.ask<ActorRef>({ type: 'spawn', placement: 'local' });
@@ -57,7 +57,7 @@ describe('placement and location transparency', () => {
   it('asks between actors on different threads reach the right caller', async () => {
     const target = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
     const relays = await Promise.all(
-      [1, 3].map((e) => system.spawn(A.relay, null, { placement: { executor: e } })),
+      [1, 3].map((e) => system.spawn(A.relay, undefined, { placement: { executor: e } })),
     );
     const answers = await Promise.all(
       relays.flatMap((r) =>
@@ -76,7 +76,7 @@ describe('placement and location transparency', () => {
   });
 
   it('delivers Terminated to a watcher on another thread', async () => {
-    const w = await system.spawn(A.watcher, null, { placement: { executor: 1 } });
+    const w = await system.spawn(A.watcher, undefined, { placement: { executor: 1 } });
     const t = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
     await w.ask({ type: 'watch', ref: t });
     await system.stop(t);
@@ -101,7 +101,7 @@ describe('unserializable values', () => {
   });
 
   it('an actor whose state cannot be encoded stays put and the refusal is reported', async () => {
-    const r = await system.spawn(A.holdsFunction, null, { placement: { executor: 1 } });
+    const r = await system.spawn(A.holdsFunction, undefined, { placement: { executor: 1 } });
     await expect(system.migrate(r, { executor: 2 })).rejects.toSatisfy(isUnserializableError);
     expect(await where(r)).toBe(threadOf(1));
   });
