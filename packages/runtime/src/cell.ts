@@ -479,7 +479,15 @@ export class ActorCell {
         return;
       }
     }
-    if (isMsg) host.deadLetter(msg, meta, 'failed', this, new ActorFailedError(this.desc, error));
+    if (isMsg)
+      // The error object (a stack capture) is only built when an asker will see it.
+      host.deadLetter(
+        msg,
+        meta,
+        'failed',
+        this,
+        meta instanceof AskHandle ? new ActorFailedError(this.desc, error) : undefined,
+      );
     host.emit({
       type: 'actor.failed',
       at: host.clock.now(),

@@ -215,7 +215,7 @@ export class Supervisor {
   }
 
   /** Steps 3–4 of the restart protocol. */
-  private restart(rec: ChildRecord, error: unknown): void {
+  private restart(rec: ChildRecord, error: unknown, deferred = false): void {
     const now = this.host.clock.now();
     if (!this.intensity.add(now)) {
       emitSupervisorEvent(this.host, 'supervisor.intensity-exceeded', this.cell.desc, this.id, {
@@ -252,10 +252,14 @@ export class Supervisor {
         sendSystem(r.ref, (c) => c.suspend());
       }
     }
-    this.after(delay, () => {
+    const due = (): void => {
       for (const r of group) if (r.pending === 'waiting') r.pending = 'due';
       this.flush();
-    });
+    };
+    // Without backoff the restart happens in this turn — except after a failed
+    // respawn, where doing it now would recurse once per restart the intensity allows.
+    if (delay <= 0 && !deferred) due();
+    else this.after(delay, due);
   }
 
   /** Runs `fn` in this supervisor's own turn after `ms` on the clock (0: next turn). */
@@ -313,7 +317,7 @@ export class Supervisor {
     this.reportFailed(r, err, 'init');
     if (isShutdownError(err)) return; // the system is going down: nothing to restart into
     if (r.spec.restart === 'temporary') this.remove(r);
-    else this.restart(r, err);
+    else this.restart(r, err, true);
   }
 
   /**
