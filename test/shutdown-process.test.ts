@@ -18,12 +18,16 @@ interface Run {
   exitMs: number;
 }
 
-function runApp(executors: number, signals: NodeJS.Signals[]): Promise<Run> {
+function runApp(
+  executors: number,
+  signals: NodeJS.Signals[],
+  env: Record<string, string> = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--conditions=@troupe/source', '--import', 'tsx', 'test/fixtures/shutdown-app.ts'],
-      { cwd: root, env: { ...process.env, TROUPE_EXECUTORS: String(executors) }, stdio: 'pipe' },
+      { cwd: root, env: { ...process.env, ...env, TROUPE_EXECUTORS: String(executors) }, stdio: 'pipe' },
     );
     let stdout = '';
     let stderr = '';
@@ -36,7 +40,8 @@ function runApp(executors: number, signals: NodeJS.Signals[]): Promise<Run> {
       stdout += b;
       if (signalledAt === 0 && stdout.includes('ready')) {
         signalledAt = performance.now();
-        for (const s of signals) child.kill(s);
+        // Later signals after a pause: the shutdown must be under way, not just the first listener.
+        signals.forEach((s, i) => setTimeout(() => child.kill(s), i * 300));
       }
     });
     child.stderr.on('data', (b: Buffer) => (stderr += b));
@@ -67,4 +72,16 @@ describe('SIGTERM to a running app (child process)', () => {
       expect(r.exitMs).toBeLessThan(2000);
     },
   );
+
+  it('a second SIGTERM forces a shutdown stuck on a hanging handler: exit code 2', async () => {
+    const r = await runApp(0, ['SIGTERM', 'SIGTERM'], { SHUTDOWN_APP_STUCK: '1' });
+    expect(r.stderr).toMatch(/troupe shutdown \(SIGTERM\): forced in [\d.]+ ms; stopped \d+, forced [1-9]/);
+    expect(r.code).toBe(2);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('report '));
+    const report = JSON.parse(line!.slice('report '.length));
+    expect(report.forceRequested).toBe(true);
+    expect(report.stats.inFlight).toBe(0);
+    // Well before the 5 s default timeout: the second signal cut it short.
+    expect(r.exitMs).toBeLessThan(2000);
+  });
 });
