@@ -23,6 +23,10 @@ class FakeProcess extends EventEmitter {
   getActiveResourcesInfo(): string[] {
     return ['TCPServerWrap'];
   }
+  timers: Array<{ fn: () => void; ms: number }> = [];
+  armExitTimer(fn: () => void, ms: number): void {
+    this.timers.push({ fn, ms });
+  }
 }
 
 const Hang = defineActor('sig-hang', {
@@ -91,6 +95,25 @@ describe('signals', () => {
     proc.emit('SIGTERM');
     expect(proc.exited).toEqual([2]);
     await system.shutdown();
+  });
+
+  it('exits anyway when something outside Troupe holds the process after shutdown, naming it', async () => {
+    const system = await createSystem({ clock: new SimulatedClock() });
+    const proc = new FakeProcess();
+    new SignalHandler(system.shutdownCoordinator, proc).install(['SIGTERM'], {
+      exitAfterMs: 1500,
+      onReport: false,
+    });
+    proc.emit('SIGTERM');
+    await system.shutdown();
+    await tick();
+    expect(proc.timers.map((t) => t.ms)).toEqual([1500]);
+    expect(proc.exited).toEqual([]);
+    proc.timers[0]!.fn(); // the process is still alive 1500 ms later
+    expect(proc.exited).toEqual([0]);
+    expect(proc.written.join('')).toMatch(
+      /still running 1500 ms after shutdown \(open: TCPServerWrap\); exiting with 0/,
+    );
   });
 
   it('system.handleSignals installs on the process and removes the listeners after any shutdown', async () => {

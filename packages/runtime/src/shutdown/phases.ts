@@ -121,9 +121,13 @@ export class ShutdownCoordinator {
     if (o.force) this.force.fire();
     if (this.running === null) {
       this.running = this.execute(o);
-      this.running.then((r) => {
-        for (const l of this.listeners) l(r);
-      });
+      // execute() records failures instead of throwing; the rejection branch only keeps a bug visible once.
+      this.running.then(
+        (r) => {
+          for (const l of this.listeners) l(r);
+        },
+        () => {},
+      );
     }
     return this.running;
   }

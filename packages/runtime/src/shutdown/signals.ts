@@ -48,7 +48,13 @@ export interface SignalProcess {
   exit(code?: number): never | void;
   stderr: { write(s: string): unknown };
   getActiveResourcesInfo?(): string[];
+  /** Arms the safety-net timer (default: an unref'd `setTimeout`). */
+  armExitTimer?(fn: () => void, ms: number): void;
 }
+
+const armUnref = (fn: () => void, ms: number): void => {
+  setTimeout(fn, ms).unref();
+};
 
 export interface SignalTarget {
   run(options: { reason: string; timeoutMs?: number; force?: boolean }): Promise<ShutdownReport>;
@@ -128,15 +134,18 @@ export class SignalHandler {
     const code = exitCodeOf(report);
     this.proc.exitCode = code;
     const { onReport, exitAfterMs = 2000 } = this.options;
-    if (onReport === undefined) this.proc.stderr.write(`${formatReport(report)}\n`);
-    else if (onReport !== false) onReport(report, s);
     const proc = this.proc;
-    setTimeout(() => {
+    // Armed before the user's onReport runs, so a throwing onReport cannot leave the process hanging.
+    const exitAnyway = (): void => {
       const open = proc.getActiveResourcesInfo?.().join(', ') ?? 'unknown';
       proc.stderr.write(
         `troupe: process still running ${exitAfterMs} ms after shutdown (open: ${open}); exiting with ${code}\n`,
       );
       proc.exit(code);
-    }, exitAfterMs).unref();
+    };
+    if (proc.armExitTimer !== undefined) proc.armExitTimer(exitAnyway, exitAfterMs);
+    else armUnref(exitAnyway, exitAfterMs);
+    if (onReport === undefined) proc.stderr.write(`${formatReport(report)}\n`);
+    else if (onReport !== false) onReport(report, s);
   }
 }
