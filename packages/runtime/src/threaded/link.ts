@@ -132,6 +132,7 @@ export class ThreadLink implements RemoteLink {
     this.channels.get(node)?.port.close();
     this.channels.delete(node);
     this.known.delete(node);
+    this.forgetLast();
   }
 
   /** Sends a non-routing frame ([code, ...fields]) to `node`. */
@@ -146,6 +147,9 @@ export class ThreadLink implements RemoteLink {
    * channel as (id, name, def) once, then as its id (wire format above).
    */
   private out(node: number, ref: ActorRef, sender: ActorRef | undefined): unknown[] {
+    // A stream of tells between the same two actors skips the lookups below.
+    if (ref === this.lastRef && sender === this.lastSender && node === this.lastNode)
+      return this.lastCh!.out();
     const ch = this.channels.get(node);
     if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
     const out = ch.out();
@@ -158,7 +162,22 @@ export class ThreadLink implements RemoteLink {
       known.add(sender.id);
       out.push(W_DEF, sender.id, sender.name ?? null, sender.def);
     }
+    this.lastRef = ref;
+    this.lastSender = sender;
+    this.lastNode = node;
+    this.lastCh = ch;
     return out;
+  }
+
+  private lastRef: ActorRef | null = null;
+  private lastSender: ActorRef | undefined = undefined;
+  private lastNode = -1;
+  private lastCh: Channel | null = null;
+
+  private forgetLast(): void {
+    this.lastRef = null;
+    this.lastNode = -1;
+    this.lastCh = null;
   }
 
   /** The ref for an id defined on a channel (or local). */
@@ -264,6 +283,20 @@ export class ThreadLink implements RemoteLink {
           ref,
           new UnserializableError('a message', p.path, p.found, ref.toJSON()),
         );
+        return true;
+      }
+    }
+    // Hot path: a tell to an actor born elsewhere while nothing here is in
+    // transit — routing step 5 without building an item.
+    if (
+      (meta === undefined || meta instanceof ActorRef) &&
+      this.arrivals.size === 0 &&
+      this.forward.size === 0
+    ) {
+      const birth = ref.id % NODE_SPACE;
+      if (birth !== this.node && this.channels.has(birth)) {
+        this.out(birth, ref, meta).push(W_TELL, ref.id, msg, meta === undefined ? 0 : meta.id);
+        this.watchdog?.sentTo(this.node, birth);
         return true;
       }
     }
@@ -461,6 +494,7 @@ export class ThreadLink implements RemoteLink {
   /** A frame failed to encode although its parts were checked: account for it. */
   private unsendable(node: number, t: unknown[], error: unknown): void {
     // Nothing of the batch arrived: its ref definitions must be sent again.
+    this.forgetLast();
     const known = this.known.get(node);
     let i = 0;
     while (i < t.length) {
