@@ -8,6 +8,11 @@ import type { ActorContext, InitContext } from './context.ts';
 import { type DefinitionDeadlockOptions, resolveDefinitionDeadlock } from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
 import type { MailboxOptions } from './mailbox.ts';
+import {
+  type ChildSupervision,
+  type ChildSupervisionOptions,
+  resolveChildSupervision,
+} from './supervision/policy.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './supervision/retry.ts';
 import type { Terminated } from './terminated.ts';
 
@@ -44,6 +49,12 @@ export interface DefinitionOptions {
   readonly throughput?: number;
   /** Message retries before supervision sees a failure (see supervision/retry.ts). */
   readonly retry?: RetryOptions | RetryPolicy;
+  /**
+   * How this actor supervises the children it spawns with `ctx.spawn`
+   * (one-for-one, restart in place): a decider and an intensity window.
+   * Without it, a failed child is restarted by the core default.
+   */
+  readonly supervision?: ChildSupervisionOptions | ChildSupervision;
   /** Deadlock handling for asks made by this definition's actors (overrides the system's). */
   readonly deadlock?: DefinitionDeadlockOptions;
   /** Place in the ask hierarchy (`prevent`): actors may only ask actors of a higher rank. */
@@ -93,6 +104,10 @@ export function defineActor<S, M, P = void>(
     throw new ConfigError(`defineActor("${name}").throughput`, 'a positive integer', throughput);
   const mailbox = options.mailbox ?? behavior.mailbox;
   const retry = resolveRetry(options.retry ?? behavior.retry, `defineActor("${name}").retry`);
+  const supervision = resolveChildSupervision(
+    options.supervision ?? behavior.supervision,
+    `defineActor("${name}").supervision`,
+  );
   const dl = resolveDefinitionDeadlock(
     options.deadlock ?? behavior.deadlock,
     options.rank ?? behavior.rank,
@@ -108,6 +123,7 @@ export function defineActor<S, M, P = void>(
     ...(dl.deadlock !== undefined ? { deadlock: dl.deadlock } : {}),
     ...(dl.rank !== undefined ? { rank: dl.rank } : {}),
     ...(retry !== undefined ? { retry } : {}),
+    ...(supervision !== undefined ? { supervision } : {}),
   });
 }
 

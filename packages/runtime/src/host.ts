@@ -37,6 +37,7 @@ import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, type AskOptions } from './ref.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
+import { installSupervision } from './supervision/policy.ts';
 import { resolveRetry } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
 
@@ -174,6 +175,7 @@ export class Host {
       mailbox,
       def.throughput ?? this.options.throughput,
     );
+    if (def.supervision !== undefined) installSupervision(this);
     const retry = o.retry ?? def.retry;
     if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
     try {

@@ -17,36 +17,29 @@ import type { ActorDefinition } from '../definition.ts';
 import { isActorDefinition } from '../definition.ts';
 import { ConfigError } from '../errors.ts';
 import type { MailboxOptions } from '../mailbox.ts';
-import type { ActorRef } from '../ref.ts';
 import { type Backoff, type BackoffOptions, resolveBackoff } from './backoff.ts';
+import {
+  checkDirective,
+  type Decider,
+  type DeciderTable,
+  type Directive,
+  defaultDecider,
+  oneOf,
+  resolveDecider,
+} from './decider.ts';
 import { type IntensityOptions, resolveIntensity } from './intensity.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './retry.ts';
 import { STRATEGIES, type Strategy } from './strategy.ts';
 
 export type { Strategy };
 export type RestartType = 'permanent' | 'transient' | 'temporary';
-export type Directive = 'resume' | 'restart' | 'stop' | 'escalate';
+export type { Directive };
+export { checkDirective, defaultDecider };
 
 const RESTART_TYPES: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
-const DIRECTIVES: readonly Directive[] = ['resume', 'restart', 'stop', 'escalate'];
-const oneOf = (xs: readonly string[]): string => xs.map((x) => JSON.stringify(x)).join(' | ');
 
-/** What a decider learns about the failed child. */
-export interface ChildInfo {
-  readonly id: string;
-  readonly ref: ActorRef | undefined;
-  readonly kind: 'worker' | 'supervisor';
-  readonly restart: RestartType;
-  /** Restarts of this child so far. */
-  readonly restarts: number;
-}
-
-export type Decider = (error: unknown, child: ChildInfo) => Directive;
-/**
- * A decider as data: directive by error name (`error.name`) or code
- * (`error.code`), with `default` for the rest (JSON-friendly).
- */
-export type DeciderTable = Readonly<Record<string, Directive>>;
+export type { ChildInfo } from './decider.ts';
+export type { Decider, DeciderTable };
 
 export interface WorkerChildSpecInput {
   readonly id: string;
@@ -228,32 +221,6 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
     retry: resolveRetry(o.retry, `${path}.retry`),
     mailbox: o.mailbox,
   });
-}
-
-export const defaultDecider: Decider = () => 'restart';
-
-function resolveDecider(v: unknown, path: string): Decider {
-  if (v === undefined) return defaultDecider;
-  if (typeof v === 'function') return v as Decider;
-  if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new ConfigError(path, 'a function (error, child) => directive, or { [errorName]: directive }', v);
-  const table = v as DeciderTable;
-  for (const [k, d] of Object.entries(table))
-    if (!DIRECTIVES.includes(d)) throw new ConfigError(`${path}.${k}`, oneOf(DIRECTIVES), d);
-  const fallback = table.default ?? 'restart';
-  return (error) => {
-    if (error !== null && typeof error === 'object') {
-      const e = error as { name?: unknown; code?: unknown };
-      if (typeof e.code === 'string' && Object.hasOwn(table, e.code)) return table[e.code] as Directive;
-      if (typeof e.name === 'string' && Object.hasOwn(table, e.name)) return table[e.name] as Directive;
-    }
-    return fallback;
-  };
-}
-
-/** Checks a decider's answer (user code may return anything). */
-export function checkDirective(d: unknown): d is Directive {
-  return typeof d === 'string' && (DIRECTIVES as readonly string[]).includes(d);
 }
 
 /** The definition a worker child runs, resolving a name against the system's definitions. */

@@ -30,16 +30,10 @@ import type { ActorRef } from '../ref.ts';
 import { setShutdownMs } from '../shutdown/stop-node.ts';
 import type { SpawnOptions } from '../spawn-options.ts';
 import { backoffDelay } from './backoff.ts';
+import { type ChildInfo, type Directive, decide } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { IntensityWindow } from './intensity.ts';
-import {
-  type ChildInfo,
-  type ChildSpec,
-  checkDirective,
-  type Directive,
-  resolveActor,
-  type SupervisorSpec,
-} from './spec.ts';
+import { type ChildSpec, resolveActor, type SupervisorSpec } from './spec.ts';
 import { affectedChildren } from './strategy.ts';
 import { sendSystem } from './transport.ts';
 
@@ -193,12 +187,7 @@ export class Supervisor {
   }
 
   private decide(rec: ChildRecord, error: unknown): Directive {
-    try {
-      const d = this.spec.decider(error, this.info(rec));
-      return checkDirective(d) ? d : 'escalate';
-    } catch {
-      return 'escalate'; // a broken decider cannot decide; let the parent do it
-    }
+    return decide(this.spec.decider, error, this.info(rec));
   }
 
   private reportFailed(
@@ -531,7 +520,7 @@ export class Supervisor {
 }
 
 /** Child side of an in-place restart: its own children go, then state re-initialises from props. */
-function restartInPlace(cell: ActorCell): void {
+export function restartInPlace(cell: ActorCell): void {
   if (cell.status !== ALIVE) return;
   if (cell.children !== null) for (const k of [...cell.children]) k.requestStop('parent-restarted');
   cell.restart('supervisor');
