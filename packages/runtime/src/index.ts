@@ -104,6 +104,7 @@ export type {
   SupervisorEvent,
 } from './supervision/events.ts';
 export type { IntensityOptions } from './supervision/intensity.ts';
+export type { ChildSupervisionOptions } from './supervision/policy.ts';
 export type { RetryOptions } from './supervision/retry.ts';
 export {
   type ChildInfo,
