@@ -8,6 +8,7 @@ import {
   type ActorRef,
   type ActorSystem,
   type ChildSpecInput,
+  type Directive,
   defineActor,
   type SupervisorHandle,
   supervisor,
@@ -36,14 +37,18 @@ const leafArb = fc.record({
   restart: restartArb,
   retry: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
 });
+const directiveArb = fc.constantFrom('restart', 'restart', 'resume', 'stop', 'escalate' as const);
+const deciderArb = fc.record({ boom: directiveArb, reject: directiveArb });
 const subArb = fc.record({
   strategy: strategyArb,
+  decider: deciderArb,
   maxRestarts: fc.integer({ min: 0, max: 4 }),
   leaves: fc.array(leafArb, { minLength: 1, maxLength: 3 }),
   restart: restartArb,
 });
 const treeArb = fc.record({
   strategy: strategyArb,
+  decider: deciderArb,
   maxRestarts: fc.integer({ min: 0, max: 6 }),
   backoff: fc.boolean(),
   children: fc.array(
@@ -67,6 +72,17 @@ const opArb = fc.oneof(
 );
 
 type Leaf = { path: string[] };
+type DeciderChoice = { boom: Directive; reject: Directive };
+
+/** Sync throws are Errors, rejections are strings: each kind gets its own directive. */
+function toDecider(d: DeciderChoice): (e: unknown) => Directive {
+  return (e) =>
+    typeof e === 'string'
+      ? d.reject
+      : e instanceof Error && e.message.startsWith('boom')
+        ? d.boom
+        : 'restart';
+}
 type TreeInput = typeof treeArb extends fc.Arbitrary<infer T> ? T : never;
 type Op = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -90,6 +106,7 @@ function build(t: TreeInput): { spec: ReturnType<typeof supervisor>; leaves: Lea
       restart: sub.restart,
       supervisor: {
         strategy: sub.strategy,
+        decider: toDecider(sub.decider),
         intensity: { maxRestarts: sub.maxRestarts, withinMs: 1000 },
         children: sub.leaves.map((l: any, j: number) => {
           leaves.push({ path: [id, `l${j}`] });
@@ -101,6 +118,7 @@ function build(t: TreeInput): { spec: ReturnType<typeof supervisor>; leaves: Lea
   const spec = supervisor({
     id: 'top',
     strategy: t.strategy,
+    decider: toDecider(t.decider),
     intensity: { maxRestarts: t.maxRestarts, withinMs: 1000 },
     ...(t.backoff ? { backoff: { minMs: 5, maxMs: 80, jitter: 0.5, random: () => 0.25 } } : {}),
     children,
