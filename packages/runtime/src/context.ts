@@ -94,8 +94,12 @@ export class Context<M = unknown> implements ActorContext<M> {
     const m = this.meta;
     this.replied = true;
     if (m instanceof AskHandle) m.resolve(value);
-    else if (m instanceof ActorRef) this.tell(m, value);
-    else this.cell.host.noReplyTarget(this.cell, value);
+    else if (m instanceof ActorRef) {
+      // The meta slot only ever holds a real ref: skip `tell`'s argument check (PingPong's hot path).
+      const c = m.cell;
+      if (c !== null) c.deliver(value, this.cell.ref);
+      else this.cell.host.route(m, value, this.cell.ref);
+    } else this.cell.host.noReplyTarget(this.cell, value);
   }
 
   fail(error: unknown): void {

@@ -4,7 +4,7 @@
  * thread keeps a direct pointer to the cell so a tell is a queue push.
  */
 import type { ActorCell } from './cell.ts';
-import { ConfigError } from './errors.ts';
+import { type ActorDescription, ConfigError } from './errors.ts';
 import type { Host } from './host.ts';
 
 export interface AskOptions {
@@ -22,6 +22,7 @@ export class ActorRef<M = unknown> {
   cell: ActorCell | null;
   /** @internal */
   readonly host: Host;
+  private json: ActorDescription | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -65,8 +66,13 @@ export class ActorRef<M = unknown> {
     return this.name ? `ActorRef(${this.name}:${this.def}#${this.id})` : `ActorRef(${this.def}#${this.id})`;
   }
 
-  toJSON(): { id: number; name?: string | undefined; def: string } {
-    return { id: this.id, name: this.name, def: this.def };
+  /**
+   * The actor's description (events, dead letters, errors). Built once and
+   * frozen: per-message events name both ends of every message, and a fresh
+   * object each time was most of their cost.
+   */
+  toJSON(): ActorDescription {
+    return (this.json ??= Object.freeze({ id: this.id, name: this.name, def: this.def }));
   }
 }
 
