@@ -21,6 +21,11 @@ export class Dispatcher {
   turns = 0;
   /** Time spent inside drains, ms (metrics: utilization). */
   busyMs = 0;
+  /**
+   * Executors only: called before each actor turn (watchdog heartbeat and
+   * running record) and with null when a drain runs out of work. Null in-thread.
+   */
+  probe: ((cell: ActorCell | null) => void) | null = null;
 
   /**
    * Turns between clock reads, minus one (a power of two minus one). 63 in
@@ -65,6 +70,7 @@ export class Dispatcher {
     try {
       while ((cell = ready.shift()) !== undefined) {
         cell.queued = false;
+        if (this.probe !== null) this.probe(cell);
         cell.run();
         if ((++k & this.checkMask) === 0 && performance.now() - start > this.yieldMs) {
           setImmediate(this.drain);
@@ -72,6 +78,7 @@ export class Dispatcher {
         }
       }
       this.armed = false;
+      if (this.probe !== null) this.probe(null);
     } catch (e) {
       // A runtime bug escaped a turn; keep the other actors running and surface it.
       this.armed = false;

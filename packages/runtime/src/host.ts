@@ -111,6 +111,8 @@ export class Host {
   deadlock: DeadlockRuntime | null = null;
   /** Hook for modules that track parent/child structure (supervision). */
   onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
+  /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, threaded/recovery.ts). */
+  refused: Set<string> | null = null;
   /** Told of every actor `kill()` took down, whoever killed it (shutdown reports them as forced). */
   onKilled: ((cell: ActorCell) => void) | null = null;
 
@@ -152,6 +154,7 @@ export class Host {
     this.register(def, spawner ? 'ctx.spawn(def)' : 'system.spawn(def)');
     const o = resolveSpawnOptions(options, spawner ? 'ctx.spawn(options)' : 'system.spawn(options)');
     if (!this.accepting) throw new ShutdownError(`${path}(${def.name})`);
+    if (this.refused?.has(def.name)) throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');
     let parent = spawner;
     if (o.parent !== undefined) {
       parent = o.parent.cell;

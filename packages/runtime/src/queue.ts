@@ -48,6 +48,13 @@ export class PairQueue<T = unknown, M = unknown> {
     this.size++;
   }
 
+  /** The oldest item, left in place (the executor watchdog's running record). Queue must be non-empty. */
+  peek(): T {
+    const hs = this.hs;
+    const r = this.r;
+    return (r === hs.length - 1 ? (hs[r] as unknown[])[0] : hs[r]) as T;
+  }
+
   /** Removes the oldest pair, returns its item and leaves its meta in `this.meta`. Queue must be non-empty. */
   shift(): T {
     let hs = this.hs;

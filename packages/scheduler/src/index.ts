@@ -17,3 +17,4 @@ export {
   type TopologyOptions,
 } from './topology.ts';
 export { Channel, decodeBatch } from './transport.ts';
+export { type RunningRecord, Watchdog, WatchdogBoard, type WatchdogOptions } from './watchdog.ts';

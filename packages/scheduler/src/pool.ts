@@ -17,7 +17,7 @@
  * Invariant: after `terminate()` resolves no worker thread of this pool is
  * running, so the process can exit.
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
 
 export class ExecutorStartError extends Error {
   constructor(
@@ -49,6 +49,8 @@ export interface PoolOptions {
    */
   readonly tsx?: string | undefined;
   readonly execArgv?: readonly string[];
+  /** V8 limits per executor; one that exceeds them dies ('error' then 'exit') and is reported by onExit. */
+  readonly resourceLimits?: ResourceLimits | undefined;
   /** Extra data every executor receives. */
   readonly data: Readonly<Record<string, unknown>>;
   readonly startupTimeoutMs?: number;
@@ -98,6 +100,7 @@ export class ExecutorPool {
     const worker = new Worker(script, {
       eval: tsx !== undefined,
       execArgv: this.options.execArgv ? [...this.options.execArgv] : undefined,
+      resourceLimits: this.options.resourceLimits,
       workerData: { ...this.options.data, node, group, ports },
       transferList: transfer,
       stdout: false,

@@ -13,18 +13,20 @@
  */
 
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
-import { Board, Placer, SLOT, StealController, stealCount } from '@troupe/scheduler';
+import { Board, Placer, SLOT, StealController, stealCount, WatchdogBoard } from '@troupe/scheduler';
 import type { Subscription } from 'rxjs';
 import { type ActorCell, ALIVE } from '../cell.ts';
 import { systemClock } from '../clock.ts';
 import { definitionsOf } from '../definition.ts';
 import { ConfigError } from '../errors.ts';
+import { messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
 import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ, F_STEAL, F_STEAL_REPLY } from './frames.ts';
 import { ThreadLink } from './link.ts';
 import { placeOrThrow } from './placement.ts';
+import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
 
 interface ExecutorData {
   node: number;
@@ -39,6 +41,10 @@ interface ExecutorData {
   mailbox: ResolvedMailbox;
   tickMs: number;
   steal: { enabled: boolean; maxStealRetries: number; stealCooldownMs: number; stealThreshold: number };
+  /** Watchdog heartbeat, running record and transit ledger (scheduler/watchdog.ts). */
+  watchdogBuffer: SharedArrayBuffer;
+  /** Definitions the restart circuit breaker quarantined before this executor started (recovery.ts). */
+  quarantined: string[];
 }
 
 const data = workerData as ExecutorData;
@@ -59,6 +65,16 @@ async function main(): Promise<void> {
   const board = new Board(data.boardNodes, data.boardBuffer);
   const link = new ThreadLink(host, board);
   host.remote = link;
+  const wd = new WatchdogBoard(data.boardNodes, data.watchdogBuffer);
+  link.watchdog = wd;
+  link.asks = new Map();
+  if (data.quarantined.length > 0) host.refused = new Set(data.quarantined);
+  // One beat and the running record per actor turn (never per message): what the main thread reads when this thread hangs.
+  host.dispatcher.probe = (c) => {
+    if (c === null) wd.idle(data.node);
+    else
+      wd.turn(data.node, c.id, c.def.name, c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)');
+  };
   const node = data.node;
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
   const placer = new Placer(board);
@@ -214,6 +230,16 @@ async function main(): Promise<void> {
           reply(from, askId, true, killed);
           return;
         }
+        case 'lost':
+          reply(from, askId, true, survivorReport(link, host, args[0] as number));
+          return;
+        case 'lost-actors':
+          reply(from, askId, true, applyLost(link, host, args[0] as LostInfo).settled);
+          return;
+        case 'quarantine':
+          (host.refused ??= new Set()).add(args[0] as string);
+          reply(from, askId, true, quarantine(host, args[0] as string));
+          return;
         case 'publish':
           publish();
           reply(from, askId, true, null);
@@ -241,6 +267,7 @@ async function main(): Promise<void> {
   board.set(node, SLOT.alive, 1);
 
   const tick = setInterval(() => {
+    wd.beat(node);
     publish();
     const req = steal.poll(host.dispatcher.depth, performance.now());
     if (req !== null) link.send(req.victim, [F_STEAL, req.cross]);

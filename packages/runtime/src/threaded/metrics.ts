@@ -5,6 +5,7 @@
  * (since it started, on the first call).
  */
 import { type Board, type ExecutorHandle, SLOT } from '@troupe/scheduler';
+import type { FaultCounts } from './recovery.ts';
 
 export interface ExecutorMetrics {
   readonly id: number;
@@ -35,6 +36,8 @@ export interface GroupMetrics {
 export interface SchedulerMetrics {
   readonly executors: readonly ExecutorMetrics[];
   readonly groups: readonly GroupMetrics[];
+  /** Executors lost and replaced (threaded/recovery.ts); absent in-thread. */
+  readonly faults?: FaultCounts;
 }
 
 export function metricsFromBoard(

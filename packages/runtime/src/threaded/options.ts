@@ -4,8 +4,9 @@
  * executors' execArgv. Validated eagerly like every other option.
  */
 import { ConfigError } from '../errors.ts';
+import { FAULT_KEYS, type FaultOptions, type ResolvedFaults, resolveFaultOptions } from './fault-options.ts';
 
-export interface SchedulerOptions {
+export interface SchedulerOptions extends FaultOptions {
   /** NUMA groups override, e.g. `{ groups: [[0, 1], [2, 3]] }` (env `TROUPE_TOPOLOGY=0-1,2-3` also works). */
   readonly topology?: { readonly groups: readonly (readonly number[])[] };
   /** Idle executors steal ready actors from busy ones. Default true. */
@@ -37,6 +38,8 @@ export interface ResolvedScheduler {
   readonly execArgv: readonly string[] | undefined;
   /** How often an executor publishes its counters and considers stealing, ms. */
   readonly tickMs: number;
+  /** Watchdog, resource limits, restart breaker (fault-options.ts). */
+  readonly faults: ResolvedFaults;
 }
 
 export const SCHEDULER_KEYS = [
@@ -49,6 +52,7 @@ export const SCHEDULER_KEYS = [
   'maxExecutors',
   'idleTimeoutMs',
   'executorExecArgv',
+  ...FAULT_KEYS,
 ] as const;
 
 const nonNegInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
@@ -95,5 +99,6 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
     idleTimeoutMs,
     execArgv,
     tickMs: Math.max(1, Math.min(5, stealCooldownMs || 1)),
+    faults: resolveFaultOptions(o),
   };
 }

@@ -20,10 +20,13 @@ import {
   ExecutorPool,
   type ExecutorStartError,
   Placer,
+  type RunningRecord,
   readTopology,
   SLOT,
   type Topology,
   TopologyError,
+  Watchdog,
+  WatchdogBoard,
 } from '@troupe/scheduler';
 import { Observable } from 'rxjs';
 import { PendingAsk } from '../ask.ts';
@@ -46,8 +49,12 @@ import {
   type SchedulerMetrics,
 } from './metrics.ts';
 import { placeOrThrow } from './placement.ts';
+import { Recovery } from './recovery.ts';
 
 export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics };
+
+/** Board rows kept for replacement executors. */
+const REPLACEMENT_ROWS = 32;
 
 const TS_ENTRY = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(TS_ENTRY ? './executor.ts' : './executor.js', import.meta.url);
@@ -83,6 +90,15 @@ export class ThreadedRuntime {
   private deadSubs = 0;
   private terminated: Promise<void> | null = null;
   private readonly lastUtil = new Map<number, { busy: number; at: number }>();
+  /** Heartbeats, running records, transit ledger (scheduler/watchdog.ts). */
+  readonly watchdogBoard: WatchdogBoard;
+  private readonly watchdog: Watchdog | null;
+  /** Lost executors into actor failures, accounting, replacement (recovery.ts). */
+  readonly recovery: Recovery;
+  /** Executors the watchdog terminated, until their exit arrives. */
+  private readonly hung = new Map<number, { running: RunningRecord; silentMs: number }>();
+  /** Replacements take fresh node numbers (ids born on a lost node are never reused). */
+  private nextNode = 1;
 
   private constructor(
     readonly host: Host,
@@ -96,10 +112,37 @@ export class ThreadedRuntime {
     host.remote = this.link;
     this.placer = new Placer(board);
     this.link.onControl = (_from, f) => this.control(f);
+    const faults = options.scheduler.faults;
+    this.watchdogBoard = new WatchdogBoard(board.nodes);
+    this.link.watchdog = this.watchdogBoard;
+    this.link.asks = new Map();
+    this.recovery = new Recovery({
+      host,
+      link: this.link,
+      board,
+      watchdog: this.watchdogBoard,
+      faults,
+      survivors: () => this.board.executors(),
+      request: (n, op, args, ms) => this.request(n, op, args, ms),
+      replace: (group) => this.replace(group),
+      forget: (isLost) => {
+        for (const [name, ref] of this.names) if (isLost(ref.id)) this.names.delete(name);
+      },
+    });
+    this.watchdog =
+      faults.hangTimeoutMs === false
+        ? null
+        : new Watchdog(this.watchdogBoard, {
+            hangTimeoutMs: faults.hangTimeoutMs,
+            intervalMs: faults.watchdogIntervalMs,
+            onHung: (node, running, silentMs) => this.onHung(node, running, silentMs),
+          });
+    const recovery = this.recovery;
     this.pool = new ExecutorPool({
       entry: ENTRY,
       tsx: tsxApi(actorsUrl(options.actors)),
       execArgv: executorExecArgv(options.scheduler.execArgv),
+      resourceLimits: faults.resourceLimits,
       startupTimeoutMs: 60_000,
       data: {
         actors: actorsUrl(options.actors),
@@ -116,6 +159,11 @@ export class ThreadedRuntime {
           stealCooldownMs: options.scheduler.stealCooldownMs,
           stealThreshold: options.scheduler.stealThreshold,
         },
+        watchdogBuffer: this.watchdogBoard.buffer,
+        // A getter: each start (replacements too) gets the breaker's list as of then.
+        get quarantined() {
+          return [...recovery.quarantined];
+        },
       },
       onExit: (node, code, error) => this.lost(node, code, error),
     });
@@ -131,9 +179,11 @@ export class ThreadedRuntime {
       throw e;
     }
     const n = options.executors === 'auto' ? topology.executors : options.executors;
-    const board = new Board(Math.max(n, options.scheduler.maxExecutors ?? n) + 1);
+    // Spare rows: each replacement of a lost executor takes a fresh node (recovery.ts step 6).
+    const board = new Board(Math.max(n, options.scheduler.maxExecutors ?? n) + 1 + REPLACEMENT_ROWS);
     const rt = new ThreadedRuntime(host, options, topology, board);
     const groups = assignGroups(n, topology);
+    rt.nextNode = Math.max(n, options.scheduler.maxExecutors ?? n) + 1;
     const started = await Promise.allSettled(groups.map((g, i) => rt.startOne(i + 1, g)));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed !== undefined) {
@@ -151,11 +201,42 @@ export class ThreadedRuntime {
     this.link.connect(node, h.port);
     h.port.unref();
     this.forwarding(node);
+    this.watchdog?.watch(node);
+  }
+
+  /** Watchdog verdict: record what was running, terminate the thread; its exit starts recovery. */
+  private onHung(node: number, running: RunningRecord, silentMs: number): void {
+    const h = this.pool.executors.get(node);
+    // During shutdown the coordinator deals with hung executors (kill, then terminate).
+    if (h === undefined || !this.host.accepting) return;
+    this.hung.set(node, { running, silentMs });
+    void h.worker.terminate();
+  }
+
+  /** Recovery step 6: a fresh executor in `group`. */
+  private async replace(group: number): Promise<number> {
+    const node = this.nextNode++;
+    if (node >= this.board.nodes)
+      throw new ConfigError('executor replacement', `a free executor slot (< ${this.board.nodes})`, node);
+    this.watchdogBoard.reset(node);
+    await this.startOne(node, group);
+    return node;
   }
 
   private lost(node: number, code: number, error: unknown): void {
     this.link.disconnect(node);
     this.board.set(node, SLOT.alive, 0);
+    this.watchdog?.unwatch(node);
+    const hung = this.hung.get(node);
+    this.hung.delete(node);
+    void this.recovery.lost(
+      node,
+      hung !== undefined ? 'hung' : 'crashed',
+      hung?.running ?? this.watchdogBoard.running(node),
+      hung !== undefined
+        ? { silentMs: hung.silentMs }
+        : { code, ...(error === undefined ? {} : { error: String(error) }) },
+    );
     this.host.emit({
       type: 'executor.exited',
       at: this.host.clock.now(),
@@ -188,6 +269,8 @@ export class ThreadedRuntime {
   async spawn(def: ActorDefinition, props: unknown, options: SpawnOptions | undefined): Promise<ActorRef> {
     this.host.register(def, 'system.spawn(def)');
     if (!this.host.accepting) throw new ShutdownError(`system.spawn(${def.name})`);
+    if (this.recovery.quarantined.has(def.name))
+      throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');
     const { placement, ...rest } = (options ?? {}) as SpawnOptions & Record<string, unknown>;
     let target: number;
     if (placement === undefined && rest.parent !== undefined)
@@ -244,6 +327,11 @@ export class ThreadedRuntime {
       actors += b.get(n, SLOT.actors);
       for (const [r, c] of Object.entries(b.reasons(n))) byReason[r] = (byReason[r] ?? 0) + c;
     }
+    const lost = this.recovery.totals();
+    sent += lost.sent;
+    processed += lost.processed;
+    dead += lost.dead;
+    for (const [r, c] of lost.byReason) byReason[r] = (byReason[r] ?? 0) + c;
     return {
       sent,
       processed,
@@ -259,7 +347,10 @@ export class ThreadedRuntime {
   }
 
   metrics(): SchedulerMetrics {
-    const m = metricsFromBoard(this.board, this.pool.executors, this.lastUtil, performance.now());
+    const m = {
+      ...metricsFromBoard(this.board, this.pool.executors, this.lastUtil, performance.now()),
+      faults: this.recovery.counts(),
+    };
     this.host.emit({ type: 'executor.metrics', at: this.host.clock.now(), metrics: m });
     return m;
   }
@@ -381,6 +472,7 @@ export class ThreadedRuntime {
    */
   terminateExecutors(): Promise<void> {
     this.terminated ??= (async () => {
+      this.watchdog?.stop();
       for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
       await this.pool.terminate();
       this.link.close();

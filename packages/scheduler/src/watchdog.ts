@@ -1,0 +1,226 @@
+/**
+ * Executor watchdog: what the main thread needs to notice a hung or dead
+ * executor and to account for what it took with it, without asking it.
+ *
+ * One SharedArrayBuffer holds, per node (main = 0, executors 1..n):
+ * - `beat`: a counter the node bumps at every scheduling point (each actor
+ *   turn of its dispatcher and each executor tick). Single writer.
+ * - `running`: the id of the actor whose turn is in progress (0: none), its
+ *   definition's name and the type of the first user message of that turn,
+ *   as UTF-8 bytes. A hung thread cannot be asked what it is doing; these
+ *   slots still say.
+ * - a transit ledger: `sent[from][to]` counts user-message frames `from`
+ *   posted to `to`, `recv[to][from]` the ones `to` read. For a lost node the
+ *   difference is what was still in its port when it died.
+ *
+ * Hang protocol (main thread, every `intervalMs`):
+ * 1. For each watched node read `beat`; a changed value records "seen now".
+ * 2. A node not seen for more than `hangTimeoutMs` is reported hung, once,
+ *    with the running record read at that moment.
+ * 3. A check that itself ran late by more than half the timeout (the main
+ *    thread was blocked) resets every "seen" time instead of judging: silence
+ *    the checker could not observe is not evidence.
+ * Detection latency is therefore at most `hangTimeoutMs + intervalMs` after
+ * the last beat.
+ *
+ * Invariants: every slot has one writer (its node; the ledger's `sent` row is
+ * written by the sender, `recv` by the receiver); readers may see a value one
+ * scheduling point old, never a torn one (aligned 8-byte stores).
+ */
+
+const HEAD = 4; // beat, running id, definition name length, message type length
+const STR = 64; // bytes per string; longer names are cut
+const TYPE_BYTES = 2 * STR;
+const BEAT = 0;
+const RUNNING = 1;
+const DEF_LEN = 2;
+const TYPE_LEN = 3;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** What an executor was doing when it stopped beating. */
+export interface RunningRecord {
+  /** Actor whose turn was in progress, 0 when the thread was between turns. */
+  readonly actor: number;
+  /** Its definition's name. */
+  readonly def: string | undefined;
+  /** Type of the first user message of that turn (`'(system)'` when none was queued). */
+  readonly messageType: string | undefined;
+}
+
+export class WatchdogBoard {
+  readonly buffer: SharedArrayBuffer;
+  readonly nodes: number;
+  private readonly head: Float64Array;
+  private readonly ledger: Float64Array;
+  private readonly types: Uint8Array;
+  /** Per node: the last strings written (a reference compare keeps the usual per-turn cost to two stores). */
+  private readonly lastType: (string | undefined)[];
+  private readonly lastDef: (string | undefined)[];
+
+  constructor(nodes: number, buffer?: SharedArrayBuffer) {
+    this.nodes = nodes;
+    const headBytes = nodes * HEAD * 8;
+    const ledgerBytes = 2 * nodes * nodes * 8;
+    this.buffer = buffer ?? new SharedArrayBuffer(headBytes + ledgerBytes + nodes * TYPE_BYTES);
+    this.head = new Float64Array(this.buffer, 0, nodes * HEAD);
+    this.ledger = new Float64Array(this.buffer, headBytes, 2 * nodes * nodes);
+    this.types = new Uint8Array(this.buffer, headBytes + ledgerBytes, nodes * TYPE_BYTES);
+    this.lastType = new Array(nodes).fill(undefined);
+    this.lastDef = new Array(nodes).fill(undefined);
+  }
+
+  private write(node: number, which: 0 | 1, value: string): void {
+    const at = node * TYPE_BYTES + which * STR;
+    const r = encoder.encodeInto(value, this.types.subarray(at, at + STR));
+    this.head[node * HEAD + (which === 0 ? DEF_LEN : TYPE_LEN)] = r.written;
+  }
+
+  private read(node: number, which: 0 | 1): string {
+    const at = node * TYPE_BYTES + which * STR;
+    const len = this.head[node * HEAD + (which === 0 ? DEF_LEN : TYPE_LEN)]!;
+    // TextDecoder refuses shared memory: copy the few bytes out first.
+    return decoder.decode(this.types.slice(at, at + Math.min(len, STR)));
+  }
+
+  // ---- writer side (the node itself) --------------------------------------
+
+  /** A scheduling point outside a turn (executor tick). */
+  beat(node: number): void {
+    this.head[node * HEAD + BEAT]!++;
+  }
+
+  /** An actor turn starts: one beat plus the running record. */
+  turn(node: number, actor: number, def: string, messageType: string): void {
+    const h = node * HEAD;
+    this.head[h + BEAT]!++;
+    this.head[h + RUNNING] = actor;
+    if (this.lastDef[node] !== def) {
+      this.lastDef[node] = def;
+      this.write(node, 0, def);
+    }
+    if (this.lastType[node] !== messageType) {
+      this.lastType[node] = messageType;
+      this.write(node, 1, messageType);
+    }
+  }
+
+  /** The dispatcher ran out of work. */
+  idle(node: number): void {
+    this.head[node * HEAD + RUNNING] = 0;
+  }
+
+  /** `from` posted a user-message frame to `to`. */
+  sentTo(from: number, to: number): void {
+    this.ledger[from * this.nodes + to]!++;
+  }
+
+  /** `to` read a user-message frame from `from`. */
+  receivedFrom(to: number, from: number): void {
+    this.ledger[this.nodes * this.nodes + to * this.nodes + from]!++;
+  }
+
+  /** Clears a node's row before a new thread takes it (main thread only, before the thread starts). */
+  reset(node: number): void {
+    this.head.fill(0, node * HEAD, node * HEAD + HEAD);
+    this.lastType[node] = undefined;
+    this.lastDef[node] = undefined;
+    const n = this.nodes;
+    for (let m = 0; m < n; m++) {
+      this.ledger[node * n + m] = 0;
+      this.ledger[n * n + node * n + m] = 0;
+      this.ledger[m * n + node] = 0;
+      this.ledger[n * n + m * n + node] = 0;
+    }
+  }
+
+  // ---- reader side (the main thread) ---------------------------------------
+
+  beats(node: number): number {
+    return this.head[node * HEAD + BEAT]!;
+  }
+
+  running(node: number): RunningRecord {
+    const actor = this.head[node * HEAD + RUNNING]!;
+    if (actor === 0) return { actor: 0, def: undefined, messageType: undefined };
+    return { actor, def: this.read(node, 0), messageType: this.read(node, 1) };
+  }
+
+  /** User-message frames posted to `node` that it never read. */
+  inTransitTo(node: number): number {
+    const n = this.nodes;
+    let lost = 0;
+    for (let m = 0; m < n; m++) lost += this.ledger[m * n + node]! - this.ledger[n * n + node * n + m]!;
+    return lost;
+  }
+}
+
+export interface WatchdogOptions {
+  readonly hangTimeoutMs: number;
+  readonly intervalMs: number;
+  /** Called once per hang, with what the node was running at the moment it was judged. */
+  readonly onHung: (node: number, running: RunningRecord, silentMs: number) => void;
+  /** Milliseconds, monotonic (tests may inject). */
+  readonly now?: () => number;
+}
+
+/** The main thread's checker (hang protocol in the module header). */
+export class Watchdog {
+  private readonly seen = new Map<number, { beats: number; at: number }>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private lastCheck = 0;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly board: WatchdogBoard,
+    private readonly options: WatchdogOptions,
+  ) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Starts watching `node` (a fresh executor that just reported ready). */
+  watch(node: number): void {
+    this.seen.set(node, { beats: this.board.beats(node), at: this.now() });
+    if (this.timer === null) {
+      this.lastCheck = this.now();
+      this.timer = setInterval(() => this.check(), this.options.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Stops watching `node` (lost, retired or terminated). */
+  unwatch(node: number): void {
+    this.seen.delete(node);
+  }
+
+  /** Steps 1–3; public so tests can drive it without a timer. */
+  check(): void {
+    const now = this.now();
+    const late = now - this.lastCheck - this.options.intervalMs;
+    this.lastCheck = now;
+    if (late > this.options.hangTimeoutMs / 2) {
+      for (const s of this.seen.values()) s.at = now;
+      return;
+    }
+    for (const [node, s] of this.seen) {
+      const b = this.board.beats(node);
+      if (b !== s.beats) {
+        s.beats = b;
+        s.at = now;
+        continue;
+      }
+      const silent = now - s.at;
+      if (silent > this.options.hangTimeoutMs) {
+        this.seen.delete(node);
+        this.options.onHung(node, this.board.running(node), silent);
+      }
+    }
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.seen.clear();
+  }
+}

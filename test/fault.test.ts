@@ -1,0 +1,134 @@
+/**
+ * Executor fault isolation on real threads: a handler that spins forever, a
+ * handler that calls process.exit(1), and one that exhausts a small heap.
+ * Each test waits for the executor.* events, never for time to pass.
+ */
+import { type ActorRef, type ActorSystem, isActorStoppedError } from '@troupe/runtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import { balanced, FAST, type Harness, start } from './fault-helpers.ts';
+import * as F from './fixtures/fault-actors.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+interface Scene {
+  system: ActorSystem;
+  guardian: ActorRef<F.GuardianMsg>;
+  culprit: ActorRef<F.WorkerMsg>;
+  neighbour: ActorRef<F.WorkerMsg>;
+  other: ActorRef<F.WorkerMsg>;
+}
+
+/** Culprit and a neighbour on executor 1; the guardian and another worker on executor 2. */
+async function scene(system: ActorSystem): Promise<Scene> {
+  const on = (executor: number) => ({ placement: { executor } });
+  const guardian = await system.spawn(F.guardian, undefined, on(2));
+  const culprit = await system.spawn(F.worker, { key: 'culprit' }, on(1));
+  const neighbour = await system.spawn(F.worker, { key: 'neighbour' }, on(1));
+  const other = await system.spawn(F.worker, { key: 'other' }, on(2));
+  for (const [key, ref] of Object.entries({ culprit, neighbour, other }))
+    guardian.tell({ type: 'adopt', key, ref });
+  // The guardian's watches are registered once it has answered.
+  await guardian.ask({ type: 'children' });
+  for (let i = 0; i < 10; i++) neighbour.tell({ type: 'inc' });
+  expect(await neighbour.ask<number>({ type: 'get' })).toBe(10);
+  return { system, guardian, culprit, neighbour, other };
+}
+
+async function faultAndRecover(
+  fault: 'spin' | 'exit' | 'oom',
+  expectKind: 'executor.hung' | 'executor.crashed',
+) {
+  const s = await scene(h!.system);
+  const reason = expectKind === 'executor.hung' ? 'executor-hung' : 'executor-crashed';
+  const t0 = performance.now();
+  s.culprit.tell({ type: fault });
+  // Behind the fault: an ask that can never be answered and tells that die with the thread.
+  const pending = s.culprit.ask({ type: 'get' }, { timeoutMs: 60_000 }).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  for (let i = 0; i < 5; i++) s.neighbour.tell({ type: 'inc' });
+  const [lost] = await h!.next(expectKind);
+  const detectedMs = performance.now() - t0;
+  const e = lost as unknown as Record<string, any>;
+  expect(e.executor).toBe(1);
+  expect(e.culprit.actor.id).toBe(s.culprit.id);
+  expect(e.culprit.actor.def).toBe('worker');
+  expect(e.culprit.messageType).toBe(fault);
+  if (fault === 'oom') expect(String(e.error)).toMatch(/out of memory|ERR_WORKER_OUT_OF_MEMORY/i);
+  if (fault === 'spin') {
+    expect(e.silentMs).toBeGreaterThan(FAST.hangTimeoutMs);
+    expect(e.silentMs).toBeLessThanOrEqual(FAST.hangTimeoutMs + FAST.watchdogIntervalMs + 25);
+  }
+
+  const err = await pending;
+  expect(isActorStoppedError(err)).toBe(true);
+  expect((err as { context: { reason: string } }).context.reason).toBe(reason);
+
+  const [replaced] = await h!.next('executor.replaced');
+  const r = replaced as unknown as Record<string, any>;
+  expect(r.executor).toBe(1);
+  expect(r.group).toBe(0);
+  const replacement = r.replacement as number;
+  expect(h!.system.metrics().executors.map((x) => x.id)).toContain(replacement);
+
+  // The actor on the healthy executor never noticed.
+  s.other.tell({ type: 'inc' });
+  expect(await s.other.ask<number>({ type: 'get' })).toBe(1);
+
+  // Its supervisor saw both actors of the lost executor fail, and restarted them.
+  const failures = await s.guardian.ask<{ key: string; reason: string }[]>({ type: 'failures' });
+  expect(failures.map((f) => f.key).sort()).toEqual(['culprit', 'neighbour']);
+  for (const f of failures) expect(f.reason).toBe(reason);
+  const children = await s.guardian.ask<Record<string, ActorRef<F.WorkerMsg>>>({ type: 'children' });
+  for (const key of ['culprit', 'neighbour']) {
+    const c = children[key]!;
+    expect(c.id).not.toBe(key === 'culprit' ? s.culprit.id : s.neighbour.id);
+    c.tell({ type: 'inc' });
+    c.tell({ type: 'inc' });
+    expect(await c.ask<number>({ type: 'get' })).toBe(2);
+  }
+  // A message to a lost actor is a dead letter, not a hang.
+  const gone = await s.neighbour.ask({ type: 'get' }).then(
+    () => 'answered',
+    (x: unknown) => (isActorStoppedError(x) ? 'stopped' : String(x)),
+  );
+  expect(gone).toBe('stopped');
+
+  const st = await balanced(h!.system);
+  expect(st.balanced).toBe(true);
+  expect(st.inFlight).toBe(0);
+  expect(st.deadLettered.byReason['executor-lost']).toBeGreaterThanOrEqual(1);
+  const faults = h!.system.metrics().faults!;
+  expect(faults.replaced).toBe(1);
+  expect(expectKind === 'executor.hung' ? faults.hung : faults.crashed).toBe(1);
+  return { detectedMs, replacedMs: r.ms as number };
+}
+
+describe('executor fault isolation', () => {
+  it('a handler that spins forever: detected, terminated, replaced; supervision restarts its actors', async () => {
+    h = await start();
+    const t = await faultAndRecover('spin', 'executor.hung');
+    // From the tell (not the last beat): the bound plus thread hand-off slack.
+    expect(t.detectedMs).toBeLessThan(FAST.hangTimeoutMs + FAST.watchdogIntervalMs + 250);
+  });
+
+  it('process.exit(1) in a handler: the exit is detected and recovered the same way', async () => {
+    h = await start();
+    await faultAndRecover('exit', 'executor.crashed');
+  });
+
+  it('an out-of-memory under small resourceLimits: the crash is detected and recovered', async () => {
+    // A heap near its limit spends its time in GC and beats rarely: give the watchdog room so the
+    // out-of-memory (not the hang verdict) ends the thread.
+    h = await start({
+      hangTimeoutMs: 5000,
+      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+    });
+    await faultAndRecover('oom', 'executor.crashed');
+  });
+});
