@@ -32,7 +32,9 @@ async function run(stealing: boolean) {
 }
 
 const work = (ACTORS * MSGS * US) / 1000;
-console.log(`${EXECUTORS} executors, ${ACTORS} actors on executor 1, ${MSGS} × ${US} µs each (${work.toFixed(0)} ms of work)`);
+console.log(
+  `${EXECUTORS} executors, ${ACTORS} actors on executor 1, ${MSGS} × ${US} µs each (${work.toFixed(0)} ms of work)`,
+);
 const off = await run(false);
 const on = await run(true);
 const sum = (k: 'stealSuccesses' | 'stealAttempts' | 'migrations' | 'numaCrossings') =>
@@ -43,5 +45,7 @@ console.log(
 );
 console.log(
   'per executor (on):',
-  on.m.executors.map((e) => `#${e.id} g${e.group} tasks=${e.tasksCompleted} util=${e.workerUtilization.toFixed(2)}`).join('; '),
+  on.m.executors
+    .map((e) => `#${e.id} g${e.group} tasks=${e.tasksCompleted} util=${e.workerUtilization.toFixed(2)}`)
+    .join('; '),
 );

@@ -15,7 +15,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 const N = Number(process.argv[2] ?? 2_000_000);
 const msgpackr = createRequire(import.meta.url).resolve('msgpackr');
 
-const worker = (role: 'send' | 'recv', mode: 'port' | 'ring', batch: number, extra: object) => `
+const worker = (role: 'send' | 'recv', mode: 'port' | 'ring', batch: number) => `
   const { parentPort, workerData } = require('node:worker_threads');
   const { Packr } = require(${JSON.stringify(msgpackr)});
   const packr = new Packr({ structuredClone: true, useRecords: true, moreTypes: true });
@@ -86,14 +86,14 @@ const worker = (role: 'send' | 'recv', mode: 'port' | 'ring', batch: number, ext
 async function run(mode: 'port' | 'ring', batch: number): Promise<number> {
   const { port1, port2 } = new MessageChannel();
   const sab = mode === 'ring' ? new SharedArrayBuffer(16 + (1 << 22)) : undefined;
-  const recv = new Worker(worker('recv', mode, batch, {}), {
+  const recv = new Worker(worker('recv', mode, batch), {
     eval: true,
     workerData: { N, port: port2, sab },
     transferList: [port2],
   });
   const t0 = performance.now();
   const done = new Promise((r) => recv.once('message', r));
-  const send = new Worker(worker('send', mode, batch, {}), {
+  const send = new Worker(worker('send', mode, batch), {
     eval: true,
     workerData: { N, port: port1, sab },
     transferList: [port1],
