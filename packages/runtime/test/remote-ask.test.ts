@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { PendingAsk } from '../src/ask.ts';
+import { RemoteAsk } from '../src/remote-ask.ts';
+import { simSystem } from './helpers.ts';
+
+describe('RemoteAsk', () => {
+  it('settles an exported ask on its own host directly, once', async () => {
+    const { system, clock } = await simSystem();
+    const host = system.host;
+    const got: unknown[] = [];
+    const local = new PendingAsk(
+      (v) => got.push(['ok', v]),
+      (e) => got.push(['err', e]),
+      undefined,
+      clock,
+    );
+    const id = host.exportAsk(local);
+    const remote = new RemoteAsk(host.node, id, undefined, host);
+    expect(remote.settled).toBe(false);
+    remote.resolve(42);
+    remote.reject(new Error('late'));
+    expect(remote.settled).toBe(true);
+    expect(got).toEqual([['ok', 42]]);
+    host.settleExported(id, true, 7); // already collected: ignored
+    expect(got).toHaveLength(1);
+  });
+
+  it('sends the answer through the RemoteLink when the asker lives on another node', async () => {
+    const { system } = await simSystem();
+    const host = system.host;
+    const frames: unknown[] = [];
+    host.remote = {
+      route: () => false,
+      settle: (node, askId, ok, value) => frames.push([node, askId, ok, value]),
+      watch: () => {},
+    };
+    const a = new RemoteAsk(7, 3, undefined, host);
+    a.reject('nope');
+    a.resolve('ignored');
+    expect(frames).toEqual([[7, 3, false, 'nope']]);
+  });
+
+  it('collectExported drops asks that settled locally (timeouts)', async () => {
+    const { system, clock } = await simSystem();
+    const host = system.host;
+    const p = new PendingAsk(
+      () => {},
+      () => {},
+      undefined,
+      clock,
+    );
+    const id = host.exportAsk(p);
+    p.reject(new Error('timeout'));
+    host.collectExported();
+    const late = new RemoteAsk(host.node, id, undefined, host);
+    late.resolve(1); // nothing left to settle; no throw
+    expect(p.settled).toBe(true);
+  });
+});
