@@ -63,7 +63,8 @@ export class ActorCell {
   private ctxObj: Context | null = null;
   stopReason = '';
   private stopHookStarted = false;
-  private stopWaiters: Array<() => void> | null = null;
+  /** Who awaits `whenStopped`: one function (the common case, no array) or several. */
+  private stopWaiters: (() => void) | Array<() => void> | null = null;
   readonly throughput: number;
   readonly capacity: number;
   readonly overflow: ResolvedMailbox['overflow'];
@@ -528,7 +529,12 @@ export class ActorCell {
   /** Resolves when the actor has terminated. */
   whenStopped(): Promise<void> {
     if (this.status === STOPPED) return Promise.resolve();
-    return new Promise((resolve) => (this.stopWaiters ??= []).push(resolve));
+    return new Promise((resolve) => {
+      const w = this.stopWaiters;
+      if (w === null) this.stopWaiters = resolve;
+      else if (typeof w === 'function') this.stopWaiters = [w, resolve];
+      else w.push(resolve);
+    });
   }
 
   beginStop(reason: string): void {
@@ -647,7 +653,8 @@ export class ActorCell {
     this.parent?.childStopped(this);
     const waiters = this.stopWaiters;
     this.stopWaiters = null;
-    if (waiters) for (const w of waiters) w();
+    if (typeof waiters === 'function') waiters();
+    else if (waiters !== null) for (const w of waiters) w();
   }
 
   watch(target: ActorRef): void {

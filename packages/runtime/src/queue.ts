@@ -170,7 +170,8 @@ export class PairQueue<T = unknown, M = unknown> {
   }
 }
 
-const MIN_PAIRS = 4;
+// One pair first: most mailboxes (and every system-message queue) hold one message at a time.
+const MIN_PAIRS = 1;
 const MAX_PAIRS = 512;
 const MAX_SLOTS = MAX_PAIRS * 2 + 1;
 
