@@ -15,8 +15,9 @@
 import type { ActorContext } from '../context.ts';
 import { ConfigError } from '../errors.ts';
 import type { ActorRef } from '../ref.ts';
+import type { ChildRecord } from './records.ts';
 import { type ChildSpecInput, checkActors, type RestartType, resolveActor, resolveChild } from './spec.ts';
-import type { ChildRecord, Supervisor } from './supervisor.ts';
+import type { Supervisor } from './supervisor.ts';
 
 export type ControlMessage =
   | { readonly type: 'troupe.supervisor.start-child'; readonly spec: ChildSpecInput }

@@ -30,7 +30,8 @@ import {
 } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { type IntensityOptions, IntensityWindow, resolveIntensity } from './intensity.ts';
-import { restartInPlace, supervisorOf } from './supervisor.ts';
+import { restartInPlace } from './records.ts';
+import { supervisorOf } from './supervisor.ts';
 import { sendSystem } from './transport.ts';
 
 /** `defineActor(..., { supervision })`: how an actor supervises the children it spawns with `ctx.spawn`. */

@@ -33,6 +33,7 @@ import { backoffDelay } from './backoff.ts';
 import { type ChildInfo, type Directive, decide } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { IntensityWindow } from './intensity.ts';
+import { type ChildRecord, inStartOrder, newRecord, restartInPlace } from './records.ts';
 import { type ChildSpec, resolveActor, type SupervisorSpec } from './spec.ts';
 import { affectedChildren } from './strategy.ts';
 import { sendSystem } from './transport.ts';
@@ -45,31 +46,6 @@ export interface TreeParent {
 
 /** Spawns a supervisor actor (behavior.ts provides it; injected to avoid an import cycle). */
 export type SpawnSupervisor = (parent: ActorCell, spec: SupervisorSpec, name: string | undefined) => ActorRef;
-
-export interface ChildRecord {
-  readonly spec: ChildSpec;
-  /** Current incarnation (the last one started). */
-  ref: ActorRef | undefined;
-  /** The current incarnation has not exited yet. */
-  alive: boolean;
-  /** We asked the current incarnation to stop. */
-  stopping: boolean;
-  /** Once a requested stop completes and no restart is pending: keep the spec, or delete it. */
-  afterExit: 'keep' | 'delete';
-  /** Held (suspended) by its own failure or by a sibling's restart. */
-  suspended: boolean;
-  /** A restart is scheduled: `waiting` for its delay, or `due`. */
-  pending: 'none' | 'waiting' | 'due';
-  delayMs: number;
-  restarts: number;
-  /** Backoff exponent: consecutive restarts without `resetAfterMs` of calm. */
-  attempt: number;
-  startedAt: number;
-  /** A sub-supervisor has reported its whole tree started. */
-  treeStarted: boolean;
-  stopTimer: TimerHandle | null;
-  exitWaiters: Array<() => void>;
-}
 
 type Mode = 'starting' | 'running' | 'escalating' | 'stopping' | 'failed';
 
@@ -309,28 +285,10 @@ export class Supervisor {
     else this.restart(r, err, true);
   }
 
-  /**
-   * A respawned child joins its parent's child set last; put the set back in
-   * spec order, which is the order every stop (ours or the system's shutdown)
-   * walks in reverse.
-   */
+  /** A respawned child joins its parent's child set last; spec order is what every stop walks in reverse. */
   private keepStartOrder(): void {
     const kids = this.cell.children;
-    if (kids === null || kids.size < 2) return;
-    const ordered = new Set<ActorCell>();
-    for (const r of this.records) {
-      const c = r.alive ? r.ref?.cell : null;
-      if (c != null && kids.has(c)) ordered.add(c);
-    }
-    if (ordered.size === kids.size) {
-      let same = true;
-      const a = [...ordered];
-      let i = 0;
-      for (const c of kids) if (c !== a[i++]) same = false;
-      if (same) return;
-    }
-    for (const c of kids) ordered.add(c);
-    this.cell.children = ordered;
+    if (kids !== null) this.cell.children = inStartOrder(this.records, kids);
   }
 
   /** A child's incarnation terminated (posted by its stop). */
@@ -517,32 +475,6 @@ export class Supervisor {
       restarts: rec.restarts,
     };
   }
-}
-
-/** Child side of an in-place restart: its own children go, then state re-initialises from props. */
-export function restartInPlace(cell: ActorCell): void {
-  if (cell.status !== ALIVE) return;
-  if (cell.children !== null) for (const k of [...cell.children]) k.requestStop('parent-restarted');
-  cell.restart('supervisor');
-}
-
-function newRecord(spec: ChildSpec): ChildRecord {
-  return {
-    spec,
-    ref: undefined,
-    alive: false,
-    stopping: false,
-    afterExit: 'keep',
-    suspended: false,
-    pending: 'none',
-    delayMs: 0,
-    restarts: 0,
-    attempt: 0,
-    startedAt: 0,
-    treeStarted: false,
-    stopTimer: null,
-    exitWaiters: [],
-  };
 }
 
 /** The Supervisor behind a supervisor actor's cell (undefined for any other actor). */
