@@ -103,9 +103,11 @@ describe('shutdown under load (in-thread)', () => {
   });
 });
 
+// Cross-thread traffic on a shared 2-core CI box drains far slower than in-thread: a generous bound
+// keeps `clean` about correctness, not about the box's speed.
 describe('shutdown under load (2 executors)', () => {
   it('drains: every job is processed or dead-lettered `shutdown`, none vanish', async () => {
-    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: true, timeoutMs: 5000 });
+    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: true, timeoutMs: 30_000 });
     expect(r.report.outcome).toBe('clean');
     expect(r.report.stopped).toBe(100);
     expect(r.refusedFromOutside).toBeGreaterThan(0);
@@ -113,7 +115,7 @@ describe('shutdown under load (2 executors)', () => {
   });
 
   it('without drain: queued jobs are dead-lettered `shutdown`, none vanish', async () => {
-    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: false, timeoutMs: 5000 });
+    const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: false, timeoutMs: 30_000 });
     expect(r.report.outcome).toBe('clean');
     expect(r.deadLetters.every((d) => d.reason === 'shutdown')).toBe(true);
   });

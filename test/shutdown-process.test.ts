@@ -35,7 +35,7 @@ function runApp(
     const guard = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`app did not exit; stdout: ${stdout}\nstderr: ${stderr}`));
-    }, 20_000);
+    }, 40_000);
     child.stdout.on('data', (b: Buffer) => {
       stdout += b;
       if (signalledAt === 0 && stdout.includes('ready')) {
@@ -68,8 +68,8 @@ describe('SIGTERM to a running app (child process)', () => {
       expect(report.stats.inFlight).toBe(0);
       expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
       expect(Object.keys(report.stats.deadLettered.byReason).filter((k) => k !== 'shutdown')).toEqual([]);
-      // Exited on its own, well before the 2 s safety net would have forced it.
-      expect(r.exitMs).toBeLessThan(2000);
+      // It exited on its own: the safety net (which prints the warning above) did not fire.
+      expect(r.exitMs).toBeLessThan(20_000);
     },
   );
 
@@ -81,7 +81,7 @@ describe('SIGTERM to a running app (child process)', () => {
     const report = JSON.parse(line!.slice('report '.length));
     expect(report.forceRequested).toBe(true);
     expect(report.stats.inFlight).toBe(0);
-    // Well before the 5 s default timeout: the second signal cut it short.
+    // Well before the app's 20 s timeout: the second signal cut it short.
     expect(r.exitMs).toBeLessThan(2000);
   });
 });

@@ -138,6 +138,8 @@ export class ShutdownCoordinator {
     const t0 = clock.now();
     const deadline = t0 + o.timeoutMs;
     const keepAlive = setInterval(() => {}, 2 ** 30);
+    // Executors' counters on the board lag a tick: the report's baseline must not.
+    if (this.executors?.sync !== undefined) await within(this.executors.sync(), ANSWER_MS, clock, this.force);
     const rb = new ReportBuilder(o.reason, t0, this.subject.stats());
     host.emit({ type: 'shutdown.started', at: t0, reason: o.reason, timeoutMs: o.timeoutMs, drain: o.drain });
     const previousOnKilled = host.onKilled;
@@ -148,7 +150,12 @@ export class ShutdownCoordinator {
     try {
       await this.phase(rb, 'stop-intake', 1, deadline, async () => {
         host.accepting = false;
-        if (this.executors !== null) await this.beforeDeadline(this.executors.stopIntake(), deadline);
+        if (this.executors !== null) {
+          await this.beforeDeadline(this.executors.stopIntake(), deadline);
+          // Executors no longer hand actors to each other now: a synced count is exact.
+          if (this.executors.sync !== undefined) await this.beforeDeadline(this.executors.sync(), deadline);
+        }
+        rb.actorsAtIntakeClosed = this.subject.stats().actors;
       });
       await this.phase(rb, 'drain', 2, deadline, () => this.drain(o, t0, deadline));
       rb.drained = this.subject.stats().processed - rb.before.processed;

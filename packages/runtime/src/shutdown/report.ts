@@ -37,7 +37,7 @@ export interface ShutdownReport {
   readonly drained: number;
   /** Messages processed during the whole shutdown (drain, onStop and stop-phase traffic). */
   readonly processed: number;
-  /** Actors that stopped gracefully during shutdown (onStop ran). */
+  /** Actors that stopped gracefully during shutdown (onStop ran): live when intake closed, minus forced and survivors. */
   readonly stopped: number;
   /** Actors force-stopped (their onStop did not complete). */
   readonly forced: readonly ForcedActor[];
@@ -58,6 +58,8 @@ export class ReportBuilder {
   readonly terminatedExecutors: number[] = [];
   readonly hookFailures: HookFailure[] = [];
   drained = 0;
+  /** Live actors once intake closed (none can be spawned after): the base of `stopped`. */
+  actorsAtIntakeClosed = -1;
 
   constructor(
     readonly reason: string,
@@ -78,7 +80,8 @@ export class ReportBuilder {
       : this.hookFailures.length > 0
         ? 'failed'
         : 'clean';
-    const gone = Math.max(0, this.before.actors - after.actors);
+    const base = this.actorsAtIntakeClosed >= 0 ? this.actorsAtIntakeClosed : this.before.actors;
+    const gone = Math.max(0, base - after.actors);
     return Object.freeze({
       reason: this.reason,
       outcome,

@@ -120,6 +120,8 @@ async function main(): Promise<void> {
 
   /** Step 6 of the stealing protocol (stealing.ts), on the victim. */
   const giveTo = (thief: number): number => {
+    // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
+    if (!host.accepting) return 0;
     const ready = host.dispatcher
       .peekReady()
       .filter((c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c));
@@ -221,10 +223,15 @@ async function main(): Promise<void> {
           );
           return;
         case 'kill': {
-          const killed = [];
-          for (const c of [...host.roots]) {
-            killed.push(c.desc);
-            c.kill(args[0] as string);
+          // Every cell, not only roots: a child that migrated here away from its parent is no root
+          // here, and its parent's stop does not reach it. onKilled collects children killed with parents.
+          const killed: ActorCell['desc'][] = [];
+          const previous = host.onKilled;
+          host.onKilled = (c) => killed.push(c.desc);
+          try {
+            for (const c of [...host.cells.values()]) c.kill(args[0] as string);
+          } finally {
+            host.onKilled = previous;
           }
           publish();
           reply(from, askId, true, killed);
