@@ -62,7 +62,9 @@ async function faultAndRecover(
   if (fault === 'oom') expect(String(e.error)).toMatch(/out of memory|ERR_WORKER_OUT_OF_MEMORY/i);
   if (fault === 'spin') {
     expect(e.silentMs).toBeGreaterThan(FAST.hangTimeoutMs);
-    expect(e.silentMs).toBeLessThanOrEqual(FAST.hangTimeoutMs + FAST.watchdogIntervalMs + 25);
+    // Verdict at the first check past the timeout; a check later than hangTimeoutMs / 2 judges nothing,
+    // so the checker's own timer lateness (loaded machine) is bounded too.
+    expect(e.silentMs).toBeLessThanOrEqual(FAST.hangTimeoutMs + FAST.watchdogIntervalMs + FAST.hangTimeoutMs / 2);
   }
 
   const err = await pending;
