@@ -6,7 +6,15 @@
  * (b) per sender→receiver pair, delivery order = send order, with several
  *     actor senders interleaved by small throughputs and async handlers.
  */
-import { type ActorRef, type ActorSystem, type DeadLetter, defineActor } from '@troupe/runtime';
+import {
+  type ActorRef,
+  type ActorSystem,
+  type DeadLetter,
+  defineActor,
+  isTerminated,
+  type SimulatedClock,
+  type Terminated,
+} from '@troupe/runtime';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quiesce, simSystem } from './helpers.ts';
@@ -17,12 +25,24 @@ type NodeMsg =
   | { k: 'boom' }
   | { k: 'fwd'; to: ActorRef<NodeMsg>; hops: number }
   | { k: 'spawn-child' }
-  | { k: 'stop-self' };
+  | { k: 'stop-self' }
+  | { k: 'watch'; to: ActorRef<NodeMsg> }
+  | { k: 'ask-peer'; to: ActorRef<NodeMsg> };
 
 const Node = defineActor('prop.node', {
   init: () => ({ n: 0 }),
-  receive(s: { n: number }, m: NodeMsg, ctx) {
+  receive(s: { n: number }, m: NodeMsg | Terminated, ctx) {
+    if (isTerminated(m)) return s; // death watch: a system notification, not a user message
     switch (m.k) {
+      case 'watch':
+        ctx.watch(m.to);
+        break;
+      case 'ask-peer':
+        // Two actors asking each other wait until the ask times out (clock advanced by the test).
+        return ctx.ask(m.to, { k: 'work' }, { timeoutMs: 20 }).then(
+          () => ({ n: s.n + 1 }),
+          () => ({ n: s.n + 1 }),
+        );
       case 'boom':
         throw new Error('boom');
       case 'async':
@@ -49,6 +69,7 @@ type Cmd =
   | { c: 'spawn'; cap: number | null; overflow: 'reject' | 'drop-oldest' | 'drop-newest' }
   | { c: 'tell'; to: number; m: 'work' | 'async' | 'boom' | 'spawn-child' | 'stop-self' }
   | { c: 'fwd'; from: number; to: number; hops: number }
+  | { c: 'watch' | 'ask-peer'; from: number; to: number }
   | { c: 'ask'; to: number; m: 'work' | 'async' | 'boom'; timeoutMs: number }
   | { c: 'stop'; to: number }
   | { c: 'yield' }
@@ -84,6 +105,10 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     arbitrary: fc.record({ c: fc.constant('fwd' as const), from: idx, to: idx, hops: fc.nat({ max: 6 }) }),
   },
   {
+    weight: 1,
+    arbitrary: fc.record({ c: fc.constantFrom('watch' as const, 'ask-peer' as const), from: idx, to: idx }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       c: fc.constant('ask' as const),
@@ -100,10 +125,18 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   },
 );
 
-async function settle(system: ActorSystem, advance: (ms: number) => void): Promise<void> {
-  await quiesce(system);
-  advance(1_000); // fire every ask timeout still armed
-  await quiesce(system);
+/**
+ * Runs the system dry: drain, then fire armed timers (ask timeouts), and
+ * again, since a timeout can let a handler finish and its successor arm a
+ * new ask. Bounded: every round fires at least one timer or ends.
+ */
+async function settle(system: ActorSystem, clock: SimulatedClock): Promise<void> {
+  for (let round = 0; round < 1_000; round++) {
+    await quiesce(system);
+    if (clock.pending === 0) return;
+    clock.advance(1_000);
+  }
+  throw new Error('timers kept re-arming');
 }
 
 describe('property: every message is accounted for', () => {
@@ -136,6 +169,10 @@ describe('property: every message is accounted for', () => {
               case 'fwd':
                 pick(c.from).tell({ k: 'fwd', to: pick(c.to), hops: c.hops });
                 break;
+              case 'watch':
+              case 'ask-peer':
+                pick(c.from).tell({ k: c.c, to: pick(c.to) });
+                break;
               case 'ask':
                 asks.push(
                   pick(c.to)
@@ -154,7 +191,7 @@ describe('property: every message is accounted for', () => {
                 break;
             }
           }
-          await settle(system, (ms) => clock.advance(ms));
+          await settle(system, clock);
           await Promise.all(asks); // every ask settles one way or the other
           const s = system.stats();
           expect(s.inFlight).toBe(0);
