@@ -42,8 +42,10 @@ export const SLOT = {
   actors: 13,
   startedAt: 14,
   stealRounds: 15,
-  /** First of DEAD_REASONS.length dead-letter counters. */
+  /** First of DEAD_REASONS.length dead-letter counters (16–27). */
   reasons: 16,
+  /** Live actors born on this node (it is their directory): it cannot retire while > 0. */
+  directory: 28,
 } as const;
 
 export const STRIDE = 32;

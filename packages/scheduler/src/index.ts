@@ -1,3 +1,4 @@
+export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
 export { Board, DEAD_REASONS, SLOT, STRIDE } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';

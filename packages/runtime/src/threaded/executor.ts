@@ -20,7 +20,7 @@ import { systemClock } from '../clock.ts';
 import { definitionsOf } from '../definition.ts';
 import { ConfigError } from '../errors.ts';
 import { messageType } from '../events.ts';
-import { Host } from '../host.ts';
+import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
 import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ, F_STEAL, F_STEAL_REPLY } from './frames.ts';
@@ -108,6 +108,9 @@ async function main(): Promise<void> {
     board.set(node, SLOT.processed, s.processed);
     board.set(node, SLOT.dead, s.dead);
     board.set(node, SLOT.actors, host.cells.size);
+    let born = link.loc.size;
+    for (const id of host.cells.keys()) if (id % NODE_SPACE === node) born++;
+    board.set(node, SLOT.directory, born);
     board.setReasons(node, s.byReason);
   };
   // Published before the drain that the batch armed, so thieves see this backlog while it is worked on.
@@ -140,6 +143,8 @@ async function main(): Promise<void> {
     return given;
   };
 
+  /** Vacating for retirement (adaptive pool): steals nothing. */
+  let retiring = false;
   let events: Subscription | null = null;
   let deadLetters: Subscription | null = null;
 
@@ -251,6 +256,39 @@ async function main(): Promise<void> {
           publish();
           reply(from, askId, true, null);
           return;
+        case 'vacate': {
+          // Adaptive pool, before retirement: no more steals here, actors move to the others.
+          publish();
+          if (board.get(node, SLOT.directory) > 0) {
+            reply(from, askId, true, { empty: false, actors: host.cells.size, directory: link.loc.size });
+            return;
+          }
+          retiring = true;
+          const others = args[0] as number[];
+          let i = 0;
+          for (const c of [...host.cells.values()]) {
+            if (others.length === 0) break;
+            try {
+              link.migrateOut(c, others[i++ % others.length]!);
+            } catch {
+              // pinned, busy or not portable: it keeps this executor alive
+            }
+          }
+          publish();
+          // Retirement is safe once nothing lives here and no actor born here lives anywhere
+          // (this node is their directory) and no migration handshake is open.
+          const empty =
+            host.cells.size === 0 &&
+            link.loc.size === 0 &&
+            link.forward.size === 0 &&
+            link.arrivals.size === 0;
+          reply(from, askId, true, { empty, actors: host.cells.size, directory: link.loc.size });
+          return;
+        }
+        case 'unvacate':
+          retiring = false;
+          reply(from, askId, true, null);
+          return;
         default:
           throw new ConfigError('request', 'a known operation', op);
       }
@@ -276,7 +314,7 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     wd.beat(node);
     publish();
-    const req = steal.poll(host.dispatcher.depth, performance.now());
+    const req = retiring ? null : steal.poll(host.dispatcher.depth, performance.now());
     if (req !== null) link.send(req.victim, [F_STEAL, req.cross]);
   }, data.tickMs);
   tick.unref();

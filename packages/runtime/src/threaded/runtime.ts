@@ -20,6 +20,7 @@ import {
   ExecutorPool,
   type ExecutorStartError,
   Placer,
+  PoolPolicy,
   type RunningRecord,
   readTopology,
   SLOT,
@@ -40,6 +41,7 @@ import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
 import { checkPortable } from '../snapshot.ts';
 import type { SpawnOptions } from '../spawn-options.ts';
 import type { SystemStats } from '../stats.ts';
+import { AdaptiveRunner, SAMPLE_MS } from './adaptive.ts';
 import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ } from './frames.ts';
 import { ThreadLink } from './link.ts';
 import {
@@ -99,6 +101,9 @@ export class ThreadedRuntime {
   private readonly hung = new Map<number, { running: RunningRecord; silentMs: number }>();
   /** Replacements take fresh node numbers (ids born on a lost node are never reused). */
   private nextNode = 1;
+  /** Executors retired by the adaptive pool (or leaving): their counters still count. */
+  private readonly retired = new Set<number>();
+  private adaptive: AdaptiveRunner | null = null;
 
   private constructor(
     readonly host: Host,
@@ -178,7 +183,9 @@ export class ThreadedRuntime {
       if (e instanceof TopologyError) throw new ConfigError(e.path, e.expected, e.got);
       throw e;
     }
-    const n = options.executors === 'auto' ? topology.executors : options.executors;
+    const sch = options.scheduler;
+    const requested = options.executors === 'auto' ? topology.executors : options.executors;
+    const n = Math.min(sch.maxExecutors ?? requested, Math.max(sch.minExecutors ?? 1, requested));
     // Spare rows: each replacement of a lost executor takes a fresh node (recovery.ts step 6).
     const board = new Board(Math.max(n, options.scheduler.maxExecutors ?? n) + 1 + REPLACEMENT_ROWS);
     const rt = new ThreadedRuntime(host, options, topology, board);
@@ -193,7 +200,62 @@ export class ThreadedRuntime {
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
+    const min = sch.minExecutors ?? n;
+    const max = sch.maxExecutors ?? n;
+    if (min !== n || max !== n)
+      rt.adaptive = new AdaptiveRunner(
+        new PoolPolicy(board, {
+          min,
+          max,
+          idleTimeoutMs: sch.idleTimeoutMs,
+          sustainMs: Math.max(3 * SAMPLE_MS, 2 * sch.tickMs),
+          threshold: sch.stealThreshold,
+        }),
+        rt,
+      );
     return rt;
+  }
+
+  /** Adaptive pool: one more executor, in the group that has the fewest for its size. */
+  async grow(): Promise<number> {
+    const live = this.board.executors();
+    const groups = assignGroups(live.length + 1, this.topology);
+    const node = await this.replace(groups[groups.length - 1]!);
+    this.host.emit({
+      type: 'executor.started',
+      at: this.host.clock.now(),
+      executor: node,
+      reason: 'backlog',
+    });
+    return node;
+  }
+
+  /** Adaptive pool: vacates and retires `node` (protocol in adaptive.ts); false when it must stay. */
+  async retire(node: number): Promise<boolean> {
+    const others = this.board.executors().filter((n) => n !== node);
+    if (others.length === 0 || !this.host.accepting) return false;
+    this.board.set(node, SLOT.alive, 2); // leaving: no placements, not a victim
+    this.retired.add(node);
+    let verdict: { empty: boolean } = { empty: false };
+    for (let i = 0; i < 10 && !verdict.empty; i++) {
+      verdict = await this.request<{ empty: boolean }>(node, 'vacate', [others], 2000).catch(() => ({
+        empty: false,
+      }));
+      if (!verdict.empty) await new Promise((r) => setTimeout(r, SAMPLE_MS));
+    }
+    if (!verdict.empty || !this.host.accepting) {
+      this.retired.delete(node);
+      this.board.set(node, SLOT.alive, 1);
+      await this.request(node, 'unvacate', [], 2000).catch(() => {});
+      return false;
+    }
+    await this.request(node, 'publish', [], 2000).catch(() => {});
+    this.board.set(node, SLOT.alive, 0);
+    this.watchdog?.unwatch(node);
+    await this.pool.retire(node);
+    this.link.disconnect(node);
+    this.host.emit({ type: 'executor.retired', at: this.host.clock.now(), executor: node, reason: 'idle' });
+    return true;
   }
 
   private async startOne(node: number, group: number): Promise<void> {
@@ -220,6 +282,12 @@ export class ThreadedRuntime {
       throw new ConfigError('executor replacement', `a free executor slot (< ${this.board.nodes})`, node);
     this.watchdogBoard.reset(node);
     await this.startOne(node, group);
+    // Shutdown began while it was starting: no thread may outlive terminateExecutors().
+    if (this.terminated !== null) {
+      await this.pool.retire(node);
+      this.board.set(node, SLOT.alive, 0);
+      throw new ShutdownError('executor replacement');
+    }
     return node;
   }
 
@@ -320,7 +388,7 @@ export class ThreadedRuntime {
     let dead = main.dead;
     let actors = this.host.cells.size;
     const byReason: Record<string, number> = Object.fromEntries(main.byReason);
-    for (const n of b.executors()) {
+    for (const n of [...b.executors(), ...this.retired]) {
       sent += b.get(n, SLOT.sent);
       processed += b.get(n, SLOT.processed);
       dead += b.get(n, SLOT.dead);
@@ -472,6 +540,7 @@ export class ThreadedRuntime {
    */
   terminateExecutors(): Promise<void> {
     this.terminated ??= (async () => {
+      this.adaptive?.stop();
       this.watchdog?.stop();
       for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
       await this.pool.terminate();
