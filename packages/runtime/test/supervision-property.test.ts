@@ -144,7 +144,10 @@ async function checkStructure(h: SupervisorHandle): Promise<void> {
   const cell = h.ref.cell;
   expect(cell).not.toBeNull();
   const live = new Set([...(cell?.children ?? [])].map((c) => c.id));
-  const running = rows.filter((r) => r.status !== 'stopped');
+  // At quiescence nothing is stuck half-way: no restart pending, no stop unfinished.
+  for (const r of rows) expect(['running', 'stopped'], `${r.id} of ${h.id}`).toContain(r.status);
+  const running = rows.filter((r) => r.alive);
+  expect(running.length).toBe(rows.filter((r) => r.status === 'running').length);
   for (const r of running) {
     expect(r.ref?.cell?.status, `${r.id} of ${h.id} is stale`).toBe(0);
     expect(live.has(r.ref?.id as number)).toBe(true);

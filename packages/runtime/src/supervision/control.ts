@@ -31,8 +31,10 @@ export interface ChildStatus {
   readonly id: string;
   readonly kind: 'worker' | 'supervisor';
   readonly restart: RestartType;
-  /** Current incarnation; undefined when it never started. */
+  /** Current (or last) incarnation; undefined when it never started. */
   readonly ref: ActorRef | undefined;
+  /** `ref` has not terminated (running, suspended, or restarting in place). */
+  readonly alive: boolean;
   /** running; suspended (awaiting a directive or a restart); restarting; stopping; stopped. */
   readonly status: 'running' | 'suspended' | 'restarting' | 'stopping' | 'stopped';
   readonly restarts: number;
@@ -53,6 +55,7 @@ export function statusOf(r: ChildRecord): ChildStatus {
     kind: r.spec.kind,
     restart: r.spec.restart,
     ref: r.ref,
+    alive: r.alive,
     status,
     restarts: r.restarts,
   };

@@ -75,16 +75,16 @@ export class SupervisorHandle {
     return this.ask({ type: 'troupe.supervisor.which-children' });
   }
 
-  /** The current incarnation of child `id` (undefined when it is not running). */
+  /** The live incarnation of child `id` (undefined while it has none: stopped, or between a respawn's exit and start). */
   async child<M = unknown>(id: string): Promise<ActorRef<M> | undefined> {
     const row = (await this.children()).find((c) => c.id === id);
-    return row !== undefined && row.status !== 'stopped' ? (row.ref as ActorRef<M> | undefined) : undefined;
+    return row?.alive === true ? (row.ref as ActorRef<M> | undefined) : undefined;
   }
 
   /** A handle on the sub-supervisor `id`. */
   async supervisor(id: string): Promise<SupervisorHandle> {
     const row = (await this.children()).find((c) => c.id === id);
-    if (row === undefined || row.kind !== 'supervisor' || row.ref === undefined)
+    if (row === undefined || row.kind !== 'supervisor' || row.ref === undefined || !row.alive)
       throw new ConfigError('supervisor(id)', `the id of a running sub-supervisor of "${this.id}"`, id);
     const ref = row.ref;
     return new SupervisorHandle(() => ref, id);
