@@ -43,6 +43,11 @@ console.log(`stealing off: ${off.ms.toFixed(0)} ms`);
 console.log(
   `stealing on:  ${on.ms.toFixed(0)} ms  (speedup ${(off.ms / on.ms).toFixed(2)}×; steals ${sum('stealSuccesses')}/${sum('stealAttempts')} attempts, ${sum('migrations')} migrations, ${sum('numaCrossings')} NUMA crossings)`,
 );
+const turns = on.m.executors.map((e) => e.tasksCompleted);
+const total = turns.reduce((a, b) => a + b, 0);
+console.log(
+  `work split (on): ${turns.join(' / ')} turns → speedup bound on free cores ${(total / Math.max(...turns)).toFixed(2)}×`,
+);
 console.log(
   'per executor (on):',
   on.m.executors
