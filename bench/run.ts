@@ -22,7 +22,7 @@ import { type StartedErlang, startErlang } from './lib/erlang.ts';
 import { FULL_PLAN, measure, QUICK_PLAN } from './lib/harness.ts';
 import { idleActorMemory } from './lib/memory.ts';
 import { markdown, type Report, summarize } from './lib/report.ts';
-import { detectExecutorModes } from './lib/troupe.ts';
+import { closeSystems, detectExecutorModes } from './lib/troupe.ts';
 import type { SuiteContext } from './lib/types.ts';
 import { workloads } from './workloads/index.ts';
 
@@ -58,6 +58,7 @@ function usage(error: string | null): never {
   process.exit(error ? 2 : 0);
 }
 
+const suiteStart = performance.now();
 const args = parseArgs(process.argv.slice(2));
 const unknown = args.names.filter((n) => !workloads.some((w) => w.name === n));
 if (unknown.length > 0) usage(`unknown workload ${unknown.join(', ')}`);
@@ -102,6 +103,7 @@ for (const w of selected) {
   const progress = (done: number, total: number) => {
     if (tty) process.stderr.write(`\r\x1b[K${label}: ${done}/${total} runs`);
   };
+  const wStart = performance.now();
   if (tty) process.stderr.write(`${label}: warming up`);
   try {
     const measured = await measure(contenders, args.quick ? QUICK_PLAN : FULL_PLAN, progress);
@@ -109,7 +111,7 @@ for (const w of selected) {
     const { results, ratios } = summarize(w, p, measured);
     report.results.push(...results);
     report.ratios.push(...ratios);
-    console.log(`\n${label}`);
+    console.log(`\n${label} — ${((performance.now() - wStart) / 1000).toFixed(1)} s`);
     for (const r of results) {
       const q = ratios.find((x) => x.troupe === 'in-thread' && x.peer === `${r.system} ${r.mode}`);
       console.log(
@@ -125,6 +127,8 @@ for (const w of selected) {
   }
   for (const c of contenders) await c.close?.();
 }
+
+await closeSystems();
 
 if (!failed && args.names.length === 0) {
   const mem = await idleActorMemory(args.quick ? 2_000 : 100_000, erlang);
@@ -157,6 +161,7 @@ if (!failed && !args.quick && args.names.length === 0) {
   outFiles.push('BENCHMARKS.md');
 }
 if (outFiles.length > 0) console.log(`\nwrote ${outFiles.join(', ')}`);
+console.log(`\nsuite time ${((performance.now() - suiteStart) / 1000).toFixed(1)} s`);
 if (failed) {
   console.error('\nbench: FAILED (see above)');
   process.exit(1);

@@ -30,6 +30,8 @@ export interface Plan {
   readonly budgetMs: number;
   readonly slowMs: number;
   readonly slowRuns: number;
+  /** A run that has not finished after this long fails the workload (a hang must not stall CI). */
+  readonly timeoutMs: number;
 }
 
 export const FULL_PLAN: Plan = {
@@ -40,6 +42,7 @@ export const FULL_PLAN: Plan = {
   budgetMs: 2500,
   slowMs: 8000,
   slowRuns: 2,
+  timeoutMs: 240_000,
 };
 export const QUICK_PLAN: Plan = {
   warmup: 0,
@@ -49,6 +52,7 @@ export const QUICK_PLAN: Plan = {
   budgetMs: 0,
   slowMs: Number.POSITIVE_INFINITY,
   slowRuns: 1,
+  timeoutMs: 20_000,
 };
 
 export interface Measured {
@@ -59,9 +63,18 @@ export interface Measured {
 
 const gc = (globalThis as { gc?: (o?: { type: 'minor' | 'major' }) => void }).gc;
 
-async function once(c: Contender): Promise<number> {
+async function once(c: Contender, timeoutMs: number): Promise<number> {
   gc?.({ type: 'minor' });
-  const ms = await c.run();
+  let timer: NodeJS.Timeout | undefined;
+  const ms = await Promise.race([
+    c.run(),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${c.system} ${c.mode}: no answer within ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
   if (!(ms > 0 && Number.isFinite(ms))) throw new Error(`${c.system}/${c.mode}: bad duration ${ms}`);
   return ms;
 }
@@ -77,7 +90,7 @@ export async function measure(
     let spent = 0;
     // A slow peer warms once (its first run already fills the budget); a fast one until warmupMs.
     for (let w = 0; w < 40 && (w < plan.warmup || spent < plan.warmupMs) && spent < plan.budgetMs; w++)
-      spent += warm[i] = await once(contenders[i]!);
+      spent += warm[i] = await once(contenders[i]!, plan.timeoutMs);
   }
   const runs = contenders.map((_, i) =>
     plan.warmup === 0
@@ -94,7 +107,7 @@ export async function measure(
     for (let k = 0; k < contenders.length; k++) {
       const i = (k + r) % contenders.length;
       if (r >= runs[i]!) continue;
-      out[i]!.byRound[r] = await once(contenders[i]!);
+      out[i]!.byRound[r] = await once(contenders[i]!, plan.timeoutMs);
       progress(++done, total);
     }
   }

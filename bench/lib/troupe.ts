@@ -4,7 +4,15 @@
  * from the workload's `*.actors.ts` module so executor threads can import
  * them, and completion detected by asking the actor that holds the answer.
  */
-import { type ActorRef, type ActorSystem, createSystem, type SystemOptions } from '@troupe/runtime';
+import {
+  type ActorDefinition,
+  type ActorRef,
+  type ActorSystem,
+  createSystem,
+  type MessageOf,
+  type PropsOf,
+  type SystemOptions,
+} from '@troupe/runtime';
 import { RESULT } from '../workloads/common.actors.ts';
 import { type Contender, type SuiteContext, WrongAnswer } from './types.ts';
 
@@ -29,20 +37,69 @@ export async function detectExecutorModes(): Promise<{ modes: number[]; note: st
   }
 }
 
-/** Creates a system, runs `work` (which returns its own timed ms), always shuts down. */
+/** Spawns a top-level actor for one run; it is stopped when the run ends. */
+export type RunSpawn = <D extends ActorDefinition>(
+  def: D,
+  props: PropsOf<D>,
+) => Promise<ActorRef<MessageOf<D>>>;
+
+const systems = new Map<string, Promise<ActorSystem>>();
+
+/**
+ * Runs `work` (which returns its own timed ms) on the system for these
+ * options. Protocol:
+ * 1. One system per (executors, options) for the whole suite, created at
+ *    its first run and kept until `closeSystems()`, with every workload's
+ *    definitions (workloads/all.actors.ts): starting executor threads costs
+ *    seconds (each loads the TypeScript sources), which would dominate a
+ *    suite that made a system per run. Creation stays outside the timing.
+ * 2. Actors a run spawns through `spawn` are stopped (and awaited) after it,
+ *    outside the timing, so every run starts with the same live actors.
+ * 3. A run that dead-lettered any message failed, whatever its answer: every
+ *    workload accounts for all of its messages.
+ */
 export async function withSystem(
-  actors: URL,
   executors: number,
-  work: (system: ActorSystem) => Promise<number>,
+  work: (run: { system: ActorSystem; spawn: RunSpawn }) => Promise<number>,
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const system = await createSystem({ executors, actors, ...extra } as SystemOptions);
+  const key = `${executors} ${JSON.stringify(extra)}`;
+  let sp = systems.get(key);
+  if (sp === undefined) {
+    sp = createSystem({ executors, actors: ALL_ACTORS, ...extra } as SystemOptions);
+    systems.set(key, sp);
+    sp.catch(() => systems.delete(key));
+  }
+  const system = await sp;
+  const spawned: ActorRef[] = [];
+  const spawn: RunSpawn = async (def, props) => {
+    const ref = await system.spawn(def, props);
+    spawned.push(ref);
+    return ref;
+  };
+  const before = system.stats().deadLettered;
   try {
-    return await work(system);
+    const ms = await work({ system, spawn });
+    const after = system.stats().deadLettered;
+    if (after.total !== before.total)
+      throw new WrongAnswer('troupe', 'dead letters in the run', 0, JSON.stringify(after.byReason));
+    return ms;
   } finally {
-    await system.shutdown({ timeoutMs: 10_000 });
+    await Promise.all(spawned.map((r) => system.stop(r)));
   }
 }
+
+/** Shuts down every system `withSystem` created (at the end of the suite). */
+export async function closeSystems(): Promise<void> {
+  const all = [...systems.values()];
+  systems.clear();
+  for (const sp of all) {
+    const s = await sp.catch(() => null);
+    await s?.shutdown({ timeoutMs: 10_000 });
+  }
+}
+
+const ALL_ACTORS = new URL('../workloads/all.actors.ts', import.meta.url);
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -12,14 +12,13 @@ interface P {
   accounts: number;
   transfers: number;
 }
-const actors = new URL('./banking.actors.ts', import.meta.url);
 const INITIAL = 1_000_000;
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
+  return withSystem(executors, async ({ spawn }) => {
     const accounts = [];
-    for (let i = 0; i < p.accounts; i++) accounts.push(await system.spawn(Account, { balance: INITIAL }));
-    const teller = await system.spawn(Teller, undefined);
+    for (let i = 0; i < p.accounts; i++) accounts.push(await spawn(Account, { balance: INITIAL }));
+    const teller = await spawn(Teller, undefined);
     const t0 = performance.now();
     teller.tell({ type: 'start', accounts, n: p.transfers });
     const r = await pollResult<{ done: number; failed: number }>(teller, executors);
@@ -41,7 +40,7 @@ export const banking: Workload<P> = {
   name: 'banking',
   title: 'Banking',
   unit: 'transfers',
-  params: (quick) => (quick ? { accounts: 100, transfers: 2_000 } : { accounts: 1_000, transfers: 50_000 }),
+  params: (quick) => (quick ? { accounts: 50, transfers: 500 } : { accounts: 1_000, transfers: 50_000 }),
   describe: (p) =>
     `${p.accounts.toLocaleString('en-US')} accounts, ${p.transfers.toLocaleString('en-US')} transfers with asks`,
   units: (p) => p.transfers,

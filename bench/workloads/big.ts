@@ -14,13 +14,12 @@ interface P {
   actors: number;
   pings: number;
 }
-const actors = new URL('./big.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: p.actors });
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: p.actors });
     const peers = [];
-    for (let i = 0; i < p.actors; i++) peers.push(await system.spawn(BigNode, { index: i }));
+    for (let i = 0; i < p.actors; i++) peers.push(await spawn(BigNode, { index: i }));
     const start: BigMsg = { type: 'start', peers, n: p.pings, join };
     const t0 = performance.now();
     for (const a of peers) a.tell(start);
@@ -114,7 +113,7 @@ export const big: Workload<P> = {
   name: 'big',
   title: 'Big',
   unit: 'msgs',
-  params: (quick) => (quick ? { actors: 20, pings: 500 } : { actors: 120, pings: 20_000 }),
+  params: (quick) => (quick ? { actors: 10, pings: 100 } : { actors: 120, pings: 20_000 }),
   describe: (p) => `${p.actors} actors, ${p.pings.toLocaleString('en-US')} pings each`,
   units: (p) => 2 * p.actors * p.pings,
   contenders(p, ctx: SuiteContext): Contender[] {

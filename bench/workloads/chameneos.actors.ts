@@ -100,6 +100,7 @@ export const Mall = defineActor('bench.chameneos.mall', {
         s.n = msg.n;
         s.creatures = msg.creatures;
         s.join = msg.join;
+        ctx.reply(true); // an ask: no creature's request may overtake the setup
         break;
     }
     return s;

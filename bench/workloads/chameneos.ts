@@ -12,15 +12,14 @@ interface P {
   creatures: number;
   meetings: number;
 }
-const actors = new URL('./chameneos.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: 1 });
-    const mall = await system.spawn(Mall, undefined);
-    mall.tell({ type: 'setup', n: p.meetings, creatures: p.creatures, join });
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: 1 });
+    const mall = await spawn(Mall, undefined);
+    await mall.ask({ type: 'setup', n: p.meetings, creatures: p.creatures, join });
     const creatures = [];
-    for (let i = 0; i < p.creatures; i++) creatures.push(await system.spawn(Creature, { color: i % 3 }));
+    for (let i = 0; i < p.creatures; i++) creatures.push(await spawn(Creature, { color: i % 3 }));
     const start = { type: 'start' as const, mall };
     const t0 = performance.now();
     for (const c of creatures) c.tell(start);
@@ -35,7 +34,7 @@ export const chameneos: Workload<P> = {
   name: 'chameneos',
   title: 'Chameneos',
   unit: 'meetings',
-  params: (quick) => (quick ? { creatures: 10, meetings: 5_000 } : { creatures: 100, meetings: 200_000 }),
+  params: (quick) => (quick ? { creatures: 10, meetings: 1_000 } : { creatures: 100, meetings: 200_000 }),
   describe: (p) => `${p.creatures} creatures, ${p.meetings.toLocaleString('en-US')} meetings`,
   units: (p) => p.meetings,
   contenders: (p, ctx: SuiteContext): Contender[] => troupeContenders(ctx, (e) => troupe(p, e)),

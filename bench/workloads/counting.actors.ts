@@ -12,7 +12,8 @@ export type CounterMsg = typeof INC | typeof GET;
 export const Counter = defineActor('bench.counting.counter', {
   init: () => 0,
   receive(n: number, msg: CounterMsg, ctx) {
-    if (msg === INC) return n + 1;
+    // By type, not identity: across threads a message arrives as a copy.
+    if (msg.type === 'inc') return n + 1;
     ctx.reply(n);
     return n;
   },

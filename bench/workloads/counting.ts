@@ -12,12 +12,11 @@ import { Counter, INC, Producer } from './counting.actors.ts';
 interface P {
   n: number;
 }
-const actors = new URL('./counting.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const counter = await system.spawn(Counter, undefined);
-    const producer = await system.spawn(Producer, undefined);
+  return withSystem(executors, async ({ spawn }) => {
+    const counter = await spawn(Counter, undefined);
+    const producer = await spawn(Producer, undefined);
     const t0 = performance.now();
     const n = await producer.ask<number>({ type: 'run', counter, n: p.n }, { timeoutMs: 600_000 });
     const ms = performance.now() - t0;
@@ -51,7 +50,7 @@ async function xstate(p: P, logic: typeof xMachine | typeof xTransition): Promis
 
 /** The handler called directly in a loop: no mailbox, no scheduling. */
 async function limit(p: P): Promise<number> {
-  const receive = (n: number, msg: typeof INC) => (msg === INC ? n + 1 : n);
+  const receive = (n: number, msg: typeof INC) => (msg.type === 'inc' ? n + 1 : n);
   let n = 0;
   const ms = await timed(() => {
     for (let i = 0; i < p.n; i++) n = receive(n, INC);
@@ -64,7 +63,7 @@ export const counting: Workload<P> = {
   name: 'counting',
   title: 'Counting',
   unit: 'msgs',
-  params: (quick) => ({ n: quick ? 20_000 : 1_000_000 }),
+  params: (quick) => ({ n: quick ? 5_000 : 1_000_000 }),
   describe: (p) => `${p.n.toLocaleString('en-US')} messages to one actor`,
   units: (p) => p.n,
   contenders(p, ctx: SuiteContext): Contender[] {

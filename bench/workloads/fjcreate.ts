@@ -14,12 +14,11 @@ import { Creator } from './fjcreate.actors.ts';
 interface P {
   n: number;
 }
-const actors = new URL('./fjcreate.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: p.n });
-    const creator = await system.spawn(Creator, undefined);
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: p.n });
+    const creator = await spawn(Creator, undefined);
     const t0 = performance.now();
     creator.tell({ type: 'run', n: p.n, join });
     const r = await pollResult<JoinResult>(join, executors);
@@ -71,7 +70,7 @@ export const fjcreate: Workload<P> = {
   name: 'fjcreate',
   title: 'Fork-Join create',
   unit: 'actors',
-  params: (quick) => ({ n: quick ? 2_000 : 40_000 }),
+  params: (quick) => ({ n: quick ? 500 : 40_000 }),
   describe: (p) => `${p.n.toLocaleString('en-US')} actors`,
   units: (p) => p.n,
   contenders(p, ctx: SuiteContext): Contender[] {

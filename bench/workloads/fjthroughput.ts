@@ -14,14 +14,13 @@ interface P {
   actors: number;
   messages: number;
 }
-const actors = new URL('./fjthroughput.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: p.actors });
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: p.actors });
     const workers = [];
-    for (let i = 0; i < p.actors; i++) workers.push(await system.spawn(FjtWorker, undefined));
-    const feeder = await system.spawn(Feeder, undefined);
+    for (let i = 0; i < p.actors; i++) workers.push(await spawn(FjtWorker, undefined));
+    const feeder = await spawn(Feeder, undefined);
     const work: FjMsg = { type: 'work', n: p.messages, join };
     const t0 = performance.now();
     feeder.tell({ type: 'run', workers, work });
@@ -65,7 +64,7 @@ export const fjthroughput: Workload<P> = {
   name: 'fjthroughput',
   title: 'Fork-Join throughput',
   unit: 'msgs',
-  params: (quick) => (quick ? { actors: 10, messages: 1_000 } : { actors: 60, messages: 10_000 }),
+  params: (quick) => (quick ? { actors: 10, messages: 200 } : { actors: 60, messages: 10_000 }),
   describe: (p) => `${p.actors} actors, ${p.messages.toLocaleString('en-US')} messages each`,
   units: (p) => p.actors * p.messages,
   contenders(p, ctx: SuiteContext): Contender[] {

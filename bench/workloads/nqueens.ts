@@ -18,14 +18,13 @@ interface P {
   depth: number;
 }
 const SOLUTIONS: Record<number, number> = { 8: 92, 10: 724, 12: 14200 };
-const actors = new URL('./nqueens.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
+  return withSystem(executors, async ({ spawn }) => {
     const items = prefixes(p.n, p.depth);
-    const join = await system.spawn(Join, { expect: items.length });
+    const join = await spawn(Join, { expect: items.length });
     const workers = [];
-    for (let i = 0; i < p.workers; i++) workers.push(await system.spawn(QueensWorker, undefined));
+    for (let i = 0; i < p.workers; i++) workers.push(await spawn(QueensWorker, undefined));
     const msgs = items.map((prefix) => ({ type: 'board' as const, n: p.n, prefix, join }));
     const t0 = performance.now();
     for (let i = 0; i < msgs.length; i++) workers[i % p.workers]!.tell(msgs[i]!);

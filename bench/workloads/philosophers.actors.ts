@@ -51,6 +51,7 @@ export const Arbiter = defineActor('bench.philosophers.arbiter', {
       case 'setup':
         s.forks = new Array<boolean>(msg.philosophers).fill(false);
         s.join = msg.join;
+        ctx.reply(true); // an ask: no philosopher's request may overtake the setup
         break;
     }
     return s;

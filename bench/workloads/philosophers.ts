@@ -11,15 +11,14 @@ interface P {
   philosophers: number;
   rounds: number;
 }
-const actors = new URL('./philosophers.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: 1 });
-    const arbiter = await system.spawn(Arbiter, undefined);
-    arbiter.tell({ type: 'setup', philosophers: p.philosophers, join });
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: 1 });
+    const arbiter = await spawn(Arbiter, undefined);
+    await arbiter.ask({ type: 'setup', philosophers: p.philosophers, join });
     const ps = [];
-    for (let i = 0; i < p.philosophers; i++) ps.push(await system.spawn(Philosopher, { id: i }));
+    for (let i = 0; i < p.philosophers; i++) ps.push(await spawn(Philosopher, { id: i }));
     const start = { type: 'start' as const, arbiter, rounds: p.rounds };
     const t0 = performance.now();
     for (const ph of ps) ph.tell(start);
@@ -34,7 +33,7 @@ export const philosophers: Workload<P> = {
   name: 'philosophers',
   title: 'Dining philosophers',
   unit: 'meals',
-  params: (quick) => (quick ? { philosophers: 5, rounds: 1_000 } : { philosophers: 20, rounds: 10_000 }),
+  params: (quick) => (quick ? { philosophers: 5, rounds: 200 } : { philosophers: 20, rounds: 10_000 }),
   describe: (p) => `${p.philosophers} philosophers, ${p.rounds.toLocaleString('en-US')} rounds`,
   units: (p) => p.philosophers * p.rounds,
   contenders: (p, ctx: SuiteContext): Contender[] => troupeContenders(ctx, (e) => troupe(p, e)),

@@ -12,12 +12,11 @@ import { Ping, Pong } from './pingpong.actors.ts';
 interface P {
   n: number;
 }
-const actors = new URL('./pingpong.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const pong = await system.spawn(Pong, undefined);
-    const ping = await system.spawn(Ping, undefined);
+  return withSystem(executors, async ({ spawn }) => {
+    const pong = await spawn(Pong, undefined);
+    const ping = await spawn(Ping, undefined);
     const t0 = performance.now();
     ping.tell({ type: 'start', pong, n: p.n });
     const pongs = await pollResult<number>(ping, executors);
@@ -123,7 +122,7 @@ export const pingpong: Workload<P> = {
   name: 'pingpong',
   title: 'PingPong',
   unit: 'msgs',
-  params: (quick) => ({ n: quick ? 2_000 : 40_000 }),
+  params: (quick) => ({ n: quick ? 500 : 40_000 }),
   describe: (p) => `${p.n.toLocaleString('en-US')} round trips`,
   units: (p) => 2 * p.n,
   contenders(p, ctx: SuiteContext): Contender[] {

@@ -14,15 +14,13 @@ interface P {
   messages: number;
   pieces: number;
 }
-const actors = new URL('./skewed.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number, extra: Record<string, unknown>): Promise<number> {
   return withSystem(
-    actors,
     executors,
-    async (system) => {
-      const join = await system.spawn(Join, { expect: p.workers });
-      const spawner = await system.spawn(SkewSpawner, undefined);
+    async ({ spawn }) => {
+      const join = await spawn(Join, { expect: p.workers });
+      const spawner = await spawn(SkewSpawner, undefined);
       const t0 = performance.now();
       spawner.tell({ type: 'run', join, ...p });
       const r = await pollResult<JoinResult>(join, executors);

@@ -19,13 +19,15 @@ interface RingState {
 
 export const RingNode = defineActor('bench.threadring.node', {
   init: (props: { index: number }): RingState => ({ index: props.index, next: null, join: null }),
-  receive(s, msg: RingMsg) {
+  receive(s, msg: RingMsg, ctx) {
     if (msg.type === 'token') {
       if (msg.n === 0) s.join!.tell({ type: 'add', value: s.index });
       else s.next!.tell({ type: 'token', n: msg.n - 1 });
     } else {
       s.next = msg.next;
       s.join = msg.join;
+      // Linking is an ask: with executors, a neighbour's token could otherwise overtake the link.
+      ctx.reply(true);
     }
     return s;
   },

@@ -5,6 +5,7 @@
  * Peers: xstate v5 machine actors, Erlang processes, and the limit — one
  * preallocated run queue of (actor, token) turned by a loop.
  */
+import type { ActorRef } from '@troupe/runtime';
 import { createActor, sendTo, setup } from 'xstate';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
@@ -15,15 +16,15 @@ interface P {
   actors: number;
   hops: number;
 }
-const actors = new URL('./threadring.actors.ts', import.meta.url);
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: 1 });
-    const nodes = [];
-    for (let i = 0; i < p.actors; i++) nodes.push(await system.spawn(RingNode, { index: i }));
-    for (let i = 0; i < p.actors; i++)
-      nodes[i]!.tell({ type: 'link', next: nodes[(i + 1) % p.actors]!, join } satisfies RingMsg);
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: 1 });
+    const nodes: ActorRef<RingMsg>[] = [];
+    for (let i = 0; i < p.actors; i++) nodes.push(await spawn(RingNode, { index: i }));
+    await Promise.all(
+      nodes.map((n, i) => n.ask({ type: 'link', next: nodes[(i + 1) % p.actors]!, join } satisfies RingMsg)),
+    );
     const t0 = performance.now();
     nodes[0]!.tell({ type: 'token', n: p.hops });
     const r = await pollResult<JoinResult>(join, executors);
@@ -112,7 +113,7 @@ export const threadring: Workload<P> = {
   name: 'threadring',
   title: 'ThreadRing',
   unit: 'msgs',
-  params: (quick) => (quick ? { actors: 10, hops: 5_000 } : { actors: 100, hops: 100_000 }),
+  params: (quick) => (quick ? { actors: 10, hops: 1_000 } : { actors: 100, hops: 100_000 }),
   describe: (p) => `${p.actors} actors, ${p.hops.toLocaleString('en-US')} hops`,
   units: (p) => p.hops,
   contenders(p, ctx: SuiteContext): Contender[] {

@@ -20,7 +20,6 @@ interface P {
 }
 const L = 1;
 const R = 5;
-const actors = new URL('./trapezoid.actors.ts', import.meta.url);
 const reference = new Map<number, number>();
 
 function expectArea(p: P, system: string, got: number): void {
@@ -36,10 +35,10 @@ function slices(p: P): Array<{ l: number; r: number; h: number }> {
 }
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(actors, executors, async (system) => {
-    const join = await system.spawn(Join, { expect: p.workers });
+  return withSystem(executors, async ({ spawn }) => {
+    const join = await spawn(Join, { expect: p.workers });
     const workers = [];
-    for (let i = 0; i < p.workers; i++) workers.push(await system.spawn(TrapezoidWorker, undefined));
+    for (let i = 0; i < p.workers; i++) workers.push(await spawn(TrapezoidWorker, undefined));
     const msgs = slices(p).map((s) => ({ type: 'slice' as const, ...s, join }));
     const t0 = performance.now();
     for (let i = 0; i < p.workers; i++) workers[i]!.tell(msgs[i]!);
