@@ -43,6 +43,8 @@ interface ExecutorData {
   steal: { enabled: boolean; maxStealRetries: number; stealCooldownMs: number; stealThreshold: number };
   /** Watchdog heartbeat, running record and transit ledger (scheduler/watchdog.ts). */
   watchdogBuffer: SharedArrayBuffer;
+  /** The main thread watches heartbeats (hangTimeoutMs is not false): publish them per turn. */
+  watchdog: boolean;
   /** Definitions the restart circuit breaker quarantined before this executor started (recovery.ts). */
   quarantined: string[];
 }
@@ -70,11 +72,17 @@ async function main(): Promise<void> {
   link.asks = new Map();
   if (data.quarantined.length > 0) host.refused = new Set(data.quarantined);
   // One beat and the running record per actor turn (never per message): what the main thread reads when this thread hangs.
-  host.dispatcher.probe = (c) => {
-    if (c === null) wd.idle(data.node);
-    else
-      wd.turn(data.node, c.id, c.def.name, c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)');
-  };
+  if (data.watchdog)
+    host.dispatcher.probe = (c) => {
+      if (c === null) wd.idle(data.node);
+      else
+        wd.turn(
+          data.node,
+          c.id,
+          c.def.name,
+          c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)',
+        );
+    };
   const node = data.node;
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
   const placer = new Placer(board);

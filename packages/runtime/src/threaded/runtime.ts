@@ -165,6 +165,7 @@ export class ThreadedRuntime {
           stealThreshold: options.scheduler.stealThreshold,
         },
         watchdogBuffer: this.watchdogBoard.buffer,
+        watchdog: faults.hangTimeoutMs !== false,
         // A getter: each start (replacements too) gets the breaker's list as of then.
         get quarantined() {
           return [...recovery.quarantined];
@@ -295,6 +296,8 @@ export class ThreadedRuntime {
     this.link.disconnect(node);
     this.board.set(node, SLOT.alive, 0);
     this.watchdog?.unwatch(node);
+    // Recovery accounts for its counters from now on (a node lost while vacating must not count twice).
+    this.retired.delete(node);
     const hung = this.hung.get(node);
     this.hung.delete(node);
     void this.recovery.lost(
