@@ -171,6 +171,37 @@ describe('system messages overtake user messages', () => {
     expect(system.stats()).toMatchObject({ sent: 5, processed: 0, inFlight: 0, actors: 0 });
   });
 
+  it('a Terminated notification overtakes queued user messages', async () => {
+    const { system } = await simSystem();
+    const order: string[] = [];
+    const gate = deferred();
+    const Watcher = defineActor('mailbox.watcher', {
+      init: () => 0,
+      async receive(s: number, m: { watch: ActorRef } | number, ctx) {
+        if (typeof m === 'number') {
+          if (m === 0) await gate.promise; // holds the mailbox while the others queue up
+          order.push(`msg ${m}`);
+        } else ctx.watch(m.watch);
+        return s;
+      },
+      onTerminated(s: number) {
+        order.push('terminated');
+        return s;
+      },
+      pinned: true,
+    });
+    const target = system.spawnSync(SyncRecorder, undefined);
+    const w = system.spawnSync(Watcher, undefined);
+    w.tell({ watch: target });
+    await quiesce(system);
+    for (let n = 0; n < 3; n++) w.tell(n);
+    await quiesce(system); // msg 0 is in its handler; 1 and 2 are queued
+    await system.stop(target);
+    gate.resolve();
+    await quiesce(system);
+    expect(order).toEqual(['msg 0', 'terminated', 'msg 1', 'msg 2']);
+  });
+
   it('a stop requested by a handler overtakes the rest of the mailbox', async () => {
     const { system } = await simSystem();
     const seen: number[] = [];
