@@ -150,3 +150,15 @@ describe('startup failures', () => {
     );
   });
 });
+
+describe('supervision links stay on one thread', () => {
+  it('refuses to migrate a parent or a child; a child placed elsewhere starts unlinked', async () => {
+    const p = await system.spawn(A.parent, undefined, { placement: { executor: 1 } });
+    const child = await p.ask<ActorRef>({ type: 'spawn', placement: 'local' });
+    await expect(system.migrate(child, { executor: 2 })).rejects.toSatisfy(
+      (e: unknown) => isConfigError(e) && /supervision links/.test((e as Error).message),
+    );
+    await expect(system.migrate(p, { executor: 2 })).rejects.toSatisfy(isConfigError);
+    expect(await where(child)).toBe(threadOf(1));
+  });
+});

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
     try {
-      link.migrateOut(cell, to);
+      link.migrateOut(cell, to, true);
     } catch (e) {
       // The actor stays where it was born; placement is a preference, state portability a fact.
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: String(e) });
@@ -135,7 +135,15 @@ async function main(): Promise<void> {
     if (!host.accepting) return 0;
     const ready = host.dispatcher
       .peekReady()
-      .filter((c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c));
+      .filter(
+        (c) =>
+          c.status === ALIVE &&
+          !c.busy &&
+          !c.def.pinned &&
+          !stuck.has(c) &&
+          c.parent === null &&
+          (c.children === null || c.children.size === 0),
+      );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;
     for (let i = ready.length - 1; i >= 0 && given < k; i--) {

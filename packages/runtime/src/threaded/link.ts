@@ -535,10 +535,18 @@ export class ThreadLink implements RemoteLink {
   // ---- migration (handshake steps in the module header) -------------------
 
   /** Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays. */
-  migrateOut(cell: ActorCell, to: number): void {
+  migrateOut(cell: ActorCell, to: number, detachLinks = false): void {
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
+    // Supervision links are local pointers and closures: an actor with a parent or children stays
+    // with them, unless a spawn placed it elsewhere on purpose (then it starts unlinked).
+    if (!detachLinks && (cell.parent !== null || (cell.children !== null && cell.children.size > 0)))
+      throw new ConfigError(
+        `migrate(${cell.ref})`,
+        'an actor without a parent or children (supervision links do not cross threads)',
+        cell.parent !== null ? `a child of ${cell.parent.ref}` : `a parent of ${cell.children!.size}`,
+      );
     if (this.rehomed?.has(cell.id))
       throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
     const bytes = dehydrate(cell, true);
