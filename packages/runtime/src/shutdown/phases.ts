@@ -60,6 +60,9 @@ export interface ShutdownSubject {
   stats(): SystemStats;
 }
 
+/** Phase 3 passes over the live top-level actors (see stopAll). */
+const STOP_PASSES = 5;
+
 /** Microtask hops phase 3 waits for a stop to complete before arming a timer for it. */
 const QUICK_HOPS = 4;
 
@@ -228,13 +231,23 @@ export class ShutdownCoordinator {
 
   /** Phase 3: every tree, newest first. */
   private async stopAll(rb: ReportBuilder, deadline: number): Promise<void> {
-    const roots: StopNode[] = [...this.subject.host.roots].map(cellNode);
-    // Executors that do not answer in time are left to phase 4 (a hung one is terminated there).
-    if (this.executors !== null)
-      roots.push(...((await this.beforeDeadline(this.executors.roots(), deadline)) ?? []));
-    for (let i = roots.length - 1; i >= 0; i--) {
-      if (this.outOfTime(deadline)) return;
-      await this.stopTree(roots[i]!, rb, deadline);
+    // A second pass picks up stragglers: an actor that was migrating when the
+    // first list was taken (its parent's stop no longer reaches it, and it
+    // arrives as a root on the thief). No migration starts after phase 1, so
+    // the passes end; in-thread the second list is empty at once.
+    for (let pass = 0; pass < STOP_PASSES; pass++) {
+      // A sync round trip between passes gives a migration in flight time to land.
+      if (pass > 0 && this.executors?.sync !== undefined)
+        await this.beforeDeadline(this.executors.sync(), deadline);
+      const roots: StopNode[] = [...this.subject.host.roots].map(cellNode);
+      // Executors that do not answer in time are left to phase 4 (a hung one is terminated there).
+      if (this.executors !== null)
+        roots.push(...((await this.beforeDeadline(this.executors.roots(), deadline)) ?? []));
+      if (roots.length === 0) return;
+      for (let i = roots.length - 1; i >= 0; i--) {
+        if (this.outOfTime(deadline)) return;
+        await this.stopTree(roots[i]!, rb, deadline);
+      }
     }
   }
 

@@ -37,7 +37,10 @@ export interface ShutdownReport {
   readonly drained: number;
   /** Messages processed during the whole shutdown (drain, onStop and stop-phase traffic). */
   readonly processed: number;
-  /** Actors that stopped gracefully during shutdown (onStop ran): live when intake closed, minus forced and survivors. */
+  /**
+   * Actors that stopped gracefully during shutdown (onStop ran): live at the start, minus forced and
+   * survivors. With executors it can under-count the actors that were migrating at that instant.
+   */
   readonly stopped: number;
   /** Actors force-stopped (their onStop did not complete). */
   readonly forced: readonly ForcedActor[];
@@ -80,7 +83,8 @@ export class ReportBuilder {
       : this.hookFailures.length > 0
         ? 'failed'
         : 'clean';
-    const base = this.actorsAtIntakeClosed >= 0 ? this.actorsAtIntakeClosed : this.before.actors;
+    // With executors an actor in the middle of a migration is counted by no thread: take the larger view.
+    const base = Math.max(this.actorsAtIntakeClosed, this.before.actors);
     const gone = Math.max(0, base - after.actors);
     return Object.freeze({
       reason: this.reason,
