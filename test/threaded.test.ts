@@ -162,3 +162,24 @@ describe('supervision links stay on one thread', () => {
     expect(await where(child)).toBe(threadOf(1));
   });
 });
+
+describe('events and dead letters from every executor', () => {
+  it('forwards lifecycle events and dead letters to the main thread', async () => {
+    const events: AnyTroupeEvent[] = [];
+    const dead: DeadLetter[] = [];
+    const s1 = system.events$.subscribe((e) => events.push(e));
+    const s2 = system.deadLetters$.subscribe((d) => dead.push(d));
+    const r = await system.spawn(A.where, undefined, { placement: { executor: 2 } });
+    await system.stop(r);
+    r.tell({ type: 'add', n: 1 });
+    await expect.poll(() => dead.length).toBe(1);
+    expect(dead[0]).toMatchObject({ reason: 'stopped', recipient: { id: r.id } });
+    await expect
+      .poll(() =>
+        events.filter((e) => 'actor' in e && (e.actor as { id: number }).id === r.id).map((e) => e.type),
+      )
+      .toEqual(expect.arrayContaining(['actor.spawned', 'actor.stopped']));
+    s1.unsubscribe();
+    s2.unsubscribe();
+  });
+});

@@ -58,6 +58,9 @@ export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics };
 /** Board rows kept for replacement executors. */
 const REPLACEMENT_ROWS = 32;
 
+/** Period of `executor.metrics` events while `events$` has subscribers, ms. */
+const METRICS_EVENT_MS = 1000;
+
 const TS_ENTRY = import.meta.url.endsWith('.ts');
 const ENTRY = new URL(TS_ENTRY ? './executor.ts' : './executor.js', import.meta.url);
 
@@ -452,7 +455,21 @@ export class ThreadedRuntime {
 
   private forwardingAll(): void {
     for (const n of this.board.executors()) this.forwarding(n);
+    // While someone listens, scheduler metrics are also an event stream (own utilization window).
+    if (this.eventSubs > 0 && this.metricsTimer === null) {
+      const last = new Map<number, { busy: number; at: number }>();
+      this.metricsTimer = setInterval(() => {
+        const metrics = metricsFromBoard(this.board, this.pool.executors, last, performance.now());
+        this.host.emit({ type: 'executor.metrics', at: this.host.clock.now(), metrics });
+      }, METRICS_EVENT_MS);
+      this.metricsTimer.unref();
+    } else if (this.eventSubs === 0 && this.metricsTimer !== null) {
+      clearInterval(this.metricsTimer);
+      this.metricsTimer = null;
+    }
   }
+
+  private metricsTimer: ReturnType<typeof setInterval> | null = null;
 
   private forwarding(node: number): void {
     if (this.link.channels.has(node))
@@ -544,6 +561,7 @@ export class ThreadedRuntime {
   terminateExecutors(): Promise<void> {
     this.terminated ??= (async () => {
       this.adaptive?.stop();
+      if (this.metricsTimer !== null) clearInterval(this.metricsTimer);
       this.watchdog?.stop();
       for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
       await this.pool.terminate();
