@@ -87,3 +87,34 @@ it('with stealing off the skewed actors never move', async () => {
   expect(steals).toEqual([]);
   expect(metrics.executors.every((e) => e.stealAttempts === 0 && e.migrations === 0)).toBe(true);
 });
+
+it('actors whose state cannot be encoded are never stolen, and the refusal is reported', async () => {
+  const sys = await createSystem({
+    actors,
+    executors: 2,
+    topology: { groups: [[0, 1]] },
+    stealThreshold: 2,
+  });
+  system = sys;
+  const refused: AnyTroupeEvent[] = [];
+  const sub = sys.events$.subscribe((e) => {
+    if (e.type === 'migration.refused') refused.push(e);
+  });
+  const stuck = await Promise.all(
+    Array.from({ length: 6 }, () => sys.spawn(A.holdsFunction, undefined, { placement: { executor: 1 } })),
+  );
+  const busy = await sys.spawn(A.spinner, undefined, { placement: { executor: 1 } });
+  // Keep executor 1's queue long while the stuck actors are ready, so executor 2 keeps asking.
+  for (let k = 0; k < 30; k++) {
+    busy.tell({ type: 'spin', us: 2000 });
+    for (const r of stuck) r.tell({ type: 'inc' });
+  }
+  await busy.ask({ type: 'get' }, { timeoutMs: 30_000 });
+  const home = await Promise.all(stuck.map((r) => r.ask<number>({ type: 'where' })));
+  const t1 = sys.metrics().executors.find((e) => e.id === 1)!.threadId;
+  expect(home.every((t) => t === t1)).toBe(true);
+  await expect.poll(() => refused.length).toBeGreaterThan(0);
+  expect(refused.every((e) => /holdsFunction/.test(JSON.stringify(e.actor)))).toBe(true);
+  expect(refused[0]).toMatchObject({ to: 2 });
+  sub.unsubscribe();
+});
