@@ -25,7 +25,7 @@ type Cmd =
   | { t: 'migrate'; who: 'r' | 's'; i: number; to: number };
 
 const executor = fc.integer({ min: 1, max: EXECUTORS });
-const cmd = fc.oneof(
+const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({
     t: fc.constant('send' as const),
     s: fc.nat(2),

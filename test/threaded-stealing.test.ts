@@ -114,7 +114,9 @@ it('actors whose state cannot be encoded are never stolen, and the refusal is re
   const t1 = sys.metrics().executors.find((e) => e.id === 1)!.threadId;
   expect(home.every((t) => t === t1)).toBe(true);
   await expect.poll(() => refused.length).toBeGreaterThan(0);
-  expect(refused.every((e) => /holdsFunction/.test(JSON.stringify(e.actor)))).toBe(true);
+  expect(refused.every((e) => /holdsFunction/.test(JSON.stringify((e as { actor?: unknown }).actor)))).toBe(
+    true,
+  );
   expect(refused[0]).toMatchObject({ to: 2 });
   sub.unsubscribe();
 });
