@@ -106,12 +106,11 @@ describe('shutdown under load (in-thread)', () => {
 // Cross-thread traffic on a shared 2-core CI box drains far slower than in-thread: a generous bound
 // keeps `clean` about correctness, not about the box's speed.
 describe('shutdown under load (2 executors)', () => {
-  // Not asserted here: outcome `clean`. A child that migrated away from its parent is, in some runs,
-  // missed by the graceful stop and killed in phase 4 (outcome `forced`): an open threaded-lifecycle
-  // issue, reported. Every message is still accounted for, which is what these tests pin down.
-  const expectCompleted = (r: LoadResult): void => {
-    expect(r.report.hookFailures).toEqual([]);
-    expect(r.report.terminatedExecutors).toEqual([]);
+  // Work stealing moves actors while the load runs; a child whose parent migrated away is a top-most
+  // actor on its executor and is still stopped gracefully.
+  const expectClean = (r: LoadResult): void => {
+    expect(r.report.outcome).toBe('clean');
+    expect(r.report.stopped).toBe(100);
     expect(r.report.stats.actors).toBe(0);
     expect(r.deadLetters.every((d) => d.reason === 'shutdown')).toBe(true);
   };
@@ -119,11 +118,11 @@ describe('shutdown under load (2 executors)', () => {
   it('drains: every job is processed or dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: true, timeoutMs: 30_000 });
     expect(r.refusedFromOutside).toBeGreaterThan(0);
-    expectCompleted(r);
+    expectClean(r);
   });
 
   it('without drain: queued jobs are dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: false, timeoutMs: 30_000 });
-    expectCompleted(r);
+    expectClean(r);
   });
 });

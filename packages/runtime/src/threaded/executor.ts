@@ -240,7 +240,11 @@ async function main(): Promise<void> {
             from,
             askId,
             true,
-            [...host.roots].filter((c) => c.status === ALIVE).map((c) => c.ref),
+            // Top-most live actors here: roots, and children whose parent migrated away (the
+            // parent's stop no longer reaches them), in arrival order.
+            [...host.cells.values()]
+              .filter((c) => c.status === ALIVE && (c.parent === null || c.parent.status !== ALIVE))
+              .map((c) => c.ref),
           );
           return;
         case 'kill': {
