@@ -1,4 +1,4 @@
-import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, createSystem, isConfigError } from '@troupe/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as A from './fixtures/threaded/actors.ts';
 
@@ -22,5 +22,31 @@ describe('executors on worker threads', () => {
     const m = system.metrics();
     expect(m.executors.map((e) => e.threadId).sort()).toEqual([...tids].sort());
     expect(m.executors.map((e) => e.group)).toEqual([0, 1]);
+  });
+});
+
+describe('executor count and topology', () => {
+  it("'auto' starts one executor per usable CPU of the topology", async () => {
+    system = await createSystem({ actors, executors: 'auto', topology: { groups: [[0], [1], [2]] } });
+    expect(system.metrics().executors.map((e) => e.group)).toEqual([0, 1, 2]);
+    expect(new Set(system.metrics().executors.map((e) => e.threadId)).size).toBe(3);
+  });
+
+  it('TROUPE_TOPOLOGY sets the groups; a bad value is a ConfigError naming it', async () => {
+    const prev = process.env.TROUPE_TOPOLOGY;
+    try {
+      process.env.TROUPE_TOPOLOGY = '0,1';
+      system = await createSystem({ actors, executors: 2 });
+      expect(system.metrics().groups.map((g) => g.executors)).toEqual([[1], [2]]);
+      await system.terminateExecutors();
+      system = undefined;
+      process.env.TROUPE_TOPOLOGY = '1-0';
+      await expect(createSystem({ actors, executors: 2 })).rejects.toSatisfy(
+        (e: unknown) => isConfigError(e) && /TROUPE_TOPOLOGY/.test((e as Error).message),
+      );
+    } finally {
+      if (prev === undefined) delete process.env.TROUPE_TOPOLOGY;
+      else process.env.TROUPE_TOPOLOGY = prev;
+    }
   });
 });
