@@ -50,6 +50,8 @@ interface ExecutorData {
 }
 
 const data = workerData as ExecutorData;
+/** How often timed-out exported asks are dropped, ms. */
+const COLLECT_MS = 5000;
 const port = parentPort!;
 
 async function main(): Promise<void> {
@@ -338,6 +340,8 @@ async function main(): Promise<void> {
     if (req !== null) link.send(req.victim, [F_STEAL, req.cross]);
   }, data.tickMs);
   tick.unref();
+  // Asks exported by frame that timed out here would otherwise wait forever for a reply.
+  setInterval(() => host.collectExported(), COLLECT_MS).unref();
   port.postMessage({ type: 'ready' });
 }
 
