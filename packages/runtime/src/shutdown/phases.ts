@@ -141,8 +141,8 @@ export class ShutdownCoordinator {
     const t0 = clock.now();
     const deadline = t0 + o.timeoutMs;
     const keepAlive = setInterval(() => {}, 2 ** 30);
-    // Executors' counters on the board lag a tick: the report's baseline must not.
-    if (this.executors?.sync !== undefined) await within(this.executors.sync(), ANSWER_MS, clock, this.force);
+    // With executors this baseline lags at most a tick (counters on the board); syncing first would
+    // make a stuck executor delay phase 1. `stopped` uses a synced count taken once intake is closed.
     const rb = new ReportBuilder(o.reason, t0, this.subject.stats());
     host.emit({ type: 'shutdown.started', at: t0, reason: o.reason, timeoutMs: o.timeoutMs, drain: o.drain });
     const previousOnKilled = host.onKilled;
