@@ -17,6 +17,7 @@
  * A wrong answer or a crash in any contender fails the run (exit 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { collectEnv } from './lib/env.ts';
 import { type StartedErlang, startErlang } from './lib/erlang.ts';
 import { FULL_PLAN, measure, QUICK_PLAN } from './lib/harness.ts';
@@ -93,7 +94,7 @@ console.log(
     `${args.quick ? ' — quick mode: small sizes, correctness only' : ''}`,
 );
 const ctx: SuiteContext = { quick: args.quick, executorModes: modes.modes, erlang };
-const report: Report = { env, notes, results: [], ratios: [], memory: [] };
+const report: Report = { env, loadAverageAtEnd: [], notes, results: [], ratios: [], memory: [] };
 let failed = false;
 
 for (const w of selected) {
@@ -142,6 +143,7 @@ if (!failed && args.names.length === 0) {
 }
 erlang?.close();
 
+report.loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const command = `npm run bench${args.quick ? ' -- --quick' : ''}`;
 const json = JSON.stringify(report, null, 2);
 const outFiles: string[] = [];

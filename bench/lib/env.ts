@@ -20,6 +20,8 @@ export interface BenchEnv {
   readonly commit: string;
   readonly date: string;
   readonly versions: Record<string, string>;
+  /** 1/5/15-minute load averages when the run started: a busy machine makes every figure noisier. */
+  readonly loadAverage: number[];
 }
 
 function numaGroups(): string[] {
@@ -86,5 +88,6 @@ export function collectEnv(extra: Record<string, string>): BenchEnv {
       piscina: packageVersion('piscina'),
       ...extra,
     },
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
   };
 }

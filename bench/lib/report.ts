@@ -43,6 +43,7 @@ export interface MemoryResult {
 
 export interface Report {
   env: BenchEnv;
+  loadAverageAtEnd: number[];
   notes: string[];
   results: Result[];
   ratios: Ratio[];
@@ -116,6 +117,9 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
   out.push(`- Memory: ${env.totalMemGb} GiB; ${env.platform}`);
   out.push(`- Node ${env.node} (V8 ${env.v8})`);
   out.push(
+    `- Load average when the run started: ${env.loadAverage.join(' / ')} (1/5/15 min); at the end: ${report.loadAverageAtEnd.join(' / ')}`,
+  );
+  out.push(
     `- Versions: ${Object.entries(env.versions)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
@@ -188,7 +192,8 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
     '## Method',
     '',
     '- Every system does the same work in the same process run (Erlang in one resident node timed inside the VM).',
-    '- Per workload: warm-up runs, then timed runs in rounds with the order rotated each round; a full GC before each run, outside the timed region.',
+    '- Per workload: warm-up runs (a full GC first), then timed runs in rounds with the order rotated each round; a minor GC before each run, outside the timed region.',
+    '- Troupe: one system per mode for the whole suite (executor threads start once), actors of a run stopped after it; a run that dead-letters any message fails.',
     '- Timed region = the work alone: system creation, spawning the fixed actors, and shutdown are outside it, for every system alike.',
     '- Each run checks its answer (a wrong answer fails the suite).',
     '- Ratios: per round, peer ms ÷ Troupe ms; the table shows the median of those.',
