@@ -94,6 +94,8 @@ it('actors whose state cannot be encoded are never stolen, and the refusal is re
     executors: 2,
     topology: { groups: [[0, 1]] },
     stealThreshold: 2,
+    // One message per turn: the stuck actors stay in the ready queue for the whole run.
+    throughput: 1,
   });
   system = sys;
   const refused: AnyTroupeEvent[] = [];
@@ -105,7 +107,7 @@ it('actors whose state cannot be encoded are never stolen, and the refusal is re
   );
   const busy = await sys.spawn(A.spinner, undefined, { placement: { executor: 1 } });
   // Keep executor 1's queue long while the stuck actors are ready, so executor 2 keeps asking.
-  for (let k = 0; k < 30; k++) {
+  for (let k = 0; k < 60; k++) {
     busy.tell({ type: 'spin', us: 2000 });
     for (const r of stuck) r.tell({ type: 'inc' });
   }
@@ -113,7 +115,7 @@ it('actors whose state cannot be encoded are never stolen, and the refusal is re
   const home = await Promise.all(stuck.map((r) => r.ask<number>({ type: 'where' })));
   const t1 = sys.metrics().executors.find((e) => e.id === 1)!.threadId;
   expect(home.every((t) => t === t1)).toBe(true);
-  await expect.poll(() => refused.length).toBeGreaterThan(0);
+  await expect.poll(() => refused.length, { timeout: 5000 }).toBeGreaterThan(0);
   expect(refused.every((e) => /holdsFunction/.test(JSON.stringify((e as { actor?: unknown }).actor)))).toBe(
     true,
   );
