@@ -27,7 +27,8 @@ describe('shutdown on executors', () => {
     const elapsed = performance.now() - t0;
     expect(report.outcome).toBe('forced');
     expect(report.terminatedExecutors).toHaveLength(1);
-    // Margin measured: ~250 ms waiting for the stuck executor's answer (KILL_MS) + ~150 ms to terminate it.
+    // Margin measured: 0.28–0.53 s = the kill answer it never gives (KILL_MS, 250 ms), terminating the
+    // thread, and sometimes a final stats sync still addressed to it (250 ms).
     expect(elapsed).toBeLessThan(timeoutMs + 1000);
     expect(report.phases.map((p) => p.phase)).toContain('terminate');
   });

@@ -9,7 +9,8 @@
  *    `system.spawn` / `ctx.spawn` throw ShutdownError, and tells and asks from
  *    outside any actor are dead-lettered `shutdown` (an ask rejects with
  *    ShutdownError). Actors keep talking to each other — that traffic is how
- *    the work in progress completes.
+ *    the work in progress completes. Executors close intake too and stop
+ *    handing actors to each other (no migration starts after this phase).
  * 2. drain — with `drain: true` (default), wait until no message is queued or
  *    in a handler, at most `drainTimeoutMs` (default D/2, so stopping keeps
  *    half the budget); with `drain: false`, dead-letter every queued message
@@ -19,7 +20,8 @@
  *    its own `shutdownMs` (child spec, default 5000) capped by D to finish its
  *    handler and run onStop; one that overruns is killed (OTP brutal_kill) and
  *    reported as forced. From phase 1 on, a message that reaches a stopped
- *    actor is dead-lettered `shutdown`.
+ *    actor is dead-lettered `shutdown`. With executors, up to STOP_PASSES
+ *    passes over the top-most live actors pick up those that were migrating.
  * 4. force-stop — at D, trees phase 3 did not reach get a last stop request,
  *    all at once in reverse start order, and one dispatcher turn to honour it:
  *    an idle actor still stops cleanly (onStop runs) instead of paying for a
@@ -42,6 +44,8 @@
  *   waits on the unref'd clock timers; phase 6 clears it.
  * - Force (`shutdown({ force: true })`, a second signal) aborts every pending
  *   wait; phases 3–4 then kill instead of asking.
+ * - An executor request is bounded (ANSWER_MS, a quarter of the budget in
+ *   phase 1): a stuck executor costs the healthy ones little of their time.
  */
 import type { ActorCell } from '../cell.ts';
 import type { ActorDescription } from '../errors.ts';
@@ -76,8 +80,8 @@ const KILL_MS = 250;
 /** Phases 1–3: longest an executor request may take before the phase goes on without it, ms. */
 const ANSWER_MS = 1000;
 
-/** Longest phase 6 waits for executors' final counters, ms. */
-const SYNC_MS = 1000;
+/** Longest phase 6 waits for executors' final counters, ms (they are idle by then: a turn is enough). */
+const SYNC_MS = 250;
 
 /** Longest phase 6 waits for executor threads to exit, ms. */
 const TERMINATE_MS = 5000;
@@ -154,9 +158,11 @@ export class ShutdownCoordinator {
       await this.phase(rb, 'stop-intake', 1, deadline, async () => {
         host.accepting = false;
         if (this.executors !== null) {
-          await this.beforeDeadline(this.executors.stopIntake(), deadline);
+          // A stuck executor never answers: it may cost phase 1 a quarter of the budget, not all of it.
+          const by = clock.now() + (deadline - clock.now()) / 4;
+          await this.beforeDeadline(this.executors.stopIntake(), by);
           // Executors no longer hand actors to each other now: a synced count is exact.
-          if (this.executors.sync !== undefined) await this.beforeDeadline(this.executors.sync(), deadline);
+          if (this.executors.sync !== undefined) await this.beforeDeadline(this.executors.sync(), by);
         }
         rb.actorsAtIntakeClosed = this.subject.stats().actors;
       });
