@@ -118,7 +118,8 @@ for (const w of selected) {
       console.log(
         `  ${`${r.system} ${r.mode}`.padEnd(34)} median ${r.medianMs.toFixed(2).padStart(9)} ms` +
           `  ${Math.round(r.throughput).toLocaleString('en-US').padStart(13)} ${w.unit}/s` +
-          (q ? `   troupe ÷ this ${q.ratio.toFixed(2)}×` : ''),
+          (q ? `   troupe ÷ this ${q.ratio.toFixed(2)}×` : '') +
+          (r.details ? `\n    ${r.details}` : ''),
       );
     }
   } catch (e) {

@@ -22,6 +22,7 @@ export interface Result {
   peakRssMb: number;
   /** Every timed run, ms, by round (null where the contender sat the round out). */
   samples: Array<number | null>;
+  details?: string;
 }
 
 export interface Ratio {
@@ -73,6 +74,7 @@ export function summarize(
       params: w.describe(params),
       peakRssMb,
       samples: m.byRound.map((x) => (x === undefined ? null : round(x))),
+      ...(m.contender.details?.() ? { details: m.contender.details()! } : {}),
     };
   });
   const ratios: Ratio[] = [];
@@ -173,6 +175,8 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
       );
     }
     out.push('');
+    for (const r of rs) if (r.details) out.push(`- ${r.system} ${r.mode}: ${r.details}`);
+    if (rs.some((r) => r.details)) out.push('');
   }
   if (report.memory.length > 0) {
     out.push('## Memory: retained heap per idle actor', '');

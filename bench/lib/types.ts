@@ -17,6 +17,8 @@ export interface Contender {
   run(): Promise<number>;
   /** Releases what the contender keeps between runs (a thread pool). */
   close?(): Promise<void>;
+  /** What the contender observed besides time (e.g. steals), reported with its result. */
+  details?(): string | undefined;
 }
 
 export interface SuiteContext {

@@ -15,10 +15,14 @@ interface P {
   pieces: number;
 }
 
+/** Scheduler counters after the last run, per mode: the steals explain the times. */
+const scheduling = new Map<string, string>();
+const runsSeen: Record<string, number> = {};
+
 async function troupe(p: P, executors: number, extra: Record<string, unknown>): Promise<number> {
   return withSystem(
     executors,
-    async ({ spawn }) => {
+    async ({ system, spawn }) => {
       const join = await spawn(Join, { expect: p.workers });
       const spawner = await spawn(SkewSpawner, undefined);
       const t0 = performance.now();
@@ -26,6 +30,17 @@ async function troupe(p: P, executors: number, extra: Record<string, unknown>): 
       const r = await pollResult<JoinResult>(join, executors);
       const ms = performance.now() - t0;
       check('skewed', 'troupe', p.workers * p.messages, r.sum);
+      const key = `${executors} ${JSON.stringify(extra)}`;
+      const e = system.metrics().executors;
+      const sum = (f: (x: (typeof e)[number]) => number) => e.reduce((a, x) => a + f(x), 0);
+      const n = (runsSeen[key] ?? 0) + 1;
+      runsSeen[key] = n;
+      scheduling.set(
+        key,
+        `after ${n} runs on this system: ` +
+          `${sum((x) => x.stealAttempts)} steal attempts, ${sum((x) => x.stealSuccesses)} successes, ` +
+          `${sum((x) => x.migrations)} migrations; tasks per executor ${e.map((x) => x.tasksCompleted).join(' / ')}`,
+      );
       return ms;
     },
     extra,
@@ -49,6 +64,7 @@ export const skewed: Workload<P> = {
           system: 'troupe',
           mode: `${modeName(2)}, stealing ${stealing ? 'on' : 'off'}`,
           run: () => troupe(p, 2, { stealing }),
+          details: () => scheduling.get(`2 ${JSON.stringify({ stealing })}`),
         });
     return out;
   },
