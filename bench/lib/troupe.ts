@@ -132,13 +132,3 @@ export function troupeContenders(
       }),
   }));
 }
-
-/** Spawns from plain code: the synchronous path in-thread (no promise per actor), the async one otherwise. */
-export async function spawnFromMain<M>(
-  system: ActorSystem,
-  executors: number,
-  def: Parameters<ActorSystem['spawnSync']>[0],
-  props: unknown,
-): Promise<ActorRef<M>> {
-  return (executors === 0 ? system.spawnSync(def, props) : await system.spawn(def, props)) as ActorRef<M>;
-}
