@@ -43,6 +43,8 @@ export type EdgeEvent<E extends WaitEdge = WaitEdge> =
   | { readonly op: 'remove'; readonly edge: E }
   | { readonly op: 'remove-from'; readonly actor: number };
 
+const noop = (): void => {};
+
 export class DeadlockDetector<E extends WaitEdge = WaitEdge> {
   readonly graph = new WaitForGraph<E>();
 
@@ -59,8 +61,8 @@ export class DeadlockDetector<E extends WaitEdge = WaitEdge> {
     return this.graph.remove(edge);
   }
 
-  removeFrom(actorId: number): E[] {
-    return this.graph.removeFrom(actorId);
+  removeFrom(actorId: number, each: (e: E) => void = noop): void {
+    this.graph.removeFrom(actorId, each);
   }
 
   /** Applies one forwarded event (cross-executor feeding, step 2). */
