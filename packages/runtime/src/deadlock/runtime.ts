@@ -95,6 +95,8 @@ export class DeadlockRuntime {
   private pendingCell: ActorCell | null = null;
   private pendingMark = 0;
   private chainSeq = 0;
+  /** Set by the first reentrant ask (or reentrant options): from then on asks carry call chains. */
+  private chains: boolean;
   private askSeq = 0;
 
   constructor(
@@ -102,6 +104,7 @@ export class DeadlockRuntime {
     readonly options: ResolvedDeadlockOptions,
   ) {
     this.prevent = options.strategy === 'prevent';
+    this.chains = options.reentrant;
     this.stalls =
       options.stallMs !== undefined || options.slowHandlerMs !== undefined
         ? new StallMonitor(host, options.stallMs, options.slowHandlerMs)
@@ -160,7 +163,9 @@ export class DeadlockRuntime {
       waits = from.busy || host.current === from;
     }
     if (options?.reentrant !== undefined) reentrant = options.reentrant;
-    const chain = this.chainOf(from);
+    if (reentrant) this.chains = true;
+    // Call chains only matter once something is reentrant; until then asks carry none (chain 0).
+    const chain = this.chains ? this.chainOf(from) : 0;
     return new Promise<R>((resolve, reject) => {
       const edge = waits
         ? new TrackedAsk(
@@ -185,7 +190,7 @@ export class DeadlockRuntime {
       if (c !== null) c.deliver(msg, a);
       else host.route(ref, msg, a);
       // Reentrancy step 2: the target is blocked but serves this chain.
-      if (c?.busy && !a.settled && this.detector.graph.reentrantOn(c.id, chain))
+      if (chain !== 0 && c?.busy && !a.settled && this.detector.graph.reentrantOn(c.id, chain))
         queueMicrotask(() => reenter(c, a));
       if (edge === undefined) return;
       if (a.settled)
