@@ -39,7 +39,15 @@ describe('executor faults under load (property)', () => {
       fc.asyncProperty(fault, fc.array(step, { minLength: 1, maxLength: 4 }), async (first, rest) => {
         // The first fault always finds its target off the guardian's executor (workers start on 1 and 2).
         const steps = [first, ...rest];
-        const h = await start({ executors: 3, askTimeoutMs: 20_000 });
+        // hangTimeoutMs well above scheduling delays: on an overloaded machine (several spinning
+        // threads on two cores) an idle executor can be starved past 200 ms, which the watchdog
+        // cannot tell from a hang. This property is about recovery, not detection latency.
+        const h = await start({
+          executors: 3,
+          askTimeoutMs: 20_000,
+          hangTimeoutMs: 1000,
+          watchdogIntervalMs: 100,
+        });
         try {
           const { system } = h;
           // Executor 3 hosts the guardian; faults are only ever caused elsewhere.
@@ -112,7 +120,7 @@ describe('executor faults under load (property)', () => {
           await h.close();
         }
       }),
-      { numRuns: 3 },
+      { numRuns: 3, endOnFailure: true },
     );
     // The generator must actually have exercised recovery.
     expect(totalLosses).toBeGreaterThan(0);
