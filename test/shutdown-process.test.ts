@@ -41,7 +41,7 @@ function runApp(
       if (signalledAt === 0 && stdout.includes('ready')) {
         signalledAt = performance.now();
         // Later signals after a pause: the shutdown must be under way, not just the first listener.
-        signals.forEach((s, i) => setTimeout(() => child.kill(s), i * 300));
+        for (const [i, s] of signals.entries()) setTimeout(() => child.kill(s), i * 300);
       }
     });
     child.stderr.on('data', (b: Buffer) => (stderr += b));
