@@ -1,5 +1,6 @@
 /**
- * Properties over random workloads with forced migrations, on real threads:
+ * Properties over random workloads with forced migrations and aggressive
+ * stealing (threshold 1) racing each other, on real threads:
  * every message is accounted for, per-pair FIFO holds across migrations, and
  * ask replies reach the right caller.
  */
@@ -13,7 +14,7 @@ const EXECUTORS = 3;
 let system: ActorSystem;
 
 beforeAll(async () => {
-  system = await createSystem({ actors, executors: EXECUTORS, stealing: false });
+  system = await createSystem({ actors, executors: EXECUTORS, stealThreshold: 1 });
 });
 afterAll(async () => {
   await system.terminateExecutors();
@@ -76,7 +77,9 @@ it('per-pair FIFO, accounting and ask replies hold under forced migrations', asy
             exp.set(from, [...(exp.get(from) ?? []), ...Array.from({ length: c.n }, (_, k) => start + k)]);
             // The reply is the count this sender sent: it must come back to this very ask.
             replies.push(
-              senders[c.s]!.ask({ type: 'send', to: recs[c.r]!, from: start, n: c.n }).then((v) => [c.n, v]),
+              senders[c.s]!.ask({ type: 'send', to: recs[c.r]!, from: start, n: c.n, spinUs: 300 }).then(
+                (v) => [c.n, v],
+              ),
             );
           } else if (c.t === 'main') {
             const from = `main${id}`;
@@ -110,6 +113,8 @@ it('per-pair FIFO, accounting and ask replies hold under forced migrations', asy
     ),
     { numRuns: 40 },
   );
-  // The workloads above really moved actors around while traffic flowed.
-  expect(system.metrics().executors.reduce((n, e) => n + e.migrations, 0)).toBeGreaterThan(20);
+  // The workloads above really moved actors around while traffic flowed, by request and by steals.
+  const m = system.metrics().executors;
+  expect(m.reduce((n, e) => n + e.migrations, 0)).toBeGreaterThan(20);
+  expect(m.reduce((n, e) => n + e.stealSuccesses, 0)).toBeGreaterThan(0);
 });
