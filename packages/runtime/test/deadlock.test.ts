@@ -8,9 +8,10 @@ import {
   isHierarchyViolationError,
   registerDeadlockStrategy,
   SimulatedClock,
+  supervisor,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { collect, expectAccounted, ofType, ring, ringDef, settle } from './deadlock-helpers.ts';
+import { collect, expectAccounted, ofType, type RingMsg, ring, ringDef, settle } from './deadlock-helpers.ts';
 
 const LONG = { timeoutMs: 600_000 };
 
@@ -108,6 +109,35 @@ describe('deadlock strategies', () => {
     expect(ofType(events, 'deadlock.resolved')[0]!.action).toEqual({ type: 'restart', actor: b.id });
     expect(system.stats().deadLettered.byReason).toEqual({ deadlock: 2 });
     // b works again after its restart.
+    await expect(b.ask({ type: 'ping' })).resolves.toBe('pong 1');
+    expectAccounted(system);
+  });
+
+  it('restart-victim under a supervisor: the victim is restarted in place by its supervisor', async () => {
+    const clock = new SimulatedClock();
+    const system = await createSystem({ clock, deadlock: { strategy: 'restart-victim' } });
+    const events = collect(system);
+    const A = ringDef('sup-victim-a', { priority: 1 });
+    const B = ringDef('sup-victim-b', { priority: 0 });
+    const tree = await system.start(
+      supervisor({
+        id: 'dl',
+        children: [
+          { id: 'a', actor: A, props: { idx: 0 } },
+          { id: 'b', actor: B, props: { idx: 1 } },
+        ],
+      }),
+    );
+    const a = (await tree.child<RingMsg>('a'))!;
+    const b = (await tree.child<RingMsg>('b'))!;
+    a.tell({ type: 'link', next: b });
+    b.tell({ type: 'link', next: a });
+    await expect(a.ask({ type: 'go' }, LONG)).resolves.toBe('0:deadlock');
+    await settle();
+    const failed = ofType(events, 'supervisor.child-failed');
+    expect(failed).toHaveLength(1);
+    expect(isDeadlockError(failed[0]!.error)).toBe(true);
+    expect(ofType(events, 'actor.restarted')).toMatchObject([{ actor: { id: b.id } }]);
     await expect(b.ask({ type: 'ping' })).resolves.toBe('pong 1');
     expectAccounted(system);
   });
