@@ -77,7 +77,7 @@ it('per-pair FIFO, accounting and ask replies hold under forced migrations', asy
             exp.set(from, [...(exp.get(from) ?? []), ...Array.from({ length: c.n }, (_, k) => start + k)]);
             // The reply is the count this sender sent: it must come back to this very ask.
             replies.push(
-              senders[c.s]!.ask({ type: 'send', to: recs[c.r]!, from: start, n: c.n, spinUs: 300 }).then(
+              senders[c.s]!.ask({ type: 'send', to: recs[c.r]!, from: start, n: c.n, spinUs: 2000 }).then(
                 (v) => [c.n, v],
               ),
             );
