@@ -100,6 +100,8 @@ export class ThreadedRuntime {
   private readonly watchdog: Watchdog | null;
   /** Lost executors into actor failures, accounting, replacement (recovery.ts). */
   readonly recovery: Recovery;
+  /** Requests (spawn, publish, …) awaiting an executor's answer, by executor. */
+  private readonly requests = new Map<number, Set<PendingAsk>>();
   /** Executors the watchdog terminated, until their exit arrives. */
   private readonly hung = new Map<number, { running: RunningRecord; silentMs: number }>();
   /** Replacements take fresh node numbers (ids born on a lost node are never reused). */
@@ -307,6 +309,10 @@ export class ThreadedRuntime {
     this.retired.delete(node);
     const hung = this.hung.get(node);
     this.hung.delete(node);
+    const reqs = this.requests.get(node);
+    this.requests.delete(node);
+    const reason = hung !== undefined ? 'executor-hung' : 'executor-crashed';
+    for (const a of reqs ?? []) a.reject(new ActorStoppedError({ id: 0, def: `executor ${node}` }, reason));
     void this.recovery.lost(
       node,
       hung !== undefined ? 'hung' : 'crashed',
@@ -329,7 +335,13 @@ export class ThreadedRuntime {
   /** Sends a request to an executor and resolves with its answer. */
   request<T>(node: number, op: string, args: unknown[], timeoutMs = this.options.askTimeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
+      // Requests to an executor that is lost are rejected at once (lost()), not at their timeout.
+      let pending = this.requests.get(node);
+      if (pending === undefined) this.requests.set(node, (pending = new Set()));
+      const a: PendingAsk = new PendingAsk(resolve, reject, undefined, this.host.clock, () =>
+        pending.delete(a),
+      );
+      pending.add(a);
       a.timer = this.host.clock.setTimeout(
         () =>
           a.reject(new ConfigError(`executor ${node}`, `an answer to ${op} within ${timeoutMs} ms`, 'none')),
