@@ -205,7 +205,8 @@ export class ActorCell {
           r = beh.receive(this.state, msg, ctx);
         } catch (e) {
           this.failed(e, msg, meta, 'receive');
-          if (this.busy || this.status !== ALIVE || this.hold !== 0) return;
+          // A restart (started = false) must run onStart before the next message.
+          if (this.busy || this.status !== ALIVE || this.hold !== 0 || !this.started) return;
           continue;
         }
         if (r instanceof Promise) {
