@@ -134,6 +134,24 @@ describe('executor fault isolation', () => {
     await faultAndRecover('exit', 'executor.crashed');
   });
 
+  it('an error thrown outside any handler: the executor crashes without a culprit and is replaced', async () => {
+    h = await start();
+    const { system } = h;
+    const w = await system.spawn(F.worker, { key: 'w' }, { placement: { executor: 1 } });
+    const watcher = await system.spawn(F.guardian, undefined, { placement: { executor: 2 } });
+    watcher.tell({ type: 'adopt', key: 'w', ref: w });
+    await watcher.ask({ type: 'children' });
+    w.tell({ type: 'throwLater' });
+    const [crashed] = (await h.next('executor.crashed')) as unknown as Record<string, unknown>[];
+    expect(crashed!.executor).toBe(1);
+    expect(crashed!.culprit).toBeUndefined();
+    expect(String(crashed!.error)).toContain('thrown outside a handler');
+    await h.next('executor.replaced');
+    const failures = await watcher.ask<{ key: string; reason: string }[]>({ type: 'failures' });
+    expect(failures).toEqual([expect.objectContaining({ key: 'w', reason: 'executor-crashed' })]);
+    expect((await balanced(system)).balanced).toBe(true);
+  });
+
   it('an out-of-memory under small resourceLimits: the crash is detected and recovered', async () => {
     // A heap near its limit spends its time in GC and beats rarely: give the watchdog room so the
     // out-of-memory (not the hang verdict) ends the thread.
