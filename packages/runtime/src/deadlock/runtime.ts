@@ -8,7 +8,7 @@
  * 1. `ask` from an actor creates the edge `asker → target`. If the asker is
  *    already blocked (an ask after an `await`), the edge goes live at once.
  *    If the ask is made in the synchronous part of a handler, the edge waits
- *    in `pending`: it goes live in `onAwait`, when that handler returns its
+ *    in `held`: it goes live in `onAwait`, when that handler returns its
  *    promise — a handler that returns synchronously never waited, and its
  *    pending edges are dropped (recognised by the `processed` counter having
  *    moved on).
@@ -89,9 +89,13 @@ export class DeadlockRuntime {
   private readonly stalls: StallMonitor | null;
   /** The system strategy is `prevent` (definitions may still override it). */
   private readonly prevent: boolean;
-  /** Edges made in the synchronous part of the running handler (step 1); swapped with `spare`, never reallocated. */
-  private pending: LocalEdge[] = [];
-  private spare: LocalEdge[] = [];
+  /**
+   * Edges made in the synchronous part of the running handler (step 1): one
+   * slot for the usual single ask, a list only when a handler asks several
+   * times before it awaits.
+   */
+  private held: LocalEdge | null = null;
+  private heldMore: LocalEdge[] | null = null;
   private pendingCell: ActorCell | null = null;
   private pendingMark = 0;
   private chainSeq = 0;
@@ -228,13 +232,30 @@ export class DeadlockRuntime {
 
   private hold(e: LocalEdge): void {
     const mark = this.host.stats.processed;
-    if (this.pendingCell !== e.cell || this.pendingMark !== mark) {
-      for (const p of this.pending) p.state = GONE; // fire-and-forget asks of a handler that did not wait
-      this.pending.length = 0;
-      this.pendingCell = e.cell;
-      this.pendingMark = mark;
+    if (this.held !== null && (this.pendingCell !== e.cell || this.pendingMark !== mark)) this.release(false);
+    this.pendingCell = e.cell;
+    this.pendingMark = mark;
+    if (this.held === null) this.held = e;
+    else (this.heldMore ??= []).push(e);
+  }
+
+  /** Held edges go live (their handler awaits) or are dropped (fire-and-forget asks of a handler that did not wait). */
+  private release(live: boolean): void {
+    const first = this.held!;
+    const more = this.heldMore;
+    this.held = null;
+    this.heldMore = null;
+    this.pendingCell = null;
+    if (first.state === PENDING) {
+      if (live) this.goLive(first);
+      else first.state = GONE;
     }
-    this.pending.push(e);
+    if (more !== null)
+      for (const e of more) {
+        if (e.state !== PENDING) continue;
+        if (live) this.goLive(e);
+        else e.state = GONE;
+      }
   }
 
   private goLive(e: LocalEdge): void {
@@ -252,20 +273,8 @@ export class DeadlockRuntime {
 
   /** cell.ts: a handler returned a promise — the cell is blocked from now on. */
   onAwait(cell: ActorCell, msg: unknown): void {
-    if (this.pending.length > 0) {
-      const list = this.pending;
-      const mine = this.pendingCell === cell && this.pendingMark === this.host.stats.processed;
-      this.pending = this.spare;
-      this.spare = list;
-      this.pendingCell = null;
-      for (let i = 0; i < list.length; i++) {
-        const e = list[i]!;
-        if (e.state !== PENDING) continue;
-        if (mine) this.goLive(e);
-        else e.state = GONE;
-      }
-      list.length = 0;
-    }
+    if (this.held !== null)
+      this.release(this.pendingCell === cell && this.pendingMark === this.host.stats.processed);
     this.stalls?.onAwait(cell, msg);
   }
 
