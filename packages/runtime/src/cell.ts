@@ -216,7 +216,13 @@ export class ActorCell {
         this.state = r;
         stats.processed++;
         if (timed) host.emitProcessed(this, msg, t0);
-        if (this.sys !== null && this.sys.length > 0 && !this.runSystem()) return;
+        // A system message may restart (onStart first) or hold the actor: end the turn then.
+        if (
+          this.sys !== null &&
+          this.sys.length > 0 &&
+          (!this.runSystem() || !this.started || this.hold !== 0)
+        )
+          return;
       }
     } finally {
       host.current = null;

@@ -118,3 +118,30 @@ describe('ActorCell without a supervisor (default failure policy)', () => {
     expect(system.stats()).toMatchObject({ processed: 2, inFlight: 0 });
   });
 });
+
+describe('ActorCell turns', () => {
+  it('a restart delivered as a system message mid-turn runs onStart before the next user message', async () => {
+    const { system } = await simSystem();
+    const log: string[] = [];
+    const F = defineActor('cell.sys-restart', {
+      init: () => ({ n: 0 }),
+      onStart(s) {
+        log.push(`start ${s.n}`);
+      },
+      receive(s, m: 'inc' | 'restart', ctx) {
+        if (m === 'restart') {
+          system.host.cells.get(ctx.self.id)?.runAsSystem((c) => c.restart('test'));
+          return s;
+        }
+        log.push(`inc ${s.n}`);
+        return { n: s.n + 1 };
+      },
+    });
+    const f = system.spawnSync(F, undefined);
+    f.tell('inc');
+    f.tell('restart');
+    f.tell('inc');
+    await quiesce(system);
+    expect(log).toEqual(['start 0', 'inc 0', 'start 0', 'inc 0']);
+  });
+});
