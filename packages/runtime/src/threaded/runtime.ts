@@ -34,7 +34,7 @@ import { PendingAsk } from '../ask.ts';
 import type { ActorDefinition } from '../definition.ts';
 import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } from '../errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
-import type { Host } from '../host.ts';
+import { type Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedOptions } from '../options.ts';
 import type { ActorRef } from '../ref.ts';
 import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
@@ -194,7 +194,10 @@ export class ThreadedRuntime {
     const requested = options.executors === 'auto' ? topology.executors : options.executors;
     const n = Math.min(sch.maxExecutors ?? requested, Math.max(sch.minExecutors ?? 1, requested));
     // Spare rows: each replacement of a lost executor takes a fresh node (recovery.ts step 6).
-    const board = new Board(Math.max(n, options.scheduler.maxExecutors ?? n) + 1 + REPLACEMENT_ROWS);
+    // Node numbers must stay below NODE_SPACE: ids embed them (id % NODE_SPACE is the birth node).
+    const board = new Board(
+      Math.min(NODE_SPACE, Math.max(n, options.scheduler.maxExecutors ?? n) + 1 + REPLACEMENT_ROWS),
+    );
     const rt = new ThreadedRuntime(host, options, topology, board);
     const groups = assignGroups(n, topology);
     rt.nextNode = Math.max(n, options.scheduler.maxExecutors ?? n) + 1;
