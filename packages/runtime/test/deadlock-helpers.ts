@@ -32,7 +32,12 @@ export interface RingState {
  * `go`: ask the next actor `go` and await it; reply `"i>answer"`, or
  * `"i:code"` when the ask failed. `ping` answers `"pong i"` (reentrancy).
  */
-export function ringDef(name: string, deadlock?: DefinitionDeadlockOptions, rank?: number) {
+export function ringDef(
+  name: string,
+  deadlock?: DefinitionDeadlockOptions,
+  rank?: number,
+  afterAwait = false,
+) {
   return defineActor(
     name,
     {
@@ -48,6 +53,7 @@ export function ringDef(name: string, deadlock?: DefinitionDeadlockOptions, rank
           return s;
         }
         return (async () => {
+          if (afterAwait) await null; // the ask then comes from an already blocked handler
           try {
             const r = await ctx.ask<string>(
               s.next!,

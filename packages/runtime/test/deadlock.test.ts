@@ -43,6 +43,14 @@ describe('deadlock detection: cycles', () => {
     });
   }
 
+  it('detects a cycle whose asks are made after an await (already blocked handlers)', async () => {
+    const system = await createSystem({ clock: new SimulatedClock(), deadlock: { strategy: 'fail-ask' } });
+    const refs = ring(system, 4, ringDef('ring-after-await', undefined, undefined, true));
+    await expect(refs[0]!.ask({ type: 'go' }, LONG)).resolves.toBe('0>1>2>3:deadlock');
+    await settle();
+    expectAccounted(system);
+  });
+
   it('leaves the cycle to timeouts under timeout-only (no detection)', async () => {
     const clock = new SimulatedClock();
     const system = await createSystem({ clock, askTimeoutMs: 1000 });
