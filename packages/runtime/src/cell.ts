@@ -15,6 +15,7 @@
 import { AskHandle } from './ask.ts';
 import type { Cancellable } from './context.ts';
 import { Context } from './context.ts';
+import type { WaitNode } from './deadlock/wait-for-graph.ts';
 import type { ActorDefinition, Behavior } from './definition.ts';
 import { type ActorDescription, ActorFailedError, InitFailedError } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
@@ -89,6 +90,8 @@ export class ActorCell {
   private inflightMeta: unknown = undefined;
   /** Bumped by `abortHandler`: a pending handler that captured an older value settles into nothing. */
   private handlerEpoch = 0;
+  /** @internal this actor's node in the wait-for graph (deadlock/), so an edge looks nothing up. */
+  waitNode: WaitNode | null = null;
 
   constructor(
     readonly host: Host,

@@ -36,7 +36,7 @@
  *    it. That check makes a stale edge harmless: it can cost a detection, not
  *    a wrong rejection.
  */
-import { type WaitEdge, WaitForGraph } from './wait-for-graph.ts';
+import { type WaitEdge, WaitForGraph, type WaitNode } from './wait-for-graph.ts';
 
 export type EdgeEvent<E extends WaitEdge = WaitEdge> =
   | { readonly op: 'add'; readonly edge: E; readonly detect: boolean }
@@ -61,8 +61,8 @@ export class DeadlockDetector<E extends WaitEdge = WaitEdge> {
     return this.graph.remove(edge);
   }
 
-  removeFrom(actorId: number, each: (e: E) => void = noop): void {
-    this.graph.removeFrom(actorId, each);
+  removeFrom(actorId: number, each: (e: E) => void = noop, node?: WaitNode | null): void {
+    this.graph.removeFrom(actorId, each, node);
   }
 
   /** Applies one forwarded event (cross-executor feeding, step 2). */

@@ -260,6 +260,10 @@ export class DeadlockRuntime {
 
   private goLive(e: LocalEdge): void {
     e.state = LIVE;
+    const graph = this.detector.graph;
+    e.fromNode = e.cell.waitNode ??= graph.node(e.cell.id);
+    const to = e.to.cell;
+    e.toNode = to !== null ? (to.waitNode ??= graph.node(to.id)) : graph.node(e.to.id);
     this.detector.add(e, this.strategyOf(e.cell.def) !== 'timeout-only');
     if (e.reentrant && e.state === LIVE)
       for (const h of queuedOfChain(e.cell, e.chain)) queueMicrotask(() => reenter(e.cell, h));
@@ -280,7 +284,7 @@ export class DeadlockRuntime {
 
   /** cell.ts: the pending handler settled (or was aborted) — the cell waits on nothing now. */
   onHandlerDone(cell: ActorCell): void {
-    this.detector.removeFrom(cell.id, gone);
+    this.detector.removeFrom(cell.id, gone, cell.waitNode);
     this.stalls?.onDone(cell);
   }
 

@@ -73,7 +73,7 @@ export class WaitForGraph<E extends WaitEdge = WaitEdge> {
     return this.count;
   }
 
-  private node(id: number): WaitNode {
+  node(id: number): WaitNode {
     let n = this.nodes.get(id);
     if (n === undefined) this.nodes.set(id, (n = { id, out: undefined, reentrant: 0, mark: 0 }));
     return n;
@@ -110,9 +110,9 @@ export class WaitForGraph<E extends WaitEdge = WaitEdge> {
   }
 
   /** Removes every edge out of `actorId` (its handler finished or it stopped), calling `each` on them. */
-  removeFrom(actorId: number, each: (e: E) => void): void {
-    const n = this.nodes.get(actorId);
-    if (n === undefined) return;
+  removeFrom(actorId: number, each: (e: E) => void, node?: WaitNode | null): void {
+    const n = node ?? this.nodes.get(actorId);
+    if (n === undefined || n.out === undefined) return;
     let x = n.out as E | undefined;
     n.out = undefined;
     n.reentrant = 0;
