@@ -115,8 +115,30 @@ export class Recovery {
     };
   }
 
-  /** Steps 1–6 for node `node`; resolves when survivors know and the replacement runs (or failed). */
+  /**
+   * Steps 1–6 for node `node`; resolves when survivors know and the replacement runs (or failed).
+   * Never rejects: a runtime bug here is reported as `executor.recovery-failed`, it must not take
+   * the main thread down with the executor.
+   */
   async lost(
+    node: number,
+    kind: LossKind,
+    running: RunningRecord,
+    detail: { code?: number; error?: string; silentMs?: number },
+  ): Promise<void> {
+    try {
+      await this.recover(node, kind, running, detail);
+    } catch (e) {
+      this.port.host.emit({
+        type: 'executor.recovery-failed',
+        at: this.port.host.clock.now(),
+        executor: node,
+        error: String(e),
+      });
+    }
+  }
+
+  private async recover(
     node: number,
     kind: LossKind,
     running: RunningRecord,
