@@ -31,6 +31,7 @@ import type { SystemStats } from './stats.ts';
 import { type SchedulerMetrics, ThreadedRuntime } from './threaded/runtime.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from './supervision/spec.ts';
 import { type StartOptions, type SupervisorHandle, startTree } from './supervision/tree.ts';
+import { startThreadedTree } from './supervision/tree-threaded.ts';
 
 export type { ShutdownOptions, ShutdownReport };
 
@@ -113,7 +114,10 @@ export class ActorSystem {
    * with a ConfigError for a bad spec, or with the failure if the tree cannot start.
    */
   async start(spec: SupervisorSpec | SupervisorSpecInput, options?: StartOptions): Promise<SupervisorHandle> {
-    return startTree(this.host, spec, options, (reason) => this.shutdown({ reason }));
+    const shutdown = (reason: string) => this.shutdown({ reason });
+    // With executors the whole tree runs on one of them (supervision/tree-threaded.ts).
+    if (this.threads !== null) return startThreadedTree(this.threads, this.host, spec, options, shutdown);
+    return startTree(this.host, spec, options, shutdown);
   }
 
   /** Stops an actor (children first, then onStop); resolves once it has terminated. */

@@ -154,7 +154,7 @@ function resolveSupervisor(v: unknown, path: string, inheritedId: string | undef
     ids.add(child.id);
     children.push(child);
   });
-  return Object.freeze({
+  const spec = Object.freeze({
     kind: 'troupe.supervisor-spec' as const,
     id,
     strategy,
@@ -163,6 +163,16 @@ function resolveSupervisor(v: unknown, path: string, inheritedId: string | undef
     decider,
     children: Object.freeze(children),
   });
+  sources.set(spec, o);
+  return spec;
+}
+
+/** The input each resolved spec came from: what crosses to an executor thread (tree-threaded.ts). */
+const sources = new WeakMap<SupervisorSpec, SupervisorSpecInput>();
+
+/** The input `spec` was resolved from (resolved specs hold functions; their input may be data). */
+export function specSource(spec: SupervisorSpec): SupervisorSpecInput | undefined {
+  return sources.get(spec);
 }
 
 /** Validates one child spec; `path` names it in errors (`children[2]`, `startChild(spec)`). */

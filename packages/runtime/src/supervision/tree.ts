@@ -200,11 +200,17 @@ export function startTree(
 ): Promise<SupervisorHandle> {
   const spec = supervisor(input);
   checkActors(spec, host.definitions);
+  const o = checkStartOptions(options);
+  const root = new TreeRoot(host, spec, o, shutdown);
+  root.spawn();
+  return root.started$;
+}
+
+/** Validates `system.start`'s options (both modes). */
+export function checkStartOptions(options: StartOptions | undefined): StartOptions {
   const o = options ?? {};
   if (o === null || typeof o !== 'object') throw new ConfigError('system.start(options)', 'an object', o);
   if (o.onFailure !== undefined && o.onFailure !== 'stop-system' && o.onFailure !== 'restart')
     throw new ConfigError('system.start(options).onFailure', '"stop-system" | "restart"', o.onFailure);
-  const root = new TreeRoot(host, spec, o, shutdown);
-  root.spawn();
-  return root.started$;
+  return o;
 }

@@ -23,6 +23,7 @@ import { messageType } from '../events.ts';
 import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
+import { startTreeHere } from '../supervision/tree-threaded.ts';
 import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ, F_STEAL, F_STEAL_REPLY } from './frames.ts';
 import { ThreadLink } from './link.ts';
 import { placeOrThrow } from './placement.ts';
@@ -226,6 +227,10 @@ async function main(): Promise<void> {
           reply(from, askId, true, ref);
           return;
         }
+        case 'start-tree':
+          // A whole supervision tree lives here (supervision/tree-threaded.ts).
+          reply(from, askId, true, startTreeHere(host, link, args));
+          return;
         case 'intake':
           host.accepting = args[0] as boolean;
           reply(from, askId, true, null);

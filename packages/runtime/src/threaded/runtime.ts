@@ -359,6 +359,30 @@ export class ThreadedRuntime {
     });
   }
 
+  /** The executor a new actor (or supervision tree) from the main thread goes to. */
+  place(placement: NonNullable<SpawnOptions['placement']>, path: string): number {
+    return placeOrThrow(this.placer, placement, 0, path);
+  }
+
+  /**
+   * An exported ask with no timeout that a frame from `node` settles later
+   * (supervision trees report started/failed this way); rejected at once with
+   * ActorStoppedError when `node` is lost, like every request to it.
+   */
+  awaitFrom<T>(node: number): { askId: number; promise: Promise<T> } {
+    let askId = 0;
+    const promise = new Promise<T>((resolve, reject) => {
+      let pending = this.requests.get(node);
+      if (pending === undefined) this.requests.set(node, (pending = new Set()));
+      const a: PendingAsk = new PendingAsk(resolve, reject, undefined, this.host.clock, () =>
+        pending.delete(a),
+      );
+      pending.add(a);
+      askId = this.host.exportAsk(a);
+    });
+    return { askId, promise };
+  }
+
   async spawn(def: ActorDefinition, props: unknown, options: SpawnOptions | undefined): Promise<ActorRef> {
     this.host.register(def, 'system.spawn(def)');
     if (!this.host.accepting) throw new ShutdownError(`system.spawn(${def.name})`);

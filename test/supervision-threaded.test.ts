@@ -1,0 +1,226 @@
+import { threadId } from 'node:worker_threads';
+import {
+  type ActorRef,
+  type ActorSystem,
+  createSystem,
+  isConfigError,
+  isEscalatedError,
+  type SupervisorHandle,
+  supervisor,
+} from '@troupe/runtime';
+import { filter, firstValueFrom } from 'rxjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as A from './fixtures/supervision-actors.ts';
+
+const actors = new URL('./fixtures/supervision-actors.ts', import.meta.url);
+let system: ActorSystem | undefined;
+
+afterEach(async () => {
+  await system?.terminateExecutors();
+  system = undefined;
+});
+
+const boot = async () => {
+  system = await createSystem({ actors, executors: 2, topology: { groups: [[0], [1]] } });
+  return system;
+};
+
+async function child(h: SupervisorHandle, id: string): Promise<ActorRef<A.FlakyMsg>> {
+  const ref = await h.child<A.FlakyMsg>(id);
+  if (ref === undefined) throw new Error(`no child ${id}`);
+  return ref;
+}
+
+const counts = (refs: ActorRef<A.FlakyMsg>[]) => Promise.all(refs.map((r) => r.ask<number>({ type: 'get' })));
+
+const tree = (strategy: 'one-for-one' | 'one-for-all' | 'rest-for-one', maxRestarts = 10) =>
+  supervisor({
+    id: 'top',
+    strategy,
+    intensity: { maxRestarts, withinMs: 60_000 },
+    children: ['a', 'b', 'c'].map((id) => ({ id, actor: 'flaky' })),
+  });
+
+async function quiescent(s: ActorSystem) {
+  await s.syncStats();
+  const st = s.stats();
+  expect(st.inFlight).toBe(0);
+  expect(st.sent).toBe(st.processed + st.deadLettered.total);
+  return st;
+}
+
+describe('system.start with executors: the tree runs on an executor', () => {
+  it('places the supervisor and its workers on an executor thread, not the main thread', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'));
+    const execThreads = s.metrics().executors.map((e) => e.threadId);
+    const refs = await Promise.all(['a', 'b', 'c'].map((id) => child(h, id)));
+    const tids = await Promise.all(refs.map((r) => r.ask<number>({ type: 'where' })));
+    // One tree, one executor: every worker shares the thread, and it is an executor's.
+    expect(new Set(tids).size).toBe(1);
+    expect(execThreads).toContain(tids[0]);
+    expect(tids[0]).not.toBe(threadId);
+    // The top supervisor was born on that executor too (ids embed the birth node).
+    const node = s.metrics().executors.find((e) => e.threadId === tids[0])!.id;
+    expect(h.ref.id % 1024).toBe(node);
+    expect(s.lookup('nobody')).toBeUndefined();
+  });
+
+  it("spreads trees over the executors ('spread' placement)", async () => {
+    const s = await boot();
+    const h1 = await s.start({ id: 't1', children: [{ id: 'w', actor: A.flaky }] });
+    const h2 = await s.start({ id: 't2', children: [{ id: 'w', actor: A.flaky }] });
+    const w1 = await child(h1, 'w');
+    const w2 = await child(h2, 'w');
+    const [t1, t2] = await Promise.all([
+      w1.ask<number>({ type: 'where' }),
+      w2.ask<number>({ type: 'where' }),
+    ]);
+    expect(t1).not.toBe(t2);
+    expect(new Set([h1.ref.id % 1024, h2.ref.id % 1024])).toEqual(new Set([1, 2]));
+  });
+
+  it('registers the top supervisor under options.name, visible from the main thread', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'), { name: 'top-sup' });
+    await s.syncStats();
+    expect(s.lookup('top-sup')?.id).toBe(h.ref.id);
+  });
+});
+
+describe('restarts per strategy on an executor', () => {
+  it('one-for-one: only the flaky worker restarts (sync throw and rejected promise)', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'));
+    const refs = await Promise.all(['a', 'b', 'c'].map((id) => child(h, id)));
+    for (const r of refs) for (let i = 0; i < 3; i++) r.tell({ type: 'inc' });
+    refs[1]!.tell({ type: 'boom' });
+    expect(await counts(refs)).toEqual([3, 0, 3]);
+    refs[2]!.tell({ type: 'inc' });
+    refs[2]!.tell({ type: 'reject' });
+    expect(await counts(refs)).toEqual([3, 0, 0]);
+    const rows = await h.children();
+    expect(rows.map((r) => r.restarts)).toEqual([0, 1, 1]);
+    expect(rows.every((r) => r.alive && r.status === 'running')).toBe(true);
+    const st = await quiescent(s);
+    expect(st.deadLettered.byReason.failed).toBe(2);
+  });
+
+  it('one-for-all: every worker restarts', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-all'));
+    const refs = await Promise.all(['a', 'b', 'c'].map((id) => child(h, id)));
+    for (const r of refs) r.tell({ type: 'inc' });
+    expect(await counts(refs)).toEqual([1, 1, 1]);
+    refs[0]!.tell({ type: 'boom' });
+    expect(await refs[0]!.ask<number>({ type: 'get' })).toBe(0);
+    expect(await counts(refs)).toEqual([0, 0, 0]);
+    expect((await h.children()).map((r) => r.restarts)).toEqual([1, 1, 1]);
+    await quiescent(s);
+  });
+
+  it('rest-for-one: the failed worker and those started after it restart', async () => {
+    const s = await boot();
+    const h = await s.start(tree('rest-for-one'));
+    const refs = await Promise.all(['a', 'b', 'c'].map((id) => child(h, id)));
+    for (const r of refs) r.tell({ type: 'inc' });
+    expect(await counts(refs)).toEqual([1, 1, 1]);
+    refs[1]!.tell({ type: 'boom' });
+    expect(await refs[1]!.ask<number>({ type: 'get' })).toBe(0);
+    expect(await counts(refs)).toEqual([1, 0, 0]);
+    await quiescent(s);
+  });
+
+  it('dynamic children: startChild / terminateChild / deleteChild from the main thread', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'));
+    const d = await h.startChild<A.FlakyMsg>({ id: 'd', actor: 'flaky' });
+    expect(await d.ask<number>({ type: 'where' })).toBe(
+      await (await child(h, 'a')).ask<number>({ type: 'where' }),
+    );
+    await h.terminateChild('d');
+    await h.deleteChild('d');
+    expect((await h.children()).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('escalation to the root guardian on the main thread', () => {
+  it("intensity exceeded: the tree stops, the root stops the system, whenFailed reports (onFailure 'stop-system')", async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one', 2));
+    const a = await child(h, 'a');
+    for (let i = 0; i < 2; i++) {
+      a.tell({ type: 'boom' });
+      expect(await a.ask<number>({ type: 'get' })).toBe(0);
+    }
+    a.tell({ type: 'boom' }); // the third restart in the window escalates
+    const failure = await h.whenFailed();
+    expect(failure.tree).toBe('top');
+    expect(failure.restarts).toBe(0);
+    expect(isEscalatedError(failure.error)).toBe(true);
+    expect(failure.shutdown).toBeDefined();
+    expect(s.metrics().executors.length).toBe(0);
+    system = undefined;
+  });
+
+  it("onFailure 'restart': the root starts a fresh tree on an executor, within its own window", async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one', 0), {
+      onFailure: 'restart',
+      intensity: { maxRestarts: 1, withinMs: 60_000 },
+    });
+    const first = h.ref;
+    const restarted = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'supervisor.tree-restarted')));
+    const a = await child(h, 'a');
+    a.tell({ type: 'inc' });
+    a.tell({ type: 'boom' }); // maxRestarts 0: the first failure escalates
+    const ev = (await restarted) as unknown as { restarts: number; supervisor: { id: number } };
+    expect(ev.restarts).toBe(1);
+    // The handle follows the new incarnation.
+    expect(h.ref.id).not.toBe(first.id);
+    expect(ev.supervisor.id).toBe(h.ref.id);
+    const fresh = await child(h, 'a');
+    expect(await fresh.ask<number>({ type: 'get' })).toBe(0);
+    expect(s.metrics().executors.map((e) => e.threadId)).toContain(
+      await fresh.ask<number>({ type: 'where' }),
+    );
+    // A second escalation within the root's window: the root gives up and stops the system.
+    fresh.tell({ type: 'boom' });
+    const failure = await h.whenFailed();
+    expect(failure.restarts).toBe(1);
+    system = undefined;
+  });
+
+  it('a worker failing at init fails system.start', async () => {
+    const s = await boot();
+    await expect(
+      s.start({ id: 'bad', children: [{ id: 'x', actor: 'flaky', props: { failInit: true } }] }),
+    ).rejects.toThrow();
+    await quiescent(s);
+  });
+});
+
+describe('specs that cannot cross threads', () => {
+  it('a function decider is a ConfigError naming its path; a decider table works', async () => {
+    const s = await boot();
+    await expect(
+      s.start({ id: 'f', decider: () => 'restart', children: [{ id: 'w', actor: 'flaky' }] }),
+    ).rejects.toSatisfy((e: unknown) => isConfigError(e) && /spec\.decider/.test((e as Error).message));
+    const h = await s.start({
+      id: 't',
+      decider: { Error: 'resume' },
+      children: [{ id: 'w', actor: 'flaky' }],
+    });
+    const w = await child(h, 'w');
+    w.tell({ type: 'inc' });
+    w.tell({ type: 'boom' });
+    expect(await w.ask<number>({ type: 'get' })).toBe(1); // resumed: state kept
+  });
+
+  it('an unknown actor name is a ConfigError naming the child', async () => {
+    const s = await boot();
+    await expect(s.start({ id: 't', children: [{ id: 'w', actor: 'nope' }] })).rejects.toSatisfy(
+      (e: unknown) => isConfigError(e) && /children\[0\]\.actor/.test((e as Error).message),
+    );
+  });
+});
