@@ -8,7 +8,10 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { ConfigError } from '../errors.ts';
 
 export interface FaultOptions {
-  /** An executor silent this long is declared hung and replaced, ms; false disables the watchdog. Default 5000. */
+  /**
+   * An executor silent this long is declared hung and replaced, ms; false disables the watchdog.
+   * Default 10 000: a handler that legitimately computes longer must split its work or raise it.
+   */
   readonly hangTimeoutMs?: number | false;
   /** How often the main thread checks the heartbeats, ms. Default hangTimeoutMs / 4, at most 1000. */
   readonly watchdogIntervalMs?: number;
@@ -40,7 +43,7 @@ const positive = (v: unknown): v is number => typeof v === 'number' && v > 0 && 
 const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
 
 export function resolveFaultOptions(o: FaultOptions): ResolvedFaults {
-  const hangTimeoutMs = o.hangTimeoutMs ?? 5000;
+  const hangTimeoutMs = o.hangTimeoutMs ?? 10_000;
   if (hangTimeoutMs !== false && !positive(hangTimeoutMs))
     throw new ConfigError('options.hangTimeoutMs', 'a positive finite number or false', hangTimeoutMs);
   const watchdogIntervalMs =
