@@ -224,3 +224,60 @@ describe('specs that cannot cross threads', () => {
     );
   });
 });
+
+describe('the executor under a tree is lost', () => {
+  it("the root restarts the tree on a live executor (onFailure 'restart')", async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'), { onFailure: 'restart' });
+    const first = h.ref;
+    const lostNode = first.id % 1024;
+    const restarted = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'supervisor.tree-restarted')));
+    const failedEv = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'supervisor.tree-failed')));
+    (await child(h, 'a')).tell({ type: 'exit' });
+    const f = (await failedEv) as unknown as { error: { code?: string }; action: string };
+    expect(f.action).toBe('restart');
+    expect(f.error.code).toBe('actor-stopped');
+    await restarted;
+    expect(h.ref.id).not.toBe(first.id);
+    const a = await child(h, 'a');
+    const tid = await a.ask<number>({ type: 'where' });
+    const alive = s.metrics().executors.filter((e) => e.id !== lostNode);
+    expect(alive.map((e) => e.threadId)).toContain(tid);
+    expect(await a.ask<number>({ type: 'get' })).toBe(0);
+  });
+});
+
+describe('tree members stay on their executor', () => {
+  it('system.migrate refuses a supervisor and its workers with a ConfigError', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-one'));
+    const other = h.ref.id % 1024 === 1 ? 2 : 1;
+    await expect(s.migrate(h.ref, { executor: other })).rejects.toSatisfy(isConfigError);
+    const a = await child(h, 'a');
+    await expect(s.migrate(a, { executor: other })).rejects.toSatisfy(isConfigError);
+    a.tell({ type: 'inc' });
+    expect(await a.ask<number>({ type: 'get' })).toBe(1);
+  });
+
+  it('graceful shutdown stops the tree on its executor and accounts for every message', async () => {
+    const s = await boot();
+    const h = await s.start(tree('one-for-all'));
+    const whenFailed = h.whenFailed().then(() => 'failed');
+    const refs = await Promise.all(['a', 'b', 'c'].map((id) => child(h, id)));
+    for (const r of refs) for (let i = 0; i < 5; i++) r.tell({ type: 'inc' });
+    refs[0]!.tell({ type: 'boom' });
+    await counts(refs);
+    const report = await s.shutdown();
+    expect(report.outcome).toBe('clean');
+    expect(report.forced).toEqual([]);
+    expect(report.stopped).toBe(4); // the supervisor and its three workers, each with its onStop
+    const st = report.stats;
+    expect(st.inFlight).toBe(0);
+    expect(st.sent).toBe(st.processed + st.deadLettered.total);
+    expect(st.deadLettered.byReason.failed).toBe(1);
+    expect(s.metrics().executors).toEqual([]);
+    // A stopped tree is no failed tree.
+    expect(await Promise.race([whenFailed, Promise.resolve('not failed')])).toBe('not failed');
+    system = undefined;
+  });
+});

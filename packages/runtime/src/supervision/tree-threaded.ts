@@ -134,7 +134,8 @@ class ThreadedTreeRoot {
     const failed = this.rt.awaitFrom<never>(node);
     let over = false;
     const fail = (error: unknown) => {
-      if (over || gen !== this.generation) return;
+      // During shutdown the coordinator stops the tree; an executor ending then is no tree failure.
+      if (over || gen !== this.generation || (this.isStarted && !this.host.accepting)) return;
       over = true;
       this.failed(error);
     };
