@@ -285,6 +285,12 @@ export class Host {
     return id;
   }
 
+  /** The id `handle` was exported under (deadlock resolution withdraws its message); linear, rare. */
+  exportedIdOf(handle: AskHandle): number | undefined {
+    for (const [id, h] of this.exported) if (h === handle) return id;
+    return undefined;
+  }
+
   /** A reply frame arrived for an exported ask. */
   settleExported(askId: number, ok: boolean, value: unknown): void {
     const h = this.exported.get(askId);

@@ -168,9 +168,12 @@ export class ActorSystem {
   /**
    * Who waits on whom right now: a node per waiting or waited-on actor, an
    * edge per pending ask whose asker's handler is blocked on it (the seeds'
-   * LockGraph). Empty while no deadlock feature is configured.
+   * LockGraph). Empty while no deadlock feature is configured. With
+   * executors: the main thread's view of the edges they forward (only while
+   * some strategy detects), at most one channel hop behind.
    */
   waitForGraph(): WaitForGraphSnapshot {
+    if (this.threads !== null) return this.threads.deadlock.snapshot();
     return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
   }
 

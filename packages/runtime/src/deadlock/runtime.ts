@@ -27,6 +27,7 @@ import { type ActorDescription, messageType } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import type { ActorRef, AskOptions } from '../ref.ts';
 import { DeadlockDetector } from './detector.ts';
+import type { EdgeForwarder } from './forwarder.ts';
 import { hierarchyViolation } from './hierarchy.ts';
 import type { ResolvedDeadlockOptions } from './options.ts';
 import { NOT_FOUND, queuedOfChain, reenter, takeQueued } from './reentrancy.ts';
@@ -35,7 +36,7 @@ import { type DeadlockAction, type DeadlockCycle, strategyFn, validAction } from
 import type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './wait-for-graph.ts';
 
 const PENDING = 0;
-const LIVE = 1;
+export const LIVE = 1;
 const GONE = 2;
 
 /**
@@ -43,7 +44,7 @@ const GONE = 2;
  * detection (a separate edge object and a settle closure per ask cost a third
  * of an ask-heavy workload). Its settle hook is a shared method, not a closure.
  */
-class TrackedAsk extends PendingAsk implements WaitEdge {
+export class TrackedAsk extends PendingAsk implements WaitEdge {
   state = PENDING;
   nextOut: WaitEdge | undefined = undefined;
   fromNode: WaitNode | undefined = undefined;
@@ -100,8 +101,11 @@ export class DeadlockRuntime {
   private pendingMark = 0;
   private chainSeq = 0;
   /** Set by the first reentrant ask (or reentrant options): from then on asks carry call chains. */
-  private chains: boolean;
+  /** @internal also set by the link when an ask of a chain arrives from another thread. */
+  chains: boolean;
   private askSeq = 0;
+  /** Threaded mode: live edges also go to the main thread's detector (forwarder.ts); null in-thread. */
+  forwarder: EdgeForwarder | null = null;
 
   constructor(
     readonly host: Host,
@@ -230,6 +234,12 @@ export class DeadlockRuntime {
     return ++this.chainSeq * NODE_SPACE + this.host.node;
   }
 
+  /** @internal link.ts: an ask of `a.chain` from another thread was delivered to the blocked `cell`. */
+  reenterRemote(cell: ActorCell, a: AskHandle): void {
+    if (!a.settled && this.detector.graph.reentrantOn(cell.id, a.chain))
+      queueMicrotask(() => reenter(cell, a));
+  }
+
   private hold(e: LocalEdge): void {
     const mark = this.host.stats.processed;
     if (this.held !== null && (this.pendingCell !== e.cell || this.pendingMark !== mark)) this.release(false);
@@ -264,6 +274,8 @@ export class DeadlockRuntime {
     e.fromNode = e.cell.waitNode ??= graph.node(e.cell.id);
     const to = e.to.cell;
     e.toNode = to !== null ? (to.waitNode ??= graph.node(to.id)) : graph.node(e.to.id);
+    // Before the local search: a cycle it resolves at once removes the edge, and that `remove` must follow the `add`.
+    this.forwarder?.add(e, this);
     this.detector.add(e, this.strategyOf(e.cell.def) !== 'timeout-only');
     if (e.reentrant && e.state === LIVE)
       for (const h of queuedOfChain(e.cell, e.chain)) queueMicrotask(() => reenter(e.cell, h));
@@ -271,7 +283,10 @@ export class DeadlockRuntime {
 
   /** @internal the edge's ask settled (reply, timeout, failure, target stopped). */
   settled(e: LocalEdge): void {
-    if (e.state === LIVE) this.detector.remove(e);
+    if (e.state === LIVE) {
+      this.detector.remove(e);
+      this.forwarder?.remove(e);
+    }
     e.state = GONE;
   }
 
@@ -284,7 +299,7 @@ export class DeadlockRuntime {
 
   /** cell.ts: the pending handler settled (or was aborted) — the cell waits on nothing now. */
   onHandlerDone(cell: ActorCell): void {
-    this.detector.removeFrom(cell.id, gone, cell.waitNode);
+    this.detector.removeFrom(cell.id, this.forwarder === null ? gone : this.goneForwarded, cell.waitNode);
     this.stalls?.onDone(cell);
   }
 
@@ -293,6 +308,11 @@ export class DeadlockRuntime {
     this.onHandlerDone(cell);
     this.detector.graph.drop(cell.id);
   }
+
+  private readonly goneForwarded = (e: LocalEdge): void => {
+    e.state = GONE;
+    this.forwarder!.remove(e);
+  };
 
   waitForGraph(): WaitForGraphSnapshot {
     return this.detector.graph.snapshot(this.host.clock.now());
@@ -356,18 +376,22 @@ export class DeadlockRuntime {
     if (action.type === 'fail-ask') {
       this.failEdge(cycle.find((e) => e.id === action.ask)!, err);
     } else if (action.type === 'restart') {
-      const e = cycle.find((x) => x.cell.id === action.actor)!;
-      const victim = e.cell;
-      this.failEdge(e, err);
-      if (victim.abortHandler('deadlock', err)) {
-        this.onHandlerDone(victim);
-        victim.failed(err, undefined, undefined, 'receive');
-      }
+      this.restartVictim(cycle.find((x) => x.cell.id === action.actor)!, err);
     }
   }
 
-  /** Rejects the ask with `err`; its message, if still queued, is dead-lettered `deadlock`. */
-  private failEdge(e: LocalEdge, err: DeadlockError): void {
+  /** @internal `restart`: fails the victim's wait `e`, aborts its handler and hands it to its supervisor. */
+  restartVictim(e: LocalEdge, err: DeadlockError): void {
+    const victim = e.cell;
+    this.failEdge(e, err);
+    if (victim.abortHandler('deadlock', err)) {
+      this.onHandlerDone(victim);
+      victim.failed(err, undefined, undefined, 'receive');
+    }
+  }
+
+  /** @internal Rejects the ask with `err`; its message, if still queued, is dead-lettered `deadlock`. */
+  failEdge(e: LocalEdge, err: DeadlockError): void {
     const target = e.to.cell;
     if (target !== null && takeQueued(target, e) !== NOT_FOUND)
       this.host.deadLetter(e.msg, e, 'deadlock', target, err);

@@ -17,14 +17,29 @@ import { Board, Placer, SLOT, StealController, stealCount, WatchdogBoard } from 
 import type { Subscription } from 'rxjs';
 import { type ActorCell, ALIVE } from '../cell.ts';
 import { systemClock } from '../clock.ts';
+import { EdgeForwarder } from '../deadlock/forwarder.ts';
+import type { ResolvedDeadlockOptions } from '../deadlock/options.ts';
+import type { DeadlockAction } from '../deadlock/strategies.ts';
 import { definitionsOf } from '../definition.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
 import { messageType } from '../events.ts';
 import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
-import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ, F_STEAL, F_STEAL_REPLY } from './frames.ts';
+import {
+  F_DEADLETTER,
+  F_DL_ACT,
+  F_DL_CONFIRM,
+  F_DL_CONFIRMED,
+  F_DL_EDGES,
+  F_EVENT,
+  F_FORWARDING,
+  F_NAME,
+  F_REQ,
+  F_STEAL,
+  F_STEAL_REPLY,
+} from './frames.ts';
 import { ThreadLink } from './link.ts';
 import { placeOrThrow } from './placement.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
@@ -40,6 +55,8 @@ interface ExecutorData {
   yieldMs: number;
   askTimeoutMs: number;
   mailbox: ResolvedMailbox;
+  /** The system's deadlock options: detection, strategies, reentrancy and stalls work here too. */
+  deadlock: ResolvedDeadlockOptions;
   tickMs: number;
   steal: { enabled: boolean; maxStealRetries: number; stealCooldownMs: number; stealThreshold: number };
   /** Watchdog heartbeat, running record and transit ledger (scheduler/watchdog.ts). */
@@ -65,6 +82,7 @@ async function main(): Promise<void> {
     yieldMs: data.yieldMs,
     askTimeoutMs: data.askTimeoutMs,
     mailbox: data.mailbox,
+    deadlock: data.deadlock,
   });
   for (const d of defs) host.register(d, `actors.${d.name}`);
   const board = new Board(data.boardNodes, data.boardBuffer);
@@ -88,6 +106,16 @@ async function main(): Promise<void> {
     };
   const node = data.node;
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
+  // Cycles across executors: while some strategy detects, live wait-for edges go to the main thread (deadlock/global.ts).
+  const detects = (s: string | undefined) => s !== undefined && s !== 'timeout-only';
+  if (
+    host.deadlock !== null &&
+    (detects(data.deadlock.strategy) || defs.some((d) => detects(d.deadlock?.strategy)))
+  )
+    host.deadlock.forwarder = new EdgeForwarder(
+      (tokens) => link.send(0, [F_DL_EDGES, tokens]),
+      (e) => link.withdrawAsk(e.to, e),
+    );
   const placer = new Placer(board);
   const steal = new StealController(node, board, data.steal);
   /** Actors whose state could not be encoded: never offered again (reported once). */
@@ -172,6 +200,22 @@ async function main(): Promise<void> {
       case F_REQ:
         void serve(from, f[1] as number, f[2] as string, f.slice(3));
         return;
+      case F_DL_CONFIRM: {
+        const ok = host.deadlock?.forwarder?.confirm(f[2] as number[]) ?? false;
+        link.send(from, [F_DL_CONFIRMED, f[1], ok]);
+        return;
+      }
+      case F_DL_ACT: {
+        const dl = host.deadlock;
+        dl?.forwarder?.act(
+          dl,
+          f[1] as DeadlockAction,
+          f[2] as number,
+          f[3] as DeadlockCycleEntry[],
+          f[4] as string,
+        );
+        return;
+      }
       case F_STEAL: {
         const n = giveTo(from);
         link.send(from, [F_STEAL_REPLY, n]);

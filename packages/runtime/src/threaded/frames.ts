@@ -16,3 +16,11 @@ export const F_DEADLETTER = 24;
 export const F_NAME = 25;
 /** Main → executor: [F_FORWARDING, events, deadLetters]. */
 export const F_FORWARDING = 26;
+/** Executor → main: [F_DL_EDGES, tokens] — wait-for edge adds/removes (deadlock/forwarder.ts). */
+export const F_DL_EDGES = 27;
+/** Main → executor: [F_DL_CONFIRM, probe, edgeIds]; answered [F_DL_CONFIRMED, probe, allLive]. */
+export const F_DL_CONFIRM = 28;
+/** Executor → main: [F_DL_CONFIRMED, probe, allLive]. */
+export const F_DL_CONFIRMED = 29;
+/** Main → executor: [F_DL_ACT, action, edgeId, cycle, strategy] (deadlock/global.ts). */
+export const F_DL_ACT = 30;

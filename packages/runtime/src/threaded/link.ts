@@ -35,6 +35,7 @@ import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler
 import { AskHandle } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { MIGRATED } from '../cell.ts';
+import { withdrawQueued } from '../deadlock/forwarder.ts';
 import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
 import { type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
@@ -51,6 +52,8 @@ export const K_STOP = 2;
 export const K_TERM = 3;
 export const K_MIGRATE = 4;
 export const K_STOPASK = 5;
+/** Withdraw a queued ask whose asker got a DeadlockError (a: asker's node, b: its exported ask id). */
+export const K_DL_WITHDRAW = 6;
 
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
@@ -72,8 +75,8 @@ interface Arrival {
   readonly later: Item[];
 }
 
-/** Sender id, or an ask as (asker's node, ask id, sender id or 0). */
-type WireMeta = null | number | [number, number, number];
+/** Sender id, or an ask as (asker's node, ask id, sender id or 0[, call chain when not 0]). */
+type WireMeta = null | number | [number, number, number] | [number, number, number, number];
 
 /**
  * Wire format: a batch is one flat token array (see transport.ts); a frame
@@ -422,6 +425,9 @@ export class ThreadLink implements RemoteLink {
     switch (item.k) {
       case K_TELL:
         cell.deliver(item.a, item.meta);
+        // Reentrancy step 2 for an ask from another thread: the target is blocked but serves its chain.
+        if (item.meta instanceof RemoteAsk && item.meta.chain !== 0 && cell.busy)
+          this.host.deadlock?.reenterRemote(cell, item.meta);
         return;
       case K_WATCH: {
         const watcher = item.a as ActorRef;
@@ -449,6 +455,9 @@ export class ThreadLink implements RemoteLink {
         }
         return;
       }
+      case K_DL_WITHDRAW:
+        withdrawQueued(this.host, cell, item.a as number, item.b as number);
+        return;
       case K_STOPASK: {
         const h = item.meta as AskHandle | undefined;
         cell.requestStop('stopped');
@@ -481,14 +490,26 @@ export class ThreadLink implements RemoteLink {
   private encodeMeta(meta: Item['meta']): WireMeta {
     if (meta === undefined) return null;
     if (meta instanceof ActorRef) return meta.id;
-    if (meta instanceof RemoteAsk) return [meta.node, meta.askId, meta.sender?.id ?? 0];
-    return [this.node, this.host.exportAsk(meta), meta.sender?.id ?? 0];
+    // The call chain travels with the ask, so reentrancy (deadlock/reentrancy.ts) works across threads.
+    const c = meta.chain;
+    if (meta instanceof RemoteAsk)
+      return c === 0
+        ? [meta.node, meta.askId, meta.sender?.id ?? 0]
+        : [meta.node, meta.askId, meta.sender?.id ?? 0, c];
+    const id = this.host.exportAsk(meta);
+    return c === 0 ? [this.node, id, meta.sender?.id ?? 0] : [this.node, id, meta.sender?.id ?? 0, c];
   }
 
   private decodeMeta(m: WireMeta): Item['meta'] {
     if (m === null) return undefined;
     if (typeof m === 'number') return this.refOf(m);
-    return new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2]), this.host);
+    const a = new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2]), this.host);
+    if (m.length === 4) {
+      a.chain = m[3];
+      // Asks made while handling this one inherit its chain (deadlock/runtime.ts chainOf).
+      if (this.host.deadlock !== null) this.host.deadlock.chains = true;
+    }
+    return a;
   }
 
   /** A frame failed to encode although its parts were checked: account for it. */
@@ -619,6 +640,13 @@ export class ThreadLink implements RemoteLink {
   /** `system.migrate` / placement: route a migrate request to wherever the actor is. */
   requestMigrate(ref: ActorRef, to: number, handle: AskHandle | undefined): void {
     this.dispatch({ k: K_MIGRATE, ref, a: to, meta: handle, b: null }, 0, false);
+  }
+
+  /** Deadlock resolution failed a local ask to a remote actor: its message, still queued there, goes too. */
+  withdrawAsk(to: ActorRef, handle: AskHandle): void {
+    const id = this.host.exportedIdOf(handle);
+    if (id !== undefined)
+      this.dispatch({ k: K_DL_WITHDRAW, ref: to, a: this.node, meta: undefined, b: id }, 0, false);
   }
 
   requestStopAndWait(ref: ActorRef, handle: AskHandle): void {

@@ -31,6 +31,7 @@ import {
 } from '@troupe/scheduler';
 import { Observable } from 'rxjs';
 import { PendingAsk } from '../ask.ts';
+import { GlobalDeadlockDetector } from '../deadlock/global.ts';
 import type { ActorDefinition } from '../definition.ts';
 import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } from '../errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
@@ -42,7 +43,17 @@ import { checkPortable } from '../snapshot.ts';
 import type { SpawnOptions } from '../spawn-options.ts';
 import type { SystemStats } from '../stats.ts';
 import { AdaptiveRunner, SAMPLE_MS } from './adaptive.ts';
-import { F_DEADLETTER, F_EVENT, F_FORWARDING, F_NAME, F_REQ } from './frames.ts';
+import {
+  F_DEADLETTER,
+  F_DL_ACT,
+  F_DL_CONFIRM,
+  F_DL_CONFIRMED,
+  F_DL_EDGES,
+  F_EVENT,
+  F_FORWARDING,
+  F_NAME,
+  F_REQ,
+} from './frames.ts';
 import { ThreadLink } from './link.ts';
 import {
   type ExecutorMetrics,
@@ -100,6 +111,8 @@ export class ThreadedRuntime {
   private readonly watchdog: Watchdog | null;
   /** Lost executors into actor failures, accounting, replacement (recovery.ts). */
   readonly recovery: Recovery;
+  /** Cycles across executors, over the edges they forward (deadlock/global.ts). */
+  readonly deadlock: GlobalDeadlockDetector;
   /** Requests (spawn, publish, …) awaiting an executor's answer, by executor. */
   private readonly requests = new Map<number, Set<PendingAsk>>();
   /** Executors the watchdog terminated, until their exit arrives. */
@@ -122,7 +135,16 @@ export class ThreadedRuntime {
     this.link = new ThreadLink(host, board);
     host.remote = this.link;
     this.placer = new Placer(board);
-    this.link.onControl = (_from, f) => this.control(f);
+    this.deadlock = new GlobalDeadlockDetector(host, {
+      confirm: (n, probe, ids) => this.sendIfConnected(n, [F_DL_CONFIRM, probe, ids], probe),
+      act: (n, action, edgeId, cycle, strategy) =>
+        this.sendIfConnected(n, [F_DL_ACT, action, edgeId, cycle, strategy]),
+    });
+    this.link.onControl = (from, f) => {
+      if (f[0] === F_DL_EDGES) this.deadlock.apply(from, f[1] as unknown[]);
+      else if (f[0] === F_DL_CONFIRMED) this.deadlock.confirmed(f[1] as number, f[2] as boolean);
+      else this.control(f);
+    };
     const faults = options.scheduler.faults;
     this.watchdogBoard = new WatchdogBoard(board.nodes);
     this.link.watchdog = this.watchdogBoard;
@@ -163,6 +185,7 @@ export class ThreadedRuntime {
         yieldMs: options.yieldMs,
         askTimeoutMs: options.askTimeoutMs,
         mailbox: options.mailbox,
+        deadlock: options.deadlock,
         tickMs: options.scheduler.tickMs,
         steal: {
           enabled: options.scheduler.stealing,
@@ -306,6 +329,7 @@ export class ThreadedRuntime {
 
   private lost(node: number, code: number, error: unknown): void {
     this.link.disconnect(node);
+    this.deadlock.lost(node);
     this.board.set(node, SLOT.alive, 0);
     this.watchdog?.unwatch(node);
     // Recovery accounts for its counters from now on (a node lost while vacating must not count twice).
@@ -517,6 +541,12 @@ export class ThreadedRuntime {
   private forwarding(node: number): void {
     if (this.link.channels.has(node))
       this.link.send(node, [F_FORWARDING, this.eventSubs > 0, this.deadSubs > 0]);
+  }
+
+  /** Deadlock frames to an executor that is gone: a probe to it fails (its edges went with it). */
+  private sendIfConnected(node: number, frame: unknown[], probe?: number): void {
+    if (this.link.channels.has(node)) this.link.send(node, frame);
+    else if (probe !== undefined) queueMicrotask(() => this.deadlock.confirmed(probe, false));
   }
 
   private control(f: unknown[]): void {
