@@ -134,13 +134,56 @@ describe('restarts per strategy on an executor', () => {
   it('dynamic children: startChild / terminateChild / deleteChild from the main thread', async () => {
     const s = await boot();
     const h = await s.start(tree('one-for-one'));
-    const d = await h.startChild<A.FlakyMsg>({ id: 'd', actor: 'flaky' });
+    const d = await h.startChild<A.FlakyMsg>({ id: 'd', actor: A.flaky }); // a definition crosses by name
     expect(await d.ask<number>({ type: 'where' })).toBe(
       await (await child(h, 'a')).ask<number>({ type: 'where' }),
     );
     await h.terminateChild('d');
     await h.deleteChild('d');
     expect((await h.children()).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('nested trees on an executor', () => {
+  it('a sub-supervisor restarts its worker; its escalation makes the top supervisor restart it', async () => {
+    const s = await boot();
+    const h = await s.start({
+      id: 'top',
+      intensity: { maxRestarts: 5, withinMs: 60_000 },
+      children: [
+        { id: 'w', actor: 'flaky' },
+        {
+          id: 'sub',
+          supervisor: {
+            intensity: { maxRestarts: 1, withinMs: 60_000 },
+            children: [{ id: 'x', actor: A.flaky }],
+          },
+        },
+      ],
+    });
+    const sub = await h.supervisor('sub');
+    const x = await child(sub, 'x');
+    const w = await child(h, 'w');
+    expect(await x.ask<number>({ type: 'where' })).toBe(await w.ask<number>({ type: 'where' }));
+    x.tell({ type: 'inc' });
+    x.tell({ type: 'boom' });
+    expect(await x.ask<number>({ type: 'get' })).toBe(0);
+    const restarted = firstValueFrom(
+      s.events$.pipe(
+        filter((e) => e.type === 'supervisor.child-restarted' && (e as { child?: string }).child === 'sub'),
+      ),
+    );
+    x.tell({ type: 'boom' }); // second restart within sub's window: sub escalates to top
+    await restarted;
+    const rows = await h.children();
+    expect(rows.find((r) => r.id === 'sub')!.restarts).toBe(1);
+    expect(rows.find((r) => r.id === 'sub')!.ref!.id).not.toBe(sub.ref.id);
+    const x2 = await child(await h.supervisor('sub'), 'x');
+    expect(x2.id).not.toBe(x.id);
+    expect(await x2.ask<number>({ type: 'get' })).toBe(0);
+    w.tell({ type: 'inc' });
+    expect(await w.ask<number>({ type: 'get' })).toBe(1); // one-for-one: the sibling kept its state
+    await quiescent(s);
   });
 });
 

@@ -41,6 +41,7 @@ import { SupervisorActor } from './behavior.ts';
 import { emitSupervisorNote } from './events.ts';
 import { IntensityWindow, resolveIntensity } from './intensity.ts';
 import {
+  type ChildSpecInput,
   checkActors,
   isSupervisorSpec,
   type SupervisorSpec,
@@ -69,6 +70,11 @@ export function specToWire(spec: SupervisorSpec, input: unknown): unknown {
   const p = checkPortable(wire, 'spec');
   if (p !== undefined) throw new ConfigError(`system.start(${p.path})`, PORTABLE, p.found);
   return wire;
+}
+
+/** `handle.startChild(spec)` with executors: definitions by name, nested specs as their input. */
+export function childToWire(spec: ChildSpecInput): ChildSpecInput {
+  return (supervisorToWire({ children: [spec] }) as { children: ChildSpecInput[] }).children[0]!;
 }
 
 function supervisorToWire(input: unknown): unknown {
@@ -122,7 +128,7 @@ class ThreadedTreeRoot {
       options.onFailure === 'restart'
         ? new IntensityWindow(resolveIntensity(options.intensity, 'system.start(options).intensity'))
         : null;
-    this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure);
+    this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure, childToWire);
     this.failure.catch(() => {});
   }
 

@@ -59,6 +59,8 @@ export class SupervisorHandle {
     private readonly current: () => ActorRef,
     readonly id: string,
     private readonly failure?: Promise<TreeFailure>,
+    /** Threaded mode: turns a child spec into data that can cross to the supervisor's executor. */
+    private readonly portable?: (spec: ChildSpecInput) => ChildSpecInput,
   ) {}
 
   /** The supervisor actor (a top-level tree restarted by the root gets a new one). */
@@ -87,11 +89,11 @@ export class SupervisorHandle {
     if (row === undefined || row.kind !== 'supervisor' || row.ref === undefined || !row.alive)
       throw new ConfigError('supervisor(id)', `the id of a running sub-supervisor of "${this.id}"`, id);
     const ref = row.ref;
-    return new SupervisorHandle(() => ref, id);
+    return new SupervisorHandle(() => ref, id, undefined, this.portable);
   }
 
   startChild<M = unknown>(spec: ChildSpecInput): Promise<ActorRef<M>> {
-    return this.ask({ type: 'troupe.supervisor.start-child', spec });
+    return this.ask({ type: 'troupe.supervisor.start-child', spec: this.portable?.(spec) ?? spec });
   }
 
   /** Stops the child (its spec stays, unless temporary); resolves once it has exited. */
