@@ -22,6 +22,7 @@ export const DEAD_REASONS = [
   'no-reply-target',
   'executor-crashed',
   'executor-lost',
+  'hierarchy-violation',
   'other',
 ] as const;
 
@@ -42,10 +43,10 @@ export const SLOT = {
   actors: 13,
   startedAt: 14,
   stealRounds: 15,
-  /** First of DEAD_REASONS.length dead-letter counters (16–27). */
+  /** First of DEAD_REASONS.length dead-letter counters (16–28). */
   reasons: 16,
   /** Live actors born on this node (it is their directory): it cannot retire while > 0. */
-  directory: 28,
+  directory: 29,
 } as const;
 
 export const STRIDE = 32;

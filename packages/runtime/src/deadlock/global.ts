@@ -14,9 +14,9 @@
  *    removed (ask ids are unique) and each was added before the
  *    confirmations were sent, so all were live at that moment together —
  *    the cycle was real, not assembled from stale edges of different times.
- * 4. An edge is part of at most one probe or resolution at a time; a failed
- *    probe searches again from its surviving edges, so a real cycle that
- *    overlapped a phantom one is still found.
+ * 4. An edge is part of at most one probe at a time; a failed probe searches
+ *    again from its surviving edges, so a real cycle that overlapped a
+ *    phantom one is still found.
  */
 import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
 import type { ActorDescription } from '../events.ts';
@@ -212,6 +212,9 @@ export class GlobalDeadlockDetector {
         : act.type === 'restart'
           ? cycle.find((e) => e.from.id === act.actor)
           : undefined;
+    // A later cycle may share these edges (the same actors deadlock again): it must be found too.
+    // One that still holds the edge failed here is a phantom, which confirmation catches.
+    for (const e of cycle) this.claimed.delete(e.id);
     if (edge !== undefined) {
       this.counts.resolved++;
       this.port.act(edge.node, act, edge.id, entries, strategy);
