@@ -47,6 +47,8 @@ describe('executor faults under load (property)', () => {
           askTimeoutMs: 20_000,
           hangTimeoutMs: 1000,
           watchdogIntervalMs: 100,
+          // Every culprit is a 'worker': the breaker (tested on its own) would quarantine it.
+          restartBreaker: { maxLosses: 1000 },
         });
         try {
           const { system } = h;
@@ -120,7 +122,7 @@ describe('executor faults under load (property)', () => {
           await h.close();
         }
       }),
-      { numRuns: 3, endOnFailure: true },
+      { numRuns: 4, endOnFailure: true },
     );
     // The generator must actually have exercised recovery.
     expect(totalLosses).toBeGreaterThan(0);
