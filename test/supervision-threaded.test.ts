@@ -324,3 +324,22 @@ describe('tree members stay on their executor', () => {
     system = undefined;
   });
 });
+
+describe('ctx.spawn placement and supervision', () => {
+  it("a child its parent supervises stays on the parent's executor (placement refused, reported)", async () => {
+    const s = await boot();
+    const refused = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'migration.refused')));
+    const p = await s.spawn(A.supParent, undefined, { placement: { executor: 1 } });
+    const c = await p.ask<ActorRef<A.FlakyMsg>>({ type: 'spawn', placement: { executor: 2 } });
+    const ev = (await refused) as unknown as { to: number; error: string };
+    expect(ev.to).toBe(2);
+    expect(ev.error).toMatch(/supervised child/);
+    expect(await c.ask<number>({ type: 'where' })).toBe(await p.ask<number>({ type: 'where' }));
+    expect(await p.ask<number>({ type: 'kids' })).toBe(1);
+    // Still supervised: a failure is restarted in place by the parent's policy.
+    c.tell({ type: 'inc' });
+    c.tell({ type: 'boom' });
+    expect(await c.ask<number>({ type: 'get' })).toBe(0);
+    await quiescent(s);
+  });
+});

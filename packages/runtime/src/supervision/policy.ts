@@ -62,6 +62,15 @@ export function resolveChildSupervision(v: unknown, path: string): ChildSupervis
   );
 }
 
+/** Whether `cell` supervises the children it spawns (a supervisor, or `defineActor(..., { supervision })`). */
+export function supervisesChildren(cell: ActorCell): boolean {
+  return supervisorOf(cell) !== undefined || cell.def.supervision !== undefined;
+}
+
+/** Why a supervised child's placement onto another executor is refused (threaded/executor.ts). */
+export const SUPERVISED =
+  "a supervised child stays on its supervisor's executor (supervision links do not cross threads)";
+
 const installed = new WeakSet<Host>();
 
 export function installSupervision(host: Host): void {

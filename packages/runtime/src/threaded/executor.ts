@@ -26,6 +26,7 @@ import { messageType } from '../events.ts';
 import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
+import { SUPERVISED, supervisesChildren } from '../supervision/policy.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
 import {
   F_DEADLETTER,
@@ -124,6 +125,12 @@ async function main(): Promise<void> {
   link.place = (cell, placement) => {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
+    // Supervision links do not cross threads: a child its parent supervises stays with it rather
+    // than start unsupervised elsewhere (a plain parent's child moves and starts unlinked).
+    if (cell.parent !== null && supervisesChildren(cell.parent)) {
+      host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: SUPERVISED });
+      return;
+    }
     try {
       link.migrateOut(cell, to, true);
     } catch (e) {
