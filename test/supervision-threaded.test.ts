@@ -5,6 +5,7 @@ import {
   createSystem,
   isConfigError,
   isEscalatedError,
+  loadSupervisorSpec,
   type SupervisorHandle,
   supervisor,
 } from '@troupe/runtime';
@@ -258,6 +259,19 @@ describe('specs that cannot cross threads', () => {
     w.tell({ type: 'inc' });
     w.tell({ type: 'boom' });
     expect(await w.ask<number>({ type: 'get' })).toBe(1); // resumed: state kept
+  });
+
+  it('a spec loaded from JSON (loadSupervisorSpec) runs on an executor', async () => {
+    const s = await boot();
+    const spec = await loadSupervisorSpec(new URL('./fixtures/supervision-tree.json', import.meta.url));
+    const h = await s.start(spec);
+    const a = await child(h, 'a');
+    const b = await child(await h.supervisor('sub'), 'b');
+    expect(await b.ask<number>({ type: 'where' })).toBe(await a.ask<number>({ type: 'where' }));
+    a.tell({ type: 'inc' });
+    a.tell({ type: 'boom' });
+    expect(await a.ask<number>({ type: 'get' })).toBe(0);
+    expect((await h.children()).map((r) => r.restarts)).toEqual([1, 1]); // one-for-all took sub along
   });
 
   it('an unknown actor name is a ConfigError naming the child', async () => {
