@@ -170,7 +170,8 @@ export class ActorSystem {
    * edge per pending ask whose asker's handler is blocked on it (the seeds'
    * LockGraph). Empty while no deadlock feature is configured. With
    * executors: the main thread's view of the edges they forward (only while
-   * some strategy detects), at most one channel hop behind.
+   * some strategy detects), behind them by about a millisecond (edges wait
+   * that long before they are sent, deadlock/forwarder.ts) and a channel hop.
    */
   waitForGraph(): WaitForGraphSnapshot {
     if (this.threads !== null) return this.threads.deadlock.snapshot();
