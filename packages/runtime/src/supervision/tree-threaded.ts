@@ -130,6 +130,8 @@ class ThreadedTreeRoot {
         : null;
     this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure, childToWire);
     this.failure.catch(() => {});
+    // When step 2 itself fails the caller gets that error and nobody awaits started$.
+    this.started$.catch(() => {});
   }
 
   /** Steps 1–2; rejects when no executor could start the tree. */
@@ -152,12 +154,17 @@ class ThreadedTreeRoot {
       }
     }, fail);
     failed.promise.catch(fail);
-    this.ref = await this.rt.request<ActorRef>(node, 'start-tree', [
-      this.wire,
-      this.options.name ?? null,
-      started.askId,
-      failed.askId,
-    ]);
+    try {
+      this.ref = await this.rt.request<ActorRef>(node, 'start-tree', [
+        this.wire,
+        this.options.name ?? null,
+        started.askId,
+        failed.askId,
+      ]);
+    } catch (e) {
+      over = true; // the caller gets this error; the two exports may still settle (executor lost): ignored
+      throw e;
+    }
   }
 
   /** Steps 4–5 on the main thread (the executor already stopped the supervisor). */
