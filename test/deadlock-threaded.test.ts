@@ -198,6 +198,32 @@ describe('strategies across executors', () => {
   });
 });
 
+describe('reentrancy across executors', () => {
+  it('call chains travel in ask frames: a callback of the same chain is served, not a deadlock', async () => {
+    const s = await start(2, { strategy: 'fail-ask' });
+    const events = collect(s);
+    const a = await s.spawn(A.ringReentrant, { idx: 0 }, { placement: { executor: 1 } });
+    const b = await s.spawn(A.ring, { idx: 1, pingNext: true }, { placement: { executor: 2 } });
+    a.tell({ type: 'link', next: b });
+    b.tell({ type: 'link', next: a });
+    // a asks b (reentrant), b asks a back (same chain): a serves it while it waits.
+    await expect(a.ask({ type: 'go' })).resolves.toBe('0>1>pong 0');
+    await expect(a.ask({ type: 'go' })).resolves.toBe('0>1>pong 0');
+    expect(events.filter((e) => e.type.startsWith('deadlock.'))).toHaveLength(0);
+    await accounted(s);
+  });
+
+  it('without reentrancy the same call back is a deadlock across executors', async () => {
+    const s = await start(2, { strategy: 'fail-ask' });
+    const a = await s.spawn(A.ring, { idx: 0 }, { placement: { executor: 1 } });
+    const b = await s.spawn(A.ring, { idx: 1, pingNext: true }, { placement: { executor: 2 } });
+    a.tell({ type: 'link', next: b });
+    b.tell({ type: 'link', next: a });
+    expect(strip(await a.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0>1:deadlock');
+    await accounted(s);
+  });
+});
+
 describe('no false positives across executors', () => {
   it('a layered DAG of asks over 3 executors never triggers detection', async () => {
     const s = await start(3, { strategy: 'fail-ask' });

@@ -20,21 +20,34 @@
  * 4. `onCycle`'s owner (runtime.ts) picks the action with the strategy and
  *    applies it; applying it settles an ask, which is step 3 for that edge.
  *
- * Protocol across executors (the interface is ready; the forwarding is the
- * scheduler's part):
- * 1. Each executor host runs steps 1 and 3 locally but, instead of calling
- *    the detector, posts `EdgeEvent`s (`add` / `remove` / `remove-from`, plain
- *    data: ids are node-qualified, so no lookup is needed) to the main thread
- *    on its existing control channel. Per-executor FIFO order keeps an edge's
- *    `remove` after its `add`.
- * 2. The main thread applies them with `apply(event)`; the one detector sees
- *    the union of every executor's edges.
- * 3. A cycle found there becomes an action naming an ask id; the action is
- *    posted to the ask's owner (`id % NODE_SPACE` is the asker's node).
- * 4. The owner checks the ask is still pending (a `remove` may have been in
- *    flight: the cycle was already broken) and applies the action, or drops
- *    it. That check makes a stale edge harmless: it can cost a detection, not
- *    a wrong rejection.
+ * Protocol across executors (implemented: forwarder.ts on each executor,
+ * global.ts on the main thread; frames F_DL_* in threaded/frames.ts):
+ * 1. Each executor host runs steps 1–4 locally (a cycle among its own actors
+ *    is found and resolved there, synchronously) and, while some strategy
+ *    detects, also forwards its live edges to the main thread: an edge waits
+ *    FORWARD_DELAY_MS (1 ms) before it is sent, and one removed by then is
+ *    never sent — most asks are answered sooner. Edges travel as plain data
+ *    (node-qualified ask and actor ids, the asker's strategy and priority, a
+ *    wall-clock time); `add` / `remove` go in one batch per flush on the
+ *    executor's FIFO channel, so an edge's `remove` follows its `add`.
+ * 2. The main thread applies them to one graph (`GlobalDeadlockDetector`) and
+ *    searches from each added edge, as in step 2. A cycle whose edges all
+ *    come from one executor is left to that executor (step 1).
+ * 3. Confirmation: a cycle found there may be a phantom, built from an edge
+ *    whose `remove` is still on its way. The main thread asks every executor
+ *    holding an edge of the cycle whether all of them are still live; the
+ *    executor flushes its pending events first, then answers. Edges are
+ *    never re-added and each existed before the question was sent, so "all
+ *    live" means the whole cycle existed at that moment: a real deadlock.
+ *    A phantom is dropped and the search repeated from its surviving edges.
+ * 4. The strategy of the closing asker (the edge that went live last, by wall
+ *    time) picks the action on the main thread, which emits
+ *    `deadlock.detected` / `deadlock.resolved` and sends the action to the
+ *    executor holding the failing ask (or the victim's wait).
+ * 5. That executor checks the ask is still live (else drops the action: the
+ *    cycle was already broken), rejects it with DeadlockError (restarts the
+ *    victim for `restart`), and asks the target's executor to dead-letter
+ *    the ask's message if still queued (reason `deadlock`), as in-thread.
  */
 import { type WaitEdge, WaitForGraph, type WaitNode } from './wait-for-graph.ts';
 
