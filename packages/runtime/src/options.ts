@@ -3,17 +3,21 @@
  * field and what was expected, before any thread or actor exists.
  */
 import { type Clock, systemClock } from './clock.ts';
-import { type DeadlockOptions, type ResolvedDeadlockOptions, resolveDeadlockOptions } from './deadlock/options.ts';
+import {
+  type DeadlockOptions,
+  type ResolvedDeadlockOptions,
+  resolveDeadlockOptions,
+} from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
+import type { EventOptions } from './events.ts';
+import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
 import {
   type ResolvedScheduler,
   resolveSchedulerOptions,
   SCHEDULER_KEYS,
   type SchedulerOptions,
 } from './threaded/options.ts';
-import type { EventOptions } from './events.ts';
-import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
-import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
 
 export interface SystemOptions extends SchedulerOptions {
   /**

@@ -28,10 +28,10 @@ import {
 import { dehydrate, rehydrate } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import type { SystemStats } from './stats.ts';
-import { type SchedulerMetrics, ThreadedRuntime } from './threaded/runtime.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from './supervision/spec.ts';
 import { type StartOptions, type SupervisorHandle, startTree } from './supervision/tree.ts';
 import { startThreadedTree } from './supervision/tree-threaded.ts';
+import { type SchedulerMetrics, ThreadedRuntime } from './threaded/runtime.ts';
 
 export type { ShutdownOptions, ShutdownReport };
 
@@ -87,7 +87,8 @@ export class ActorSystem {
     props: PropsOf<D>,
     options?: SpawnOptions,
   ): Promise<ActorRef<MessageOf<D>>> {
-    if (this.threads !== null) return (await this.threads.spawn(def, props, options)) as ActorRef<MessageOf<D>>;
+    if (this.threads !== null)
+      return (await this.threads.spawn(def, props, options)) as ActorRef<MessageOf<D>>;
     return this.spawnSync(def, props, options);
   }
 
@@ -98,7 +99,11 @@ export class ActorSystem {
     options?: SpawnOptions,
   ): ActorRef<MessageOf<D>> {
     if (this.threads !== null)
-      throw new ConfigError('system.spawnSync', 'a system with executors: 0 (use spawn)', this.options.executors);
+      throw new ConfigError(
+        'system.spawnSync',
+        'a system with executors: 0 (use spawn)',
+        this.options.executors,
+      );
     return this.host.spawnLocal(def, props, options, null) as ActorRef<MessageOf<D>>;
   }
 
