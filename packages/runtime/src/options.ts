@@ -84,13 +84,17 @@ export function resolveOptions(
   extraKeys: ReadonlySet<string> = new Set(),
 ): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw new ConfigError('options', 'an object', o);
-  for (const k of Object.keys(o))
+  for (const k of Object.keys(o)) {
     if (!known.has(k) && !extraKeys.has(k))
       throw new ConfigError(
         `options.${k}`,
         `one of ${[...known, ...extraKeys].join(', ')}`,
         'an unknown option',
       );
+    // `??` below would read null as "use the default"; a null option is a mistake worth naming.
+    if ((o as Record<string, unknown>)[k] === null)
+      throw new ConfigError(`options.${k}`, 'a value or undefined (omit it for the default)', null);
+  }
   const executors = o.executors ?? 0;
   if (!(executors === 'auto' || (Number.isInteger(executors) && executors >= 0 && executors < 1024)))
     throw new ConfigError('options.executors', '"auto" or an integer in [0, 1023]', o.executors);

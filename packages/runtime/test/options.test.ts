@@ -84,3 +84,13 @@ describe('spawn options', () => {
     expect(pathOf(() => resolveSpawnOptions(opts as never, 's'))).toBe(path);
   });
 });
+
+describe('null options', () => {
+  it('a null option is a ConfigError naming it, not the default', async () => {
+    for (const key of ['clock', 'throughput', 'mailbox', 'events', 'askTimeoutMs']) {
+      await expect(createSystem({ [key]: null } as never)).rejects.toSatisfy(
+        (e) => isConfigError(e) && e.context.path === `options.${key}`,
+      );
+    }
+  });
+});
