@@ -1,13 +1,30 @@
+import { threadId } from 'node:worker_threads';
 import { defineActor, fromMachine } from '@troupe/runtime';
 import { createMachine } from 'xstate';
 
-export type CounterMsg = { type: 'inc' } | { type: 'get' };
+export type CounterMsg = { type: 'inc' } | { type: 'get' } | { type: 'where' };
 
+/** The SPEC's counter, plus `where` to show which executor thread runs it. */
 export const Counter = defineActor('counter', {
   init: (props: { start: number }) => ({ n: props.start }),
   receive(state, msg: CounterMsg, ctx) {
     if (msg.type === 'get') ctx.reply(state.n);
+    if (msg.type === 'where') ctx.reply(threadId);
     return msg.type === 'inc' ? { n: state.n + 1 } : state;
+  },
+});
+
+/** CPU-bound work so the executors have something to share. */
+export const Cruncher = defineActor('cruncher', {
+  init: () => ({ done: 0 }),
+  receive(state, msg: { type: 'crunch'; n: number } | { type: 'done' }, ctx) {
+    if (msg.type === 'done') {
+      ctx.reply({ done: state.done, thread: threadId });
+      return state;
+    }
+    let x = 0;
+    for (let i = 0; i < msg.n; i++) x = (x + i * i) % 1_000_003;
+    return { done: state.done + (x >= 0 ? 1 : 0) };
   },
 });
 

@@ -68,7 +68,9 @@ export function fromMachine<T extends AnyStateMachine>(
         live.set(next as object, l);
       }
       if (l.reply.set) ctx.reply(l.reply.value);
-      else if (ctx.isAsk) ctx.reply(next);
+      // The persisted snapshot, not the live one: the asker may be on another thread, and the
+      // live snapshot carries the machine and methods that cannot cross (location transparency).
+      else if (ctx.isAsk) ctx.reply(l.actor.getPersistedSnapshot());
       return next;
     },
     onStop(state) {
