@@ -17,7 +17,13 @@
  * Invariant: after `terminate()` resolves no worker thread of this pool is
  * running, so the process can exit.
  */
-import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+  Worker,
+  type WorkerOptions,
+} from 'node:worker_threads';
 
 export class ExecutorStartError extends Error {
   constructor(
@@ -97,9 +103,9 @@ export class ExecutorPool {
       tsx === undefined
         ? this.options.entry
         : `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(this.options.entry.href)}); }).catch((e) => { require('node:worker_threads').parentPort.postMessage({ type: 'failed', error: String(e && e.stack || e) }); });`;
-    const worker = new Worker(script, {
+    const worker = startWorker(script, {
       eval: tsx !== undefined,
-      execArgv: this.options.execArgv ? [...this.options.execArgv] : undefined,
+      execArgv: [...(this.options.execArgv ?? process.execArgv)],
       resourceLimits: this.options.resourceLimits,
       workerData: { ...this.options.data, node, group, ports },
       transferList: transfer,
@@ -182,5 +188,23 @@ export class ExecutorPool {
     this.workers.clear();
     this.mainPorts.clear();
     await Promise.all(all.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * `new Worker`, minus the flags a worker may not take. Executors inherit the
+ * process's flags, but Node refuses process-wide V8 flags (`--expose-gc`,
+ * `--max-old-space-size`, …) in a worker's execArgv. Those apply to every
+ * isolate already, so dropping them loses nothing; Node names them in the
+ * error, which is the only list of them there is.
+ */
+function startWorker(script: string | URL, options: WorkerOptions & { execArgv: string[] }): Worker {
+  try {
+    return new Worker(script, options);
+  } catch (e) {
+    const m = /invalid execArgv flags: (.+)$/.exec((e as Error).message);
+    if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || m === null) throw e;
+    const bad = new Set(m[1]!.split(', '));
+    return new Worker(script, { ...options, execArgv: options.execArgv.filter((a) => !bad.has(a)) });
   }
 }
