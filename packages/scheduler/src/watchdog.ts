@@ -5,10 +5,15 @@
  * One SharedArrayBuffer holds, per node (main = 0, executors 1..n):
  * - `beat`: a counter the node bumps at every scheduling point (each actor
  *   turn of its dispatcher and each executor tick). Single writer.
- * - `running`: the id of the actor whose turn is in progress (0: none), its
- *   definition's name and the type of the first user message of that turn,
- *   as UTF-8 bytes. A hung thread cannot be asked what it is doing; these
- *   slots still say.
+ * - `running`: the id of the actor whose turn is in progress (0: none), and
+ *   the ids of its definition's name and of the type of the first user
+ *   message of that turn in the node's string table. A hung thread cannot be
+ *   asked what it is doing; these slots still say.
+ * - a string table per node: each distinct name is written once (UTF-8, a
+ *   length byte, cut at SLOT-1 bytes) and then named by its slot index, so a
+ *   turn costs a Map lookup and three stores instead of UTF-8 encoding (which
+ *   cost a quarter of an executor's time in ping-pong). A full table records
+ *   -1: "not recorded".
  * - a transit ledger: `sent[from][to]` counts user-message frames `from`
  *   posted to `to`, `recv[to][from]` the ones `to` read. For a lost node the
  *   difference is what was still in its port when it died.
@@ -28,13 +33,14 @@
  * scheduling point old, never a torn one (aligned 8-byte stores).
  */
 
-const HEAD = 4; // beat, running id, definition name length, message type length
-const STR = 64; // bytes per string; longer names are cut
-const TYPE_BYTES = 2 * STR;
+const HEAD = 4; // beat, running id, definition name id, message type id
+const SLOT = 65; // bytes per interned string, length byte included: names are cut at 64 bytes
+const SLOTS = 256; // distinct strings per node
+const TABLE_BYTES = SLOT * SLOTS;
 const BEAT = 0;
 const RUNNING = 1;
-const DEF_LEN = 2;
-const TYPE_LEN = 3;
+const DEF_ID = 2;
+const TYPE_ID = 3;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -55,33 +61,39 @@ export class WatchdogBoard {
   private readonly head: Float64Array;
   private readonly ledger: Float64Array;
   private readonly types: Uint8Array;
-  /** Per node: the last strings written (a reference compare keeps the usual per-turn cost to two stores). */
-  private readonly lastType: (string | undefined)[];
-  private readonly lastDef: (string | undefined)[];
+  /** Writer side: this thread's interned strings (only its own node's row is used). */
+  private readonly interned = new Map<string, number>();
 
   constructor(nodes: number, buffer?: SharedArrayBuffer) {
     this.nodes = nodes;
     const headBytes = nodes * HEAD * 8;
     const ledgerBytes = 2 * nodes * nodes * 8;
-    this.buffer = buffer ?? new SharedArrayBuffer(headBytes + ledgerBytes + nodes * TYPE_BYTES);
+    this.buffer = buffer ?? new SharedArrayBuffer(headBytes + ledgerBytes + nodes * TABLE_BYTES);
     this.head = new Float64Array(this.buffer, 0, nodes * HEAD);
     this.ledger = new Float64Array(this.buffer, headBytes, 2 * nodes * nodes);
-    this.types = new Uint8Array(this.buffer, headBytes + ledgerBytes, nodes * TYPE_BYTES);
-    this.lastType = new Array(nodes).fill(undefined);
-    this.lastDef = new Array(nodes).fill(undefined);
+    this.types = new Uint8Array(this.buffer, headBytes + ledgerBytes, nodes * TABLE_BYTES);
   }
 
-  private write(node: number, which: 0 | 1, value: string): void {
-    const at = node * TYPE_BYTES + which * STR;
-    const r = encoder.encodeInto(value, this.types.subarray(at, at + STR));
-    this.head[node * HEAD + (which === 0 ? DEF_LEN : TYPE_LEN)] = r.written;
+  /** Slot of `value` in `node`'s table, writing it on first use; -1 when the table is full. */
+  private intern(node: number, value: string): number {
+    const known = this.interned.get(value);
+    if (known !== undefined) return known;
+    const id = this.interned.size < SLOTS ? this.interned.size : -1;
+    if (id >= 0) {
+      const at = node * TABLE_BYTES + id * SLOT;
+      const r = encoder.encodeInto(value, this.types.subarray(at + 1, at + SLOT));
+      this.types[at] = r.written; // the length last: a reader never sees a longer string than was written
+    }
+    this.interned.set(value, id);
+    return id;
   }
 
-  private read(node: number, which: 0 | 1): string {
-    const at = node * TYPE_BYTES + which * STR;
-    const len = this.head[node * HEAD + (which === 0 ? DEF_LEN : TYPE_LEN)]!;
+  private read(node: number, which: typeof DEF_ID | typeof TYPE_ID): string | undefined {
+    const id = this.head[node * HEAD + which]!;
+    if (id < 0) return '(not recorded: string table full)';
+    const at = node * TABLE_BYTES + id * SLOT;
     // TextDecoder refuses shared memory: copy the few bytes out first.
-    return decoder.decode(this.types.slice(at, at + Math.min(len, STR)));
+    return decoder.decode(this.types.slice(at + 1, at + 1 + this.types[at]!));
   }
 
   // ---- writer side (the node itself) --------------------------------------
@@ -95,15 +107,9 @@ export class WatchdogBoard {
   turn(node: number, actor: number, def: string, messageType: string): void {
     const h = node * HEAD;
     this.head[h + BEAT]!++;
+    this.head[h + DEF_ID] = this.intern(node, def);
+    this.head[h + TYPE_ID] = this.intern(node, messageType);
     this.head[h + RUNNING] = actor;
-    if (this.lastDef[node] !== def) {
-      this.lastDef[node] = def;
-      this.write(node, 0, def);
-    }
-    if (this.lastType[node] !== messageType) {
-      this.lastType[node] = messageType;
-      this.write(node, 1, messageType);
-    }
   }
 
   /** The dispatcher ran out of work. */
@@ -124,8 +130,7 @@ export class WatchdogBoard {
   /** Clears a node's row before a new thread takes it (main thread only, before the thread starts). */
   reset(node: number): void {
     this.head.fill(0, node * HEAD, node * HEAD + HEAD);
-    this.lastType[node] = undefined;
-    this.lastDef[node] = undefined;
+    this.types.fill(0, node * TABLE_BYTES, (node + 1) * TABLE_BYTES); // the new thread interns afresh
     const n = this.nodes;
     for (let m = 0; m < n; m++) {
       this.ledger[node * n + m] = 0;
@@ -144,7 +149,7 @@ export class WatchdogBoard {
   running(node: number): RunningRecord {
     const actor = this.head[node * HEAD + RUNNING]!;
     if (actor === 0) return { actor: 0, def: undefined, messageType: undefined };
-    return { actor, def: this.read(node, 0), messageType: this.read(node, 1) };
+    return { actor, def: this.read(node, DEF_ID), messageType: this.read(node, TYPE_ID) };
   }
 
   /** User-message frames posted to `node` that it never read. */

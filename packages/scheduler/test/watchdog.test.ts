@@ -48,6 +48,21 @@ describe('WatchdogBoard', () => {
     expect(r.messageType).toBe('t'.repeat(64));
   });
 
+  it('names alternate turns correctly and say when its string table is full', () => {
+    const b = new WatchdogBoard(2);
+    for (let i = 0; i < 3; i++) {
+      b.turn(1, 1, 'ping', 'pong');
+      expect(b.running(1)).toEqual({ actor: 1, def: 'ping', messageType: 'pong' });
+      b.turn(1, 2, 'pong', 'ping');
+      expect(b.running(1)).toEqual({ actor: 2, def: 'pong', messageType: 'ping' });
+    }
+    for (let i = 0; i < 300; i++) b.turn(1, 3, 'worker', `type-${i}`);
+    expect(b.running(1).def).toBe('worker');
+    expect(b.running(1).messageType).toMatch(/not recorded/);
+    b.turn(1, 3, 'worker', 'type-7');
+    expect(b.running(1).messageType).toBe('type-7');
+  });
+
   it('counts frames in transit to a node from every sender', () => {
     const b = new WatchdogBoard(3);
     for (let i = 0; i < 5; i++) b.sentTo(0, 2);
