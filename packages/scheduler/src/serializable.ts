@@ -45,6 +45,32 @@ export function findUnserializable(
   root = 'value',
   isPortable?: (v: object) => boolean,
 ): SerializableProblem | undefined {
+  // Fast path for what most messages are — primitives and flat plain objects — without
+  // the walk's closure and Set: this check runs for every message that crosses a thread.
+  if (value === null || typeof value !== 'object') {
+    const t = typeof value;
+    return t === 'function' || t === 'symbol' ? { path: root, found: t } : undefined;
+  }
+  if (isFlatPlain(value)) return undefined;
+  return walk(value, root, isPortable);
+}
+
+function isFlatPlain(o: object): boolean {
+  const proto = Object.getPrototypeOf(o);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    const t = typeof v;
+    if (t === 'object' ? v !== null : t === 'function' || t === 'symbol') return false;
+  }
+  return true;
+}
+
+function walk(
+  value: object,
+  root: string,
+  isPortable: ((v: object) => boolean) | undefined,
+): SerializableProblem | undefined {
   const seen = new Set<object>();
   const visit = (v: unknown, path: string): SerializableProblem | undefined => {
     const t = typeof v;
