@@ -23,10 +23,23 @@ import { NOT_FOUND, takeQueued } from './reentrancy.ts';
 import { type DeadlockRuntime, LIVE, type TrackedAsk } from './runtime.ts';
 import type { DeadlockAction } from './strategies.ts';
 
-/** Tokens of one forwarded `add` (global.ts decodes them in this order). */
-export const ADD_TOKENS = 14;
+/**
+ * Wire records (global.ts decodes them), one flat token array per flush:
+ * - [OP_REMOVE, askId]
+ * - [OP_ADD, askId, fromId, toId, at, chain, reentrant, messageType#, strategy#, priority]
+ * - [OP_ACTOR, id, name | null, def] — before the first edge naming the actor;
+ * - [OP_STRING, #, text] — before the first record using string number #;
+ * - [OP_RESET] — the tables above start over (they are capped).
+ * Strings and actor descriptions cross once: they were half of the cost.
+ */
 export const OP_REMOVE = 0;
 export const OP_ADD = 1;
+export const OP_ACTOR = 2;
+export const OP_STRING = 3;
+export const OP_RESET = 4;
+export const ADD_TOKENS = 10;
+/** Entries in the actor and string tables before they start over. */
+const TABLE_CAP = 50_000;
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
@@ -47,6 +60,8 @@ export class EdgeForwarder {
   private removes: number[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private rt: DeadlockRuntime | null = null;
+  private readonly actors = new Set<number>();
+  private readonly strings = new Map<string, number>();
 
   /**
    * `send(tokens)` posts one F_DL_EDGES frame to the main thread;
@@ -87,31 +102,52 @@ export class EdgeForwarder {
     for (const id of this.removes) b.push(OP_REMOVE, id);
     this.removes = [];
     const rt = this.rt!;
+    if (this.actors.size > TABLE_CAP || this.strings.size > TABLE_CAP) {
+      this.actors.clear();
+      this.strings.clear();
+      b.push(OP_RESET);
+    }
     for (const [e, at] of this.pending) {
       this.live.set(e.id, e);
       const from = e.from;
       const to = e.to;
       const def = e.cell.def;
+      if (!this.actors.has(from.id)) {
+        this.actors.add(from.id);
+        b.push(OP_ACTOR, from.id, from.name ?? null, from.def);
+      }
+      if (!this.actors.has(to.id)) {
+        this.actors.add(to.id);
+        b.push(OP_ACTOR, to.id, to.name ?? null, to.def);
+      }
+      const type = this.string(e.messageType, b);
+      const strategy = this.string(rt.strategyOf(def), b);
       b.push(
         OP_ADD,
         e.id,
         from.id,
-        from.name ?? null,
-        from.def,
         to.id,
-        to.name ?? null,
-        to.def,
         at,
         e.chain,
         e.reentrant ? 1 : 0,
-        e.messageType,
-        rt.strategyOf(def),
+        type,
+        strategy,
         def.deadlock?.priority ?? 0,
       );
     }
     this.pending.clear();
     this.send(b);
   };
+
+  private string(text: string, b: unknown[]): number {
+    let n = this.strings.get(text);
+    if (n === undefined) {
+      n = this.strings.size;
+      this.strings.set(text, n);
+      b.push(OP_STRING, n, text);
+    }
+    return n;
+  }
 
   /** Step 4 of the cross-executor protocol, first half: are these edges all still live here? */
   confirm(ids: readonly number[]): boolean {

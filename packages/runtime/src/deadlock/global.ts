@@ -22,7 +22,7 @@ import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
 import type { ActorDescription } from '../events.ts';
 import type { Host } from '../host.ts';
 import { DeadlockDetector } from './detector.ts';
-import { ADD_TOKENS, OP_ADD, OP_REMOVE } from './forwarder.ts';
+import { ADD_TOKENS, OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING } from './forwarder.ts';
 import { type DeadlockAction, type DeadlockCycle, strategyFn, validAction } from './strategies.ts';
 import type { WaitEdge, WaitForGraphSnapshot } from './wait-for-graph.ts';
 
@@ -72,34 +72,61 @@ export class GlobalDeadlockDetector {
     private readonly port: GlobalDetectorPort,
   ) {}
 
+  /** Per executor: the actor descriptions and strings its records name (forwarder.ts wire records). */
+  private readonly tables = new Map<number, { actors: Map<number, ActorDescription>; strings: string[] }>();
+
   /** Step 2: applies one F_DL_EDGES frame from `node`. */
   apply(node: number, t: readonly unknown[]): void {
+    let tab = this.tables.get(node);
+    if (tab === undefined) this.tables.set(node, (tab = { actors: new Map(), strings: [] }));
     let i = 0;
     while (i < t.length) {
-      if (t[i] === OP_REMOVE) {
-        const e = this.edges.get(t[i + 1] as number);
-        if (e !== undefined) this.drop(e);
-        i += 2;
-        continue;
+      switch (t[i]) {
+        case OP_REMOVE: {
+          const e = this.edges.get(t[i + 1] as number);
+          if (e !== undefined) this.drop(e);
+          i += 2;
+          break;
+        }
+        case OP_ACTOR: {
+          const id = t[i + 1] as number;
+          tab.actors.set(id, desc(id, t[i + 2] as string | null, t[i + 3] as string));
+          i += 4;
+          break;
+        }
+        case OP_STRING:
+          tab.strings[t[i + 1] as number] = t[i + 2] as string;
+          i += 3;
+          break;
+        case OP_RESET:
+          tab.actors.clear();
+          tab.strings.length = 0;
+          i += 1;
+          break;
+        case OP_ADD: {
+          const at = t[i + 4] as number;
+          const e: GlobalEdge = {
+            id: t[i + 1] as number,
+            from: tab.actors.get(t[i + 2] as number)!,
+            to: tab.actors.get(t[i + 3] as number)!,
+            // The executor's clock has its own origin: ages here are measured on wall time.
+            since: at,
+            at,
+            chain: t[i + 5] as number,
+            reentrant: t[i + 6] === 1,
+            messageType: tab.strings[t[i + 7] as number]!,
+            strategy: tab.strings[t[i + 8] as number]!,
+            priority: t[i + 9] as number,
+            node,
+          };
+          i += ADD_TOKENS;
+          this.edges.set(e.id, e);
+          this.detector.add(e, e.strategy !== 'timeout-only');
+          break;
+        }
+        default:
+          throw new Error(`corrupt deadlock edge batch from node ${node} (runtime bug)`);
       }
-      if (t[i] !== OP_ADD) throw new Error(`corrupt deadlock edge batch from node ${node} (runtime bug)`);
-      const e: GlobalEdge = {
-        id: t[i + 1] as number,
-        from: desc(t[i + 2] as number, t[i + 3] as string | null, t[i + 4] as string),
-        to: desc(t[i + 5] as number, t[i + 6] as string | null, t[i + 7] as string),
-        // The executor's clock has its own origin: ages here are measured on wall time.
-        since: t[i + 8] as number,
-        at: t[i + 8] as number,
-        chain: t[i + 9] as number,
-        reentrant: t[i + 10] === 1,
-        messageType: t[i + 11] as string,
-        strategy: t[i + 12] as string,
-        priority: t[i + 13] as number,
-        node,
-      };
-      i += ADD_TOKENS;
-      this.edges.set(e.id, e);
-      this.detector.add(e, e.strategy !== 'timeout-only');
     }
   }
 
@@ -111,6 +138,7 @@ export class GlobalDeadlockDetector {
 
   /** An executor is gone: its edges with it (no confirmation could come from it). */
   lost(node: number): void {
+    this.tables.delete(node);
     for (const e of [...this.edges.values()]) if (e.node === node) this.drop(e);
     for (const [id, p] of this.probes)
       if (p.cycle.some((e) => e.node === node)) {
