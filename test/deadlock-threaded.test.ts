@@ -115,6 +115,41 @@ describe('deadlock detection across executors', () => {
   }
 });
 
+describe('deadlock detection on an executor (in-thread there)', () => {
+  it('a self-ask (cycle of length 1) and a cycle within one executor are resolved by that executor', async () => {
+    const s = await start(2, { strategy: 'fail-ask' });
+    const events = collect(s);
+    const [self] = await ring(s, 1, 1);
+    expect(strip(await self!.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0:deadlock');
+    const local = await ring(s, 3, 1); // all on executor 1
+    expect(strip(await local[0]!.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0>1>2:deadlock');
+    await accounted(s);
+    expect(s.stats().deadLettered.byReason).toEqual({ deadlock: 2 });
+    // Found by the executor's own detector (its events are forwarded while someone listens), once each.
+    for (let i = 0; i < 50 && events.filter((e) => e.type === 'deadlock.resolved').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(events.filter((e) => e.type === 'deadlock.detected')).toHaveLength(2);
+  });
+
+  it('waitForGraph() shows the forwarded edges of a cycle left in place (custom strategy: none)', async () => {
+    registerDeadlockStrategy('dl-threaded-none', () => ({ type: 'none' }));
+    const s = await start(2, { strategy: 'dl-threaded-none' });
+    const refs = await ring(s, 2, 2, () => A.ring, 2000);
+    const answer = refs[0]!.ask<string>({ type: 'go' }, { timeoutMs: 15_000 });
+    for (let i = 0; i < 100 && s.waitForGraph().edges.length < 2; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const g = s.waitForGraph();
+    expect(g.edges.map((e) => [e.from, e.to]).sort()).toEqual(
+      [
+        [refs[0]!.id, refs[1]!.id],
+        [refs[1]!.id, refs[0]!.id],
+      ].sort(),
+    );
+    expect(g.nodes.map((n) => n.id).sort()).toEqual([refs[0]!.id, refs[1]!.id].sort());
+    expect(strip(await answer)).toMatch(/^(0:ask-timeout|0>1:ask-timeout)$/);
+  });
+});
+
 describe('strategies across executors', () => {
   it('fail-youngest (per definition) fails the most recent wait of the cycle', async () => {
     const s = await start(3);
