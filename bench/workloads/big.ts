@@ -4,6 +4,7 @@
  * Peers: xstate v5 machine actors and Erlang processes, same MINSTD choices.
  */
 import { createActor, sendTo, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { type BigMsg, BigNode } from './big.actors.ts';
@@ -119,18 +120,7 @@ export const big: Workload<P> = {
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('big', [p.actors, p.pings]);
-          check('big', 'erlang', p.actors * p.pings, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'big', [p.actors, p.pings], p.actors * p.pings));
     return out;
   },
 };

@@ -5,6 +5,7 @@
  * Erlang processes, and the limit — a direct loop calling the handler.
  */
 import { assign, createActor, fromTransition, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Counter, INC, Producer } from './counting.actors.ts';
@@ -70,18 +71,7 @@ export const counting: Workload<P> = {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p, xMachine) });
     out.push({ system: 'xstate', mode: 'fromTransition', run: () => xstate(p, xTransition) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('counting', [p.n]);
-          check('counting', 'erlang', p.n, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'counting', [p.n], p.n));
     out.push({ system: 'limit', mode: 'handler-call loop', run: () => limit(p) });
     return out;
   },

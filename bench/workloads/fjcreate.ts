@@ -5,6 +5,7 @@
  * send, exit).
  */
 import { createActor, sendTo, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Join, type JoinResult } from './common.actors.ts';
@@ -76,18 +77,7 @@ export const fjcreate: Workload<P> = {
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('fjcreate', [p.n]);
-          check('fjcreate', 'erlang', p.n, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'fjcreate', [p.n], p.n));
     return out;
   },
 };

@@ -4,6 +4,7 @@
  * Peers: xstate v5 machine actors and Erlang processes.
  */
 import { createActor, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Join, type JoinResult } from './common.actors.ts';
@@ -70,18 +71,7 @@ export const fjthroughput: Workload<P> = {
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('fjthroughput', [p.actors, p.messages]);
-          check('fjthroughput', 'erlang', p.actors * p.messages, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'fjthroughput', [p.actors, p.messages], p.actors * p.messages));
     return out;
   },
 };

@@ -4,12 +4,11 @@
  * workers round robin. Check: 14,200 solutions.
  * Peers: Piscina (one task per prefix) and the limit (one sequential solve).
  */
-import os from 'node:os';
-import { Piscina } from 'piscina';
-import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
+import { troupeFanOut } from '../lib/fan-out.ts';
+import { piscinaContender } from '../lib/piscina-contender.ts';
+import { troupeContenders } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
-import { Join, type JoinResult } from './common.actors.ts';
-import { QueensWorker } from './nqueens.actors.ts';
+import { type BoardMsg, QueensWorker } from './nqueens.actors.ts';
 import { prefixes, solveFrom } from './nqueens.task.ts';
 
 interface P {
@@ -20,49 +19,24 @@ interface P {
 const SOLUTIONS: Record<number, number> = { 8: 92, 10: 724, 12: 14200 };
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(executors, async ({ spawn }) => {
-    const items = prefixes(p.n, p.depth);
-    const join = await spawn(Join, { expect: items.length });
-    const workers = [];
-    for (let i = 0; i < p.workers; i++) workers.push(await spawn(QueensWorker, undefined));
-    const msgs = items.map((prefix) => ({ type: 'board' as const, n: p.n, prefix, join }));
-    const t0 = performance.now();
-    for (let i = 0; i < msgs.length; i++) workers[i % p.workers]!.tell(msgs[i]!);
-    const r = await pollResult<JoinResult>(join, executors);
-    const ms = performance.now() - t0;
-    check('nqueens', 'troupe', SOLUTIONS[p.n], r.sum);
-    return ms;
+  const items = prefixes(p.n, p.depth);
+  const board = (prefix: number[], join: BoardMsg['join']) => ({
+    type: 'board' as const,
+    n: p.n,
+    prefix,
+    join,
   });
+  return troupeFanOut(executors, QueensWorker, p.workers, items, board, (sum) =>
+    check('nqueens', 'troupe', SOLUTIONS[p.n], sum),
+  );
 }
 
-const threads = os.availableParallelism();
-
-function piscina(p: P): Contender {
-  let pool: Piscina | null = null;
-  return {
-    system: 'piscina',
-    mode: `${threads} threads`,
-    async run() {
-      pool ??= new Piscina({
-        filename: new URL('./nqueens.task.ts', import.meta.url).href,
-        minThreads: threads,
-        maxThreads: threads,
-      });
-      const pl = pool;
-      const tasks = prefixes(p.n, p.depth).map((prefix) => ({ n: p.n, prefix }));
-      let sum = 0;
-      const ms = await timed(async () => {
-        const counts = await Promise.all(tasks.map((t) => pl.run(t) as Promise<number>));
-        for (const c of counts) sum += c;
-      });
-      check('nqueens', 'piscina', SOLUTIONS[p.n], sum);
-      return ms;
-    },
-    async close() {
-      await pool?.destroy();
-    },
-  };
-}
+const piscina = (p: P): Contender =>
+  piscinaContender(
+    new URL('./nqueens.task.ts', import.meta.url),
+    () => prefixes(p.n, p.depth).map((prefix) => ({ n: p.n, prefix })),
+    (sum) => check('nqueens', 'piscina', SOLUTIONS[p.n], sum),
+  );
 
 async function limit(p: P): Promise<number> {
   let n = 0;

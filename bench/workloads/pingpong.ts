@@ -5,6 +5,7 @@
  * preallocated queues handed back and forth by a loop.
  */
 import { createActor, sendTo, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Ping, Pong } from './pingpong.actors.ts';
@@ -128,18 +129,7 @@ export const pingpong: Workload<P> = {
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('pingpong', [p.n]);
-          check('pingpong', 'erlang', p.n, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'pingpong', [p.n], p.n));
     out.push({ system: 'limit', mode: 'two-queue loop', run: () => limit(p) });
     return out;
   },

@@ -7,6 +7,7 @@
  */
 import type { ActorRef } from '@troupe/runtime';
 import { createActor, sendTo, setup } from 'xstate';
+import { erlangContenders } from '../lib/erlang-contender.ts';
 import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Join, type JoinResult } from './common.actors.ts';
@@ -119,18 +120,7 @@ export const threadring: Workload<P> = {
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push({ system: 'xstate', mode: 'machine', run: () => xstate(p) });
-    if (ctx.erlang) {
-      const erl = ctx.erlang;
-      out.push({
-        system: 'erlang',
-        mode: erl.mode,
-        run: async () => {
-          const r = await erl.call('threadring', [p.actors, p.hops]);
-          check('threadring', 'erlang', p.hops % p.actors, r.check);
-          return r.micros / 1000;
-        },
-      });
-    }
+    out.push(...erlangContenders(ctx, 'threadring', [p.actors, p.hops], p.hops % p.actors));
     out.push({ system: 'limit', mode: 'run-queue loop', run: () => limit(p) });
     return out;
   },

@@ -6,12 +6,11 @@
  * with the limit's to 1e-9 (slices finish in any order, so the last bits of
  * the sum may differ).
  */
-import os from 'node:os';
-import { Piscina } from 'piscina';
-import { pollResult, troupeContenders, withSystem } from '../lib/troupe.ts';
+import { troupeFanOut } from '../lib/fan-out.ts';
+import { piscinaContender } from '../lib/piscina-contender.ts';
+import { troupeContenders } from '../lib/troupe.ts';
 import { type Contender, type SuiteContext, timed, type Workload, WrongAnswer } from '../lib/types.ts';
-import { Join, type JoinResult } from './common.actors.ts';
-import { TrapezoidWorker } from './trapezoid.actors.ts';
+import { type SliceMsg, TrapezoidWorker } from './trapezoid.actors.ts';
 import { area } from './trapezoid.task.ts';
 
 interface P {
@@ -28,55 +27,27 @@ function expectArea(p: P, system: string, got: number): void {
   if (!(Math.abs(got - want) <= 1e-9 * Math.abs(want))) throw new WrongAnswer('trapezoid', system, want, got);
 }
 
-function slices(p: P): Array<{ l: number; r: number; h: number }> {
+type Slice = { l: number; r: number; h: number };
+
+function slices(p: P): Slice[] {
   const h = (R - L) / p.pieces;
   const w = (R - L) / p.workers;
   return Array.from({ length: p.workers }, (_, i) => ({ l: L + i * w, r: L + (i + 1) * w, h }));
 }
 
 async function troupe(p: P, executors: number): Promise<number> {
-  return withSystem(executors, async ({ spawn }) => {
-    const join = await spawn(Join, { expect: p.workers });
-    const workers = [];
-    for (let i = 0; i < p.workers; i++) workers.push(await spawn(TrapezoidWorker, undefined));
-    const msgs = slices(p).map((s) => ({ type: 'slice' as const, ...s, join }));
-    const t0 = performance.now();
-    for (let i = 0; i < p.workers; i++) workers[i]!.tell(msgs[i]!);
-    const r = await pollResult<JoinResult>(join, executors);
-    const ms = performance.now() - t0;
-    expectArea(p, 'troupe', r.sum);
-    return ms;
-  });
+  const slice = (s: Slice, join: SliceMsg['join']) => ({ type: 'slice' as const, ...s, join });
+  return troupeFanOut(executors, TrapezoidWorker, p.workers, slices(p), slice, (sum) =>
+    expectArea(p, 'troupe', sum),
+  );
 }
 
-const threads = os.availableParallelism();
-
-function piscina(p: P): Contender {
-  let pool: Piscina | null = null;
-  return {
-    system: 'piscina',
-    mode: `${threads} threads`,
-    async run() {
-      pool ??= new Piscina({
-        filename: new URL('./trapezoid.task.ts', import.meta.url).href,
-        minThreads: threads,
-        maxThreads: threads,
-      });
-      const tasks = slices(p);
-      const pl = pool;
-      let sum = 0;
-      const ms = await timed(async () => {
-        const parts = await Promise.all(tasks.map((t) => pl.run(t) as Promise<number>));
-        for (const a of parts) sum += a;
-      });
-      expectArea(p, 'piscina', sum);
-      return ms;
-    },
-    async close() {
-      await pool?.destroy();
-    },
-  };
-}
+const piscina = (p: P): Contender =>
+  piscinaContender(
+    new URL('./trapezoid.task.ts', import.meta.url),
+    () => slices(p),
+    (sum) => expectArea(p, 'piscina', sum),
+  );
 
 async function limit(p: P): Promise<number> {
   let a = 0;
