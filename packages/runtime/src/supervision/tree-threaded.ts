@@ -38,8 +38,6 @@ import { checkPortable } from '../snapshot.ts';
 import type { ThreadLink } from '../threaded/link.ts';
 import type { ThreadedRuntime } from '../threaded/runtime.ts';
 import { SupervisorActor } from './behavior.ts';
-import { emitSupervisorNote } from './events.ts';
-import { IntensityWindow, resolveIntensity } from './intensity.ts';
 import {
   type ChildSpecInput,
   checkActors,
@@ -52,10 +50,10 @@ import {
 import type { TreeParent } from './supervisor.ts';
 import {
   checkStartOptions,
+  RootGuardian,
   type ShutdownFn,
   type StartOptions,
-  SupervisorHandle,
-  type TreeFailure,
+  type SupervisorHandle,
 } from './tree.ts';
 
 const PORTABLE =
@@ -100,36 +98,18 @@ function supervisorToWire(input: unknown): unknown {
 }
 
 /** Main thread: the root guardian of a tree that runs on an executor. */
-class ThreadedTreeRoot {
-  ref!: ActorRef;
+class ThreadedTreeRoot extends RootGuardian {
   private generation = 0;
-  private isStarted = false;
-  private restarts = 0;
-  private readonly window: IntensityWindow | null;
-  private resolveStart!: (h: SupervisorHandle) => void;
-  private rejectStart!: (e: unknown) => void;
-  private resolveFailure!: (f: TreeFailure) => void;
-  readonly started$ = new Promise<SupervisorHandle>((res, rej) => {
-    this.resolveStart = res;
-    this.rejectStart = rej;
-  });
-  readonly failure = new Promise<TreeFailure>((res) => (this.resolveFailure = res));
-  readonly handle: SupervisorHandle;
 
   constructor(
     private readonly rt: ThreadedRuntime,
-    private readonly host: Host,
-    private readonly spec: SupervisorSpec,
+    host: Host,
+    spec: SupervisorSpec,
     private readonly wire: unknown,
-    private readonly options: StartOptions,
-    private readonly shutdown: ShutdownFn,
+    options: StartOptions,
+    shutdown: ShutdownFn,
   ) {
-    this.window =
-      options.onFailure === 'restart'
-        ? new IntensityWindow(resolveIntensity(options.intensity, 'system.start(options).intensity'))
-        : null;
-    this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure, childToWire);
-    this.failure.catch(() => {});
+    super(host, spec, options, shutdown, childToWire);
     // When step 2 itself fails the caller gets that error and nobody awaits started$.
     this.started$.catch(() => {});
   }
@@ -148,10 +128,7 @@ class ThreadedTreeRoot {
       this.failed(error);
     };
     started.promise.then(() => {
-      if (gen === this.generation && !this.isStarted) {
-        this.isStarted = true;
-        this.resolveStart(this.handle);
-      }
+      if (gen === this.generation) this.markStarted();
     }, fail);
     failed.promise.catch(fail);
     try {
@@ -174,30 +151,20 @@ class ThreadedTreeRoot {
       return;
     }
     const at = this.host.clock.now();
-    const restart = this.window?.add(at) === true && this.host.accepting;
-    emitSupervisorNote(this.host, 'supervisor.tree-failed', {
-      supervisor: this.ref.toJSON(),
-      supervisorId: this.spec.id,
-      error,
-      action: restart ? 'restart' : 'stop-system',
-    });
+    const restart = this.mayRestart(at) && this.host.accepting;
+    this.noteTreeFailed(this.ref, error, restart);
     void (async () => {
       if (restart) {
         try {
           this.restarts++;
           await this.spawn();
-          emitSupervisorNote(this.host, 'supervisor.tree-restarted', {
-            supervisor: this.ref.toJSON(),
-            supervisorId: this.spec.id,
-            restarts: this.restarts,
-          });
+          this.noteTreeRestarted();
           return;
         } catch {
           // No executor could take the tree again: give up on it as stop-system does.
         }
       }
-      const report = await this.shutdown('supervision-tree-failed');
-      this.resolveFailure({ tree: this.spec.id, error, at, restarts: this.restarts, shutdown: report });
+      await this.giveUp(error, at);
     })();
   }
 }

@@ -117,13 +117,21 @@ export class SupervisorHandle {
   }
 }
 
-class TreeRoot implements TreeParent {
+/**
+ * What both root guardians (in-thread here, on the main thread for a tree on
+ * an executor in tree-threaded.ts) keep alike: the start and failure
+ * promises behind `system.start` and `whenFailed()`, the restart intensity
+ * window, and the reports of root protocol step 2. Each subclass keeps its own
+ * control flow, since the tree's supervisor stops locally in one and on an
+ * executor in the other.
+ */
+export abstract class RootGuardian {
   ref!: ActorRef;
-  private isStarted = false;
-  private restarts = 0;
+  protected isStarted = false;
+  protected restarts = 0;
   private readonly window: IntensityWindow | null;
   private resolveStart!: (h: SupervisorHandle) => void;
-  private rejectStart!: (e: unknown) => void;
+  protected rejectStart!: (e: unknown) => void;
   private resolveFailure!: (f: TreeFailure) => void;
   readonly started$ = new Promise<SupervisorHandle>((res, rej) => {
     this.resolveStart = res;
@@ -133,19 +141,58 @@ class TreeRoot implements TreeParent {
   readonly handle: SupervisorHandle;
 
   constructor(
-    private readonly host: Host,
-    private readonly spec: SupervisorSpec,
-    private readonly options: StartOptions,
+    protected readonly host: Host,
+    protected readonly spec: SupervisorSpec,
+    protected readonly options: StartOptions,
     private readonly shutdown: ShutdownFn,
+    portable?: (spec: ChildSpecInput) => ChildSpecInput,
   ) {
     this.window =
       options.onFailure === 'restart'
         ? new IntensityWindow(resolveIntensity(options.intensity, 'system.start(options).intensity'))
         : null;
-    this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure);
+    this.handle = new SupervisorHandle(() => this.ref, spec.id, this.failure, portable);
     this.failure.catch(() => {});
   }
 
+  /** Step 1 done: `system.start` resolves (once). */
+  protected markStarted(): void {
+    if (!this.isStarted) {
+      this.isStarted = true;
+      this.resolveStart(this.handle);
+    }
+  }
+
+  /** Step 2: whether the intensity window allows restarting a tree that failed `at`. */
+  protected mayRestart(at: number): boolean {
+    return this.window?.add(at) === true;
+  }
+
+  protected noteTreeFailed(supervisor: ActorRef, error: unknown, restart: boolean): void {
+    emitSupervisorNote(this.host, 'supervisor.tree-failed', {
+      supervisor: supervisor.toJSON(),
+      supervisorId: this.spec.id,
+      error,
+      action: restart ? 'restart' : 'stop-system',
+    });
+  }
+
+  protected noteTreeRestarted(): void {
+    emitSupervisorNote(this.host, 'supervisor.tree-restarted', {
+      supervisor: this.ref.toJSON(),
+      supervisorId: this.spec.id,
+      restarts: this.restarts,
+    });
+  }
+
+  /** Step 2, stop-system: shuts the system down, then resolves `whenFailed()` with its report. */
+  protected async giveUp(error: unknown, at: number): Promise<void> {
+    const report = await this.shutdown('supervision-tree-failed');
+    this.resolveFailure({ tree: this.spec.id, error, at, restarts: this.restarts, shutdown: report });
+  }
+}
+
+class TreeRoot extends RootGuardian implements TreeParent {
   spawn(): void {
     const o = this.options.name === undefined ? undefined : { name: this.options.name };
     this.ref = this.host.spawnLocal(SupervisorActor, { spec: this.spec, root: this }, o, null);
@@ -153,10 +200,7 @@ class TreeRoot implements TreeParent {
 
   started(ref: ActorRef): void {
     if (ref !== this.ref) return;
-    if (!this.isStarted) {
-      this.isStarted = true;
-      this.resolveStart(this.handle);
-    }
+    this.markStarted();
   }
 
   failed(ref: ActorRef, error: unknown): void {
@@ -168,27 +212,17 @@ class TreeRoot implements TreeParent {
       return;
     }
     const at = this.host.clock.now();
-    const restart = this.window?.add(at) === true;
-    emitSupervisorNote(this.host, 'supervisor.tree-failed', {
-      supervisor: ref.toJSON(),
-      supervisorId: this.spec.id,
-      error,
-      action: restart ? 'restart' : 'stop-system',
-    });
+    const restart = this.mayRestart(at);
+    this.noteTreeFailed(ref, error, restart);
     cell.requestStop('failed');
     void cell.whenStopped().then(async () => {
       if (restart && this.host.accepting) {
         this.restarts++;
         this.spawn();
-        emitSupervisorNote(this.host, 'supervisor.tree-restarted', {
-          supervisor: this.ref.toJSON(),
-          supervisorId: this.spec.id,
-          restarts: this.restarts,
-        });
+        this.noteTreeRestarted();
         return;
       }
-      const report = await this.shutdown('supervision-tree-failed');
-      this.resolveFailure({ tree: this.spec.id, error, at, restarts: this.restarts, shutdown: report });
+      await this.giveUp(error, at);
     });
   }
 }
