@@ -49,7 +49,7 @@ import {
 } from './spec.ts';
 import type { TreeParent } from './supervisor.ts';
 import {
-  checkStartOptions,
+  checkStart,
   RootGuardian,
   type ShutdownFn,
   type StartOptions,
@@ -177,9 +177,7 @@ export async function startThreadedTree(
   options: StartOptions | undefined,
   shutdown: ShutdownFn,
 ): Promise<SupervisorHandle> {
-  const spec = supervisor(input);
-  checkActors(spec, host.definitions);
-  const o = checkStartOptions(options);
+  const { spec, options: o } = checkStart(host, input, options);
   const root = new ThreadedTreeRoot(rt, host, spec, specToWire(spec, input), o, shutdown);
   await root.spawn();
   return root.started$;

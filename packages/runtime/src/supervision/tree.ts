@@ -234,16 +234,28 @@ export function startTree(
   options: StartOptions | undefined,
   shutdown: ShutdownFn,
 ): Promise<SupervisorHandle> {
-  const spec = supervisor(input);
-  checkActors(spec, host.definitions);
-  const o = checkStartOptions(options);
+  const { spec, options: o } = checkStart(host, input, options);
   const root = new TreeRoot(host, spec, o, shutdown);
   root.spawn();
   return root.started$;
 }
 
-/** Validates `system.start`'s options (both modes). */
-export function checkStartOptions(options: StartOptions | undefined): StartOptions {
+/**
+ * Validates `system.start`'s arguments the same way in both modes, before
+ * anything starts: the spec, its actors against the host's definitions, then
+ * the options.
+ */
+export function checkStart(
+  host: Host,
+  input: SupervisorSpec | SupervisorSpecInput,
+  options: StartOptions | undefined,
+): { spec: SupervisorSpec; options: StartOptions } {
+  const spec = supervisor(input);
+  checkActors(spec, host.definitions);
+  return { spec, options: checkStartOptions(options) };
+}
+
+function checkStartOptions(options: StartOptions | undefined): StartOptions {
   const o = options ?? {};
   if (o === null || typeof o !== 'object') throw new ConfigError('system.start(options)', 'an object', o);
   if (o.onFailure !== undefined && o.onFailure !== 'stop-system' && o.onFailure !== 'restart')
