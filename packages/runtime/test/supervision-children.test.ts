@@ -1,9 +1,9 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ActorRef, isConfigError, loadSupervisorSpec, supervisor } from '@troupe/runtime';
+import { isConfigError, loadSupervisorSpec, supervisor } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { makeSystem, settle, type WorkerMsg } from './supervision-helpers.ts';
+import { makeSystem, settle, type WorkerMsg, workerOf } from './supervision-helpers.ts';
 
 describe('dynamic children (OTP start_child family)', () => {
   it('start, terminate, restart, delete and list', async () => {
@@ -43,7 +43,7 @@ describe('dynamic children (OTP start_child family)', () => {
     await tree.startChild({ id: 'pool', supervisor: { children: [{ id: 'p1', actor: 'worker' }] } });
     await settle();
     const pool = await tree.supervisor('pool');
-    const p1 = (await pool.child<WorkerMsg>('p1')) as ActorRef<WorkerMsg>;
+    const p1 = await workerOf(pool, 'p1');
     expect(await p1.ask({ type: 'get' })).toMatchObject({ n: 0 });
     await system.shutdown();
   });

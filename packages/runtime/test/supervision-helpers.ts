@@ -4,12 +4,15 @@
  * executor threads by passing other options.
  */
 import {
+  type ActorRef,
   type ActorSystem,
   type AnyTroupeEvent,
   createSystem,
   defineActor,
   SimulatedClock,
+  type SupervisorHandle,
   type SystemOptions,
+  supervisor,
 } from '@troupe/runtime';
 
 export const MODE_OPTIONS: SystemOptions = { executors: 0 };
@@ -57,6 +60,29 @@ export const Worker = defineActor('worker', {
     }
   },
 });
+
+/** The live worker `id` under `tree` (the tests that use it know it is running). */
+export async function workerOf(tree: SupervisorHandle, id: string): Promise<ActorRef<WorkerMsg>> {
+  return (await tree.child<WorkerMsg>(id)) as ActorRef<WorkerMsg>;
+}
+
+/** How many `work` messages the worker's current incarnation counted (0 after a restart). */
+export async function countOf(ref: ActorRef<WorkerMsg>): Promise<number> {
+  return ((await ref.ask({ type: 'get' })) as { n: number }).n;
+}
+
+/** Workers a, b, c under `strategy`, with room for 10 restarts a second. */
+export const three = (strategy: 'one-for-one' | 'one-for-all' | 'rest-for-one') =>
+  supervisor({
+    id: 'app',
+    strategy,
+    intensity: { maxRestarts: 10, withinMs: 1000 },
+    children: [
+      { id: 'a', actor: Worker },
+      { id: 'b', actor: Worker },
+      { id: 'c', actor: Worker },
+    ],
+  });
 
 /** Fails the first `failures` deliveries of each message id, then succeeds; logs every attempt. */
 export const Flaky = defineActor('flaky', {

@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay, resolveBackoff } from '../src/supervision/backoff.ts';
 import { IntensityWindow } from '../src/supervision/intensity.ts';
 import {
+  countOf,
   Fragile,
   makeSystem,
   ofType,
   seeded,
   settle,
   Worker,
-  type WorkerMsg,
+  workerOf,
 } from './supervision-helpers.ts';
 
 describe('intensity window', () => {
@@ -37,7 +38,7 @@ describe('intensity window', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     for (let i = 0; i < 3; i++) {
       w.tell({ type: 'boom' });
       await settle();
@@ -63,7 +64,7 @@ describe('intensity window', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     for (let i = 0; i < 5; i++) {
       w.tell({ type: 'boom' });
       await settle();
@@ -104,7 +105,7 @@ describe('backoff', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     const status = async () => (await tree.children())[0]?.status;
     for (const expected of [100, 200, 400, 400]) {
       w.tell({ type: 'boom' });
@@ -117,7 +118,7 @@ describe('backoff', () => {
       clock.advance(1);
       await settle();
       expect(await status()).toBe('running');
-      expect(((await w.ask({ type: 'get' })) as { n: number }).n).toBe(1); // the queued message waited, then ran
+      expect(await countOf(w)).toBe(1); // the queued message waited, then ran
     }
     expect(ofType(events, 'supervisor.child-restarted').map((e) => [e.attempt, e.delayMs])).toEqual([
       [1, 100],
@@ -145,7 +146,7 @@ describe('backoff', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     await settle();
     clock.advance(109);

@@ -7,19 +7,7 @@ import {
   Terminated,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { makeSystem, ofType, settle, Worker, type WorkerMsg } from './supervision-helpers.ts';
-
-const three = (strategy: 'one-for-one' | 'one-for-all' | 'rest-for-one') =>
-  supervisor({
-    id: 'app',
-    strategy,
-    intensity: { maxRestarts: 10, withinMs: 1000 },
-    children: [
-      { id: 'a', actor: Worker },
-      { id: 'b', actor: Worker },
-      { id: 'c', actor: Worker },
-    ],
-  });
+import { countOf, makeSystem, ofType, settle, three, Worker, workerOf } from './supervision-helpers.ts';
 
 describe('supervision: death watch', () => {
   it('watchers receive Terminated with the reason', async () => {
@@ -36,7 +24,7 @@ describe('supervision: death watch', () => {
     const tree = await system.start(
       supervisor({ id: 'app', decider: () => 'stop', children: [{ id: 'w', actor: Worker }] }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     const watcher = await system.spawn(Watcher, undefined);
     watcher.tell({ type: 'watch', ref: w });
     await settle();
@@ -57,7 +45,7 @@ describe('supervision: root reaction', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     const failure = await tree.whenFailed();
     expect(failure.tree).toBe('app');
@@ -76,14 +64,14 @@ describe('supervision: root reaction', () => {
       { onFailure: 'restart', intensity: { maxRestarts: 2, withinMs: 1000 } },
     );
     const first = tree.ref;
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     await settle();
     expect(tree.ref).not.toBe(first);
     expect(ofType(events, 'supervisor.tree-restarted')).toHaveLength(1);
-    const w2 = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w2 = await workerOf(tree, 'w');
     w2.tell({ type: 'work' });
-    expect(((await w2.ask({ type: 'get' })) as { n: number }).n).toBe(1);
+    expect(await countOf(w2)).toBe(1);
     await system.shutdown();
   });
 });
@@ -126,7 +114,7 @@ describe('supervision: specs', () => {
       }),
     );
     const tree = await system.start(json);
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     expect(await w.ask({ type: 'get' })).toEqual({ n: 0, tag: 'json' });
     await expect(system.start({ id: 'x', children: [{ id: 'w', actor: 'nope' }] })).rejects.toSatisfy(
       (e) => isConfigError(e) && e.context.path === 'children[0].actor',
@@ -139,7 +127,7 @@ describe('supervision: system shutdown', () => {
   it('stops a tree in reverse start order (also after a respawn) and restarts nothing', async () => {
     const { system, events } = await makeSystem();
     const tree = await system.start(three('one-for-one'));
-    const a = (await tree.child<WorkerMsg>('a')) as ActorRef<WorkerMsg>;
+    const a = await workerOf(tree, 'a');
     await system.stop(a); // permanent: respawned, and its cell rejoins the parent's children last
     await settle();
     const rows = await tree.children();

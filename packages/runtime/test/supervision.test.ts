@@ -1,21 +1,18 @@
 import { type ActorRef, defineActor, isEscalatedError, supervisor } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { makeSystem, ofType, settle, Worker, type WorkerMsg } from './supervision-helpers.ts';
-
-const three = (strategy: 'one-for-one' | 'one-for-all' | 'rest-for-one') =>
-  supervisor({
-    id: 'app',
-    strategy,
-    intensity: { maxRestarts: 10, withinMs: 1000 },
-    children: [
-      { id: 'a', actor: Worker },
-      { id: 'b', actor: Worker },
-      { id: 'c', actor: Worker },
-    ],
-  });
+import {
+  countOf,
+  makeSystem,
+  ofType,
+  settle,
+  three,
+  Worker,
+  type WorkerMsg,
+  workerOf,
+} from './supervision-helpers.ts';
 
 async function counts(refs: ActorRef<WorkerMsg>[]): Promise<number[]> {
-  return Promise.all(refs.map(async (r) => ((await r.ask({ type: 'get' })) as { n: number }).n));
+  return Promise.all(refs.map(countOf));
 }
 
 describe('supervision: strategies', () => {
@@ -90,7 +87,7 @@ describe('supervision: restart types', () => {
   it('permanent: restarted after a failure and after a normal stop', async () => {
     const { system } = await makeSystem();
     const tree = await system.start(spec('permanent'));
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     await settle();
     expect((await tree.children())[0]).toMatchObject({ status: 'running', restarts: 1, ref: w });
@@ -105,7 +102,7 @@ describe('supervision: restart types', () => {
   it('transient: restarted after a failure, not after a normal stop', async () => {
     const { system } = await makeSystem();
     const tree = await system.start(spec('transient'));
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     await settle();
     expect((await tree.children())[0]).toMatchObject({ status: 'running', restarts: 1 });
@@ -118,7 +115,7 @@ describe('supervision: restart types', () => {
   it('temporary: never restarted, removed once it fails', async () => {
     const { system } = await makeSystem();
     const tree = await system.start(spec('temporary'));
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     await settle();
     expect(await tree.children()).toEqual([]);
@@ -137,12 +134,12 @@ describe('supervision: panic recovery', () => {
     it(`restarts after ${what}, dead-letters the message as failed and keeps accounting`, async () => {
       const { system, events } = await makeSystem();
       const tree = await system.start(supervisor({ id: 'app', children: [{ id: 'w', actor: Worker }] }));
-      const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+      const w = await workerOf(tree, 'w');
       const asked = w.ask(msg).catch((e: unknown) => e);
       w.tell({ type: 'work' });
       await settle();
       expect(await asked).toMatchObject({ code: 'actor-failed' });
-      expect(((await w.ask({ type: 'get' })) as { n: number }).n).toBe(1);
+      expect(await countOf(w)).toBe(1);
       const failed = ofType(events, 'supervisor.child-failed');
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatchObject({
@@ -202,12 +199,12 @@ describe('supervision: directives', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'work' });
     w.tell({ type: 'boom', error: 'resume' });
     w.tell({ type: 'work' });
     await settle();
-    expect(((await w.ask({ type: 'get' })) as { n: number }).n).toBe(2);
+    expect(await countOf(w)).toBe(2);
     w.tell({ type: 'boom', error: 'stop' });
     await settle();
     expect((await tree.children())[0]).toMatchObject({ status: 'stopped' });
@@ -224,14 +221,14 @@ describe('supervision: directives', () => {
         children: [{ id: 'w', actor: Worker }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'work' });
     w.tell({ type: 'boom', error: new TypeError('t') });
     await settle();
-    expect(((await w.ask({ type: 'get' })) as { n: number }).n).toBe(1);
+    expect(await countOf(w)).toBe(1);
     w.tell({ type: 'boom', error: new RangeError('r') });
     await settle();
-    expect(((await w.ask({ type: 'get' })) as { n: number }).n).toBe(0);
+    expect(await countOf(w)).toBe(0);
     await system.shutdown();
   });
 
@@ -248,7 +245,7 @@ describe('supervision: directives', () => {
       }),
     );
     const jobs = await tree.supervisor('jobs');
-    const j = (await jobs.child<WorkerMsg>('j')) as ActorRef<WorkerMsg>;
+    const j = await workerOf(jobs, 'j');
     j.tell({ type: 'boom' });
     await settle();
     expect(ofType(events, 'supervisor.escalated')).toMatchObject([
@@ -279,7 +276,7 @@ describe('supervision: strategy edge cases', () => {
         ],
       }),
     );
-    const c = (await tree.child<WorkerMsg>('c')) as ActorRef<WorkerMsg>;
+    const c = await workerOf(tree, 'c');
     c.tell({ type: 'boom' });
     await settle();
     expect((await tree.children()).map((r) => [r.id, r.status, r.restarts])).toEqual([
@@ -292,7 +289,7 @@ describe('supervision: strategy edge cases', () => {
   it('rest-for-one: a failure of the last child restarts only that child', async () => {
     const { system, events } = await makeSystem();
     const tree = await system.start(three('rest-for-one'));
-    const c = (await tree.child<WorkerMsg>('c')) as ActorRef<WorkerMsg>;
+    const c = await workerOf(tree, 'c');
     c.tell({ type: 'boom' });
     await settle();
     expect(ofType(events, 'supervisor.child-restarted').map((e) => e.child)).toEqual(['c']);
@@ -313,7 +310,7 @@ describe('supervision: strategy edge cases', () => {
         children: [{ id: 'w', actor: Worker, restart: 'transient' }],
       }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom', error: 'e1' });
     await settle();
     w.tell({ type: 'boom', error: 'e2' });
@@ -330,7 +327,7 @@ describe('supervision: strategy edge cases', () => {
     const tree = await system.start(
       supervisor({ id: 'app', decider: () => 'retry' as never, children: [{ id: 'w', actor: Worker }] }),
     );
-    const w = (await tree.child<WorkerMsg>('w')) as ActorRef<WorkerMsg>;
+    const w = await workerOf(tree, 'w');
     w.tell({ type: 'boom' });
     const failure = await tree.whenFailed();
     expect(isEscalatedError(failure.error) && failure.error.context.reason).toBe('directive');
