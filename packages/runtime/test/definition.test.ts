@@ -1,18 +1,9 @@
-import { defineActor, isActorDefinition, isConfigError } from '@troupe/runtime';
+import { defineActor, isActorDefinition } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
 import { definitionsOf } from '../src/definition.ts';
+import { pathOf } from './helpers.ts';
 
 const ok = { init: () => 0, receive: (s: number) => s };
-
-function pathOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (isConfigError(e)) return e.context.path;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('defineActor', () => {
   it('builds a frozen definition with defaults', () => {

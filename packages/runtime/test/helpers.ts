@@ -6,7 +6,13 @@
  * continuations both run) until the ready queue stays empty for two
  * consecutive ticks. No wall-clock time is involved.
  */
-import { type ActorSystem, createSystem, SimulatedClock, type SystemOptions } from '@troupe/runtime';
+import {
+  type ActorSystem,
+  createSystem,
+  isConfigError,
+  SimulatedClock,
+  type SystemOptions,
+} from '@troupe/runtime';
 
 export async function simSystem(
   options: SystemOptions = {},
@@ -63,4 +69,15 @@ export function rejection(p: Promise<unknown>): Promise<any> {
     },
     (e: unknown) => e,
   );
+}
+
+/** The field path a ConfigError thrown by `f` names (undefined if `f` does not throw; other errors propagate). */
+export function pathOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    if (isConfigError(e)) return e.context.path;
+    throw e;
+  }
+  return undefined;
 }

@@ -2,16 +2,7 @@ import { createSystem, isConfigError, SimulatedClock } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/options.ts';
 import { resolveSpawnOptions } from '../src/spawn-options.ts';
-
-function pathOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (isConfigError(e)) return e.context.path;
-    throw e;
-  }
-  return undefined;
-}
+import { pathOf } from './helpers.ts';
 
 describe('system options', () => {
   it('has documented defaults', () => {
