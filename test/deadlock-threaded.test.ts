@@ -271,13 +271,14 @@ describe('no false positives across executors', () => {
         row.push(await s.spawn(A.layer, undefined, { placement: { executor: (k++ % 3) + 1 } }));
       layers.push(row);
     }
-    for (let l = 0; l < 2; l++) for (const r of layers[l]!) r.tell({ type: 'below', refs: layers[l + 1]! });
+    for (let l = 0; l < 2; l++)
+      for (const r of layers[l]!) await r.ask({ type: 'below', refs: layers[l + 1]! });
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, n) =>
         layers[0]![n % 4]!.ask<number>({ type: 'work', n }, { timeoutMs: 15_000 }),
       ),
     );
-    expect(answers.every((a) => a === 1 + 4 * (1 + 4))).toBe(true);
+    expect(answers.filter((a) => a !== 1 + 4 * (1 + 4))).toEqual([]);
     expect(events.filter((e) => e.type.startsWith('deadlock.'))).toHaveLength(0);
     await accounted(s);
   });

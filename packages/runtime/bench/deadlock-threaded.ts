@@ -70,7 +70,8 @@ async function dag(strategy: string): Promise<number> {
       row.push(await s.spawn(layer, undefined, { placement: { executor: (k++ % 3) + 1 } }));
     layers.push(row);
   }
-  for (let l = 0; l < 2; l++) for (const r of layers[l]!) r.tell({ type: 'below', refs: layers[l + 1]! });
+  for (let l = 0; l < 2; l++)
+    for (const r of layers[l]!) await r.ask({ type: 'below', refs: layers[l + 1]! });
   const run = () =>
     Promise.all(
       Array.from({ length: DAG_ASKS }, (_, n) => layers[0]![n % 4]!.ask<number>({ type: 'work', n })),

@@ -169,7 +169,8 @@ export class EdgeForwarder {
     if (action.type === 'fail-ask') rt.failEdge(e, err);
     else if (action.type === 'restart') rt.restartVictim(e, err);
     // As in-thread, the failed ask's message must not be handled later: it would start the same cycle again.
-    if (e.to.cell === null) this.withdraw(e);
+    // (A target that lives here now was handled by failEdge.)
+    if (e.to.cell === null && !rt.host.cells.has(e.to.id)) this.withdraw(e);
     return true;
   }
 }

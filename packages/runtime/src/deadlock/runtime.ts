@@ -392,8 +392,9 @@ export class DeadlockRuntime {
 
   /** @internal Rejects the ask with `err`; its message, if still queued, is dead-lettered `deadlock`. */
   failEdge(e: LocalEdge, err: DeadlockError): void {
-    const target = e.to.cell;
-    if (target !== null && takeQueued(target, e) !== NOT_FOUND)
+    // A ref made while the target lived elsewhere has no cell even once it migrated here (stealing).
+    const target = e.to.cell ?? this.host.cells.get(e.to.id);
+    if (target !== undefined && target !== null && takeQueued(target, e) !== NOT_FOUND)
       this.host.deadLetter(e.msg, e, 'deadlock', target, err);
     else e.reject(err);
   }
