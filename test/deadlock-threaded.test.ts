@@ -57,7 +57,7 @@ async function ring(
         { placement: { executor: (i % executors) + 1 } },
       ),
     );
-  for (let i = 0; i < n; i++) refs[i]!.tell({ type: 'link', next: refs[(i + 1) % n]! });
+  for (let i = 0; i < n; i++) await refs[i]!.ask({ type: 'link', next: refs[(i + 1) % n]! });
   return refs;
 }
 
@@ -239,8 +239,8 @@ describe('reentrancy across executors', () => {
     const events = collect(s);
     const a = await s.spawn(A.ringReentrant, { idx: 0 }, { placement: { executor: 1 } });
     const b = await s.spawn(A.ring, { idx: 1, pingNext: true }, { placement: { executor: 2 } });
-    a.tell({ type: 'link', next: b });
-    b.tell({ type: 'link', next: a });
+    await a.ask({ type: 'link', next: b });
+    await b.ask({ type: 'link', next: a });
     // a asks b (reentrant), b asks a back (same chain): a serves it while it waits.
     await expect(a.ask({ type: 'go' })).resolves.toBe('0>1>pong 0');
     await expect(a.ask({ type: 'go' })).resolves.toBe('0>1>pong 0');
@@ -252,8 +252,8 @@ describe('reentrancy across executors', () => {
     const s = await start(2, { strategy: 'fail-ask' });
     const a = await s.spawn(A.ring, { idx: 0 }, { placement: { executor: 1 } });
     const b = await s.spawn(A.ring, { idx: 1, pingNext: true }, { placement: { executor: 2 } });
-    a.tell({ type: 'link', next: b });
-    b.tell({ type: 'link', next: a });
+    await a.ask({ type: 'link', next: b });
+    await b.ask({ type: 'link', next: a });
     expect(strip(await a.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0>1:deadlock');
     await accounted(s);
   });

@@ -45,7 +45,7 @@ async function latency(n: number, executors: number): Promise<void> {
   const refs: ActorRef<A.RingMsg>[] = [];
   for (let i = 0; i < n; i++)
     refs.push(await s.spawn(ring, { idx: i }, { placement: { executor: (i % executors) + 1 } }));
-  for (let i = 0; i < n; i++) refs[i]!.tell({ type: 'link', next: refs[(i + 1) % n]! });
+  for (let i = 0; i < n; i++) await refs[i]!.ask({ type: 'link', next: refs[(i + 1) % n]! });
   const endToEnd: number[] = [];
   for (let r = 0; r < ROUNDS + 10; r++) {
     const answer = await refs[0]!.ask<string>({ type: 'go' }, { timeoutMs: 10_000 });
