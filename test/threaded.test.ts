@@ -151,15 +151,16 @@ describe('startup failures', () => {
   });
 });
 
-describe('supervision links stay on one thread', () => {
-  it('refuses to migrate a parent or a child; a child placed elsewhere starts unlinked', async () => {
+describe('plain parent/child links cross threads (more in links-threaded.test.ts)', () => {
+  it('migrates a child and its plain parent; stopping the parent stops the child', async () => {
     const p = await system.spawn(A.parent, undefined, { placement: { executor: 1 } });
     const child = await p.ask<ActorRef>({ type: 'spawn', placement: 'local' });
-    await expect(system.migrate(child, { executor: 2 })).rejects.toSatisfy(
-      (e: unknown) => isConfigError(e) && /supervision links/.test((e as Error).message),
-    );
-    await expect(system.migrate(p, { executor: 2 })).rejects.toSatisfy(isConfigError);
-    expect(await where(child)).toBe(threadOf(1));
+    await system.migrate(child, { executor: 2 });
+    await system.migrate(p, { executor: 3 });
+    expect(await where(child)).toBe(threadOf(2));
+    // The parent terminates only after its child did (stop cascade across threads).
+    await system.stop(p);
+    await expect(where(child)).rejects.toThrow();
   });
 });
 

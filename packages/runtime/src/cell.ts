@@ -56,6 +56,10 @@ export class ActorCell {
   readonly mailbox = new PairQueue<unknown, unknown>();
   sys: PairQueue<SysKind, unknown> | null = null;
   children: Set<ActorCell> | null = null;
+  /** Parent on another executor, or linked by ref since a migration (threaded/links.ts). */
+  remoteParent: ActorRef | null = null;
+  /** Children linked by ref (on other executors, or since a migration), by id (threaded/links.ts). */
+  remoteKids: Map<number, ActorRef> | null = null;
   /** Who watches this actor. */
   watchers: Set<ActorRef> | null = null;
   /** Whom this actor watches. */
@@ -99,7 +103,8 @@ export class ActorCell {
     readonly props: unknown,
     id: number,
     name: string | undefined,
-    readonly parent: ActorCell | null,
+    /** Not readonly: a migration turns the link into its remote form (threaded/links.ts). */
+    public parent: ActorCell | null,
     mailbox: ResolvedMailbox,
     throughput: number,
   ) {
@@ -552,6 +557,12 @@ export class ActorCell {
     this.status = STOPPING;
     this.stopReason = reason;
     this.cancelTimers();
+    const far = this.remoteKids;
+    if (far !== null && far.size > 0) {
+      // Links protocol step 3 (threaded/links.ts): remote kids stop too; onStop waits for each child-gone.
+      for (const k of far.values()) this.host.stopRef(k, 'parent-stopped');
+      if (this.children === null || this.children.size === 0) return;
+    }
     if (this.children !== null && this.children.size > 0) {
       if (this.stopChildren !== null) this.stopChildren(this);
       else for (const c of this.children) c.requestStop('parent-stopped');
@@ -566,6 +577,20 @@ export class ActorCell {
     if (
       this.status === STOPPING &&
       !this.stopHookStarted &&
+      (this.children === null || this.children.size === 0) &&
+      (this.remoteKids === null || this.remoteKids.size === 0)
+    )
+      this.runStopHook();
+  }
+
+  /** Links protocol step 4 (threaded/links.ts): a child linked by ref has terminated. */
+  remoteChildStopped(id: number): void {
+    const far = this.remoteKids;
+    if (far === null || !far.delete(id)) return;
+    if (
+      this.status === STOPPING &&
+      !this.stopHookStarted &&
+      far.size === 0 &&
       (this.children === null || this.children.size === 0)
     )
       this.runStopHook();
@@ -619,6 +644,7 @@ export class ActorCell {
     this.killed = true;
     this.stopHookStarted = true; // a child's childStopped must not start onStop now
     if (this.children !== null) for (const c of [...this.children]) c.kill(reason);
+    if (this.remoteKids !== null) for (const k of this.remoteKids.values()) this.host.stopRef(k, reason);
     if (this.inflight) {
       this.inflight = false;
       this.host.deadLetter(this.inflightMsg, this.inflightMeta, this.deadReason(), this);
@@ -661,6 +687,7 @@ export class ActorCell {
     if (host.events.hasListeners)
       host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
     this.parent?.childStopped(this);
+    if (this.remoteParent !== null) host.remote?.childGone?.(this.remoteParent, this.ref);
     const waiters = this.stopWaiters;
     this.stopWaiters = null;
     if (typeof waiters === 'function') waiters();

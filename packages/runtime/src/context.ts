@@ -65,7 +65,7 @@ export class Context<M = unknown> implements ActorContext<M> {
   }
 
   get parent(): ActorRef | undefined {
-    return this.cell.parent?.ref;
+    return this.cell.parent?.ref ?? this.cell.remoteParent ?? undefined;
   }
 
   get sender(): ActorRef | undefined {
@@ -164,6 +164,7 @@ export class Context<M = unknown> implements ActorContext<M> {
   children(): ActorRef[] {
     const out: ActorRef[] = [];
     if (this.cell.children) for (const c of this.cell.children) out.push(c.ref);
+    if (this.cell.remoteKids) for (const r of this.cell.remoteKids.values()) out.push(r);
     return out;
   }
 

@@ -7,7 +7,7 @@
  */
 import { Subject } from 'rxjs';
 import { AskHandle, PendingAsk } from './ask.ts';
-import { ActorCell, ALIVE } from './cell.ts';
+import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
 import type { Clock } from './clock.ts';
 import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from './deadlock/options.ts';
 import { DeadlockRuntime } from './deadlock/runtime.ts';
@@ -54,6 +54,8 @@ export interface RemoteLink {
   watch(target: ActorRef, watcher: ActorRef): void;
   /** Threaded mode: stop request for an actor on another host. */
   stop?(ref: ActorRef, reason: string): void;
+  /** Threaded mode: `child` (linked by ref, threaded/links.ts) has terminated; tell its parent wherever it is. */
+  childGone?(parent: ActorRef, child: ActorRef): void;
   /** Threaded mode: a Terminated for a watcher on another host. */
   terminated?(watcher: ActorRef, t: Terminated): void;
   /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */
@@ -358,7 +360,8 @@ export class Host {
 
   stopRef(ref: ActorRef, reason: string): void {
     const c = ref.cell ?? this.cells.get(ref.id);
-    if (c !== undefined) c.requestStop(reason);
+    // A ref may still point at the cell an actor left (MIGRATED): the stop must follow the actor.
+    if (c !== undefined && c.status !== MIGRATED) c.requestStop(reason);
     else this.remote?.stop?.(ref, reason);
   }
 

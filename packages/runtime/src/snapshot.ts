@@ -39,6 +39,10 @@ export interface ActorSnapshot {
   readonly mailbox: ReadonlyArray<readonly [unknown, ActorRef | AskDescriptor | null]>;
   readonly watchers: readonly ActorRef[];
   readonly watching: readonly ActorRef[];
+  /** Links in remote form (threaded/links.ts): `parent` is a ref, not a cell of the new host. */
+  readonly linked?: boolean;
+  /** Children linked by ref (threaded/links.ts), only on a detaching snapshot. */
+  readonly kids?: readonly ActorRef[];
 }
 
 // Refs cross threads as (id, name, def) and are re-bound to the decoding host.
@@ -106,10 +110,15 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     restarts: cell.restarts,
     capacity: cell.capacity,
     overflow: cell.overflow,
-    parent: cell.parent?.ref ?? null,
+    parent: cell.parent?.ref ?? cell.remoteParent ?? null,
     mailbox: pairs.map(([msg, meta]) => [msg, describeMeta(host, meta, detach)] as const),
     watchers: cell.watchers ? [...cell.watchers] : [],
     watching: cell.watching ? [...cell.watching] : [],
+    // Only the actor that leaves keeps its links: a copy must not stop another's children.
+    ...(detach && cell.remoteParent !== null ? { linked: true } : {}),
+    ...(detach && cell.remoteKids !== null && cell.remoteKids.size > 0
+      ? { kids: [...cell.remoteKids.values()] }
+      : {}),
   };
   const bytes = encode(snap);
   if (detach) {
@@ -155,7 +164,7 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
     const named = host.names.get(snap.name);
     if (named !== undefined) throw new DuplicateNameError(snap.name, named.desc);
   }
-  const parent = snap.parent ? (host.cells.get(snap.parent.id) ?? null) : null;
+  const parent = snap.parent && snap.linked !== true ? (host.cells.get(snap.parent.id) ?? null) : null;
   const cell = new ActorCell(
     host,
     def,
@@ -179,6 +188,9 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
   if (snap.watchers.length) cell.watchers = new Set(snap.watchers);
   if (snap.watching.length) cell.watching = new Set(snap.watching);
+  if (snap.linked === true) cell.remoteParent = snap.parent;
+  if (snap.kids !== undefined && snap.kids.length > 0)
+    cell.remoteKids = new Map(snap.kids.map((k) => [k.id, k]));
   host.adopt(cell);
   cell.reschedule();
   return cell.ref;

@@ -42,6 +42,7 @@ import {
   F_STEAL_REPLY,
 } from './frames.ts';
 import { ThreadLink } from './link.ts';
+import { immovable } from './links.ts';
 import { placeOrThrow } from './placement.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
 
@@ -126,13 +127,13 @@ async function main(): Promise<void> {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
     // Supervision links do not cross threads: a child its parent supervises stays with it rather
-    // than start unsupervised elsewhere (a plain parent's child moves and starts unlinked).
+    // than start unsupervised elsewhere (a plain parent's child moves, linked by ref: links.ts).
     if (cell.parent !== null && supervisesChildren(cell.parent)) {
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: SUPERVISED });
       return;
     }
     try {
-      link.migrateOut(cell, to, true);
+      link.migrateOut(cell, to);
     } catch (e) {
       // The actor stays where it was born; placement is a preference, state portability a fact.
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: String(e) });
@@ -174,13 +175,7 @@ async function main(): Promise<void> {
     const ready = host.dispatcher
       .peekReady()
       .filter(
-        (c) =>
-          c.status === ALIVE &&
-          !c.busy &&
-          !c.def.pinned &&
-          !stuck.has(c) &&
-          c.parent === null &&
-          (c.children === null || c.children.size === 0),
+        (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && immovable(c) === undefined,
       );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;
@@ -298,8 +293,8 @@ async function main(): Promise<void> {
             from,
             askId,
             true,
-            // Top-most live actors here: roots, and children whose parent migrated away (the
-            // parent's stop no longer reaches them), in arrival order.
+            // Top-most live actors here: roots, including children whose parent lives elsewhere
+            // (linked by ref, links.ts: stopping them here tells that parent), in arrival order.
             [...host.cells.values()]
               .filter((c) => c.status === ALIVE && (c.parent === null || c.parent.status !== ALIVE))
               .map((c) => c.ref),

@@ -34,7 +34,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
 import { AskHandle } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
-import { MIGRATED } from '../cell.ts';
+import { ALIVE, MIGRATED } from '../cell.ts';
 import { withdrawQueued } from '../deadlock/forwarder.ts';
 import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
@@ -44,6 +44,7 @@ import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
 import { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
+import { crossLinks, immovable } from './links.ts';
 import { trackAsk } from './recovery.ts';
 
 export const K_TELL = 0;
@@ -54,6 +55,8 @@ export const K_MIGRATE = 4;
 export const K_STOPASK = 5;
 /** Withdraw a queued ask whose asker got a DeadlockError (a: asker's node, b: its exported ask id). */
 export const K_DL_WITHDRAW = 6;
+/** A child linked by ref terminated (a: its id); the item goes to its parent (links.ts step 4). */
+export const K_CHILD_GONE = 7;
 
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
@@ -329,6 +332,10 @@ export class ThreadLink implements RemoteLink {
     this.dispatch({ k: K_STOP, ref, a: reason, meta: undefined, b: null }, 0, false);
   }
 
+  childGone(parent: ActorRef, child: ActorRef): void {
+    this.dispatch({ k: K_CHILD_GONE, ref: parent, a: child.id, meta: undefined, b: null }, 0, false);
+  }
+
   terminated(watcher: ActorRef, t: Terminated): void {
     this.dispatch({ k: K_TERM, ref: watcher, a: t.ref, meta: undefined, b: t.reason }, 0, false);
   }
@@ -348,7 +355,10 @@ export class ThreadLink implements RemoteLink {
 
   unregistered(cell: ActorCell): void {
     if (cell.status === MIGRATED) {
-      if (!this.refs.has(cell.id)) this.refs.set(cell.id, cell.ref);
+      const r = this.refs.get(cell.id);
+      if (r === undefined) this.refs.set(cell.id, cell.ref);
+      // Re-bound by an earlier arrival (onFence): it must not keep the cell the actor just left.
+      else if (r.cell === cell) r.cell = null;
       return;
     }
     this.refs.delete(cell.id);
@@ -458,6 +468,9 @@ export class ThreadLink implements RemoteLink {
       case K_DL_WITHDRAW:
         withdrawQueued(this.host, cell, item.a as number, item.b as number);
         return;
+      case K_CHILD_GONE:
+        cell.remoteChildStopped(item.a as number);
+        return;
       case K_STOPASK: {
         const h = item.meta as AskHandle | undefined;
         cell.requestStop('stopped');
@@ -556,20 +569,27 @@ export class ThreadLink implements RemoteLink {
   // ---- migration (handshake steps in the module header) -------------------
 
   /** Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays. */
-  migrateOut(cell: ActorCell, to: number, detachLinks = false): void {
+  migrateOut(cell: ActorCell, to: number): void {
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
-    // Supervision links are local pointers and closures: an actor with a parent or children stays
-    // with them, unless a spawn placed it elsewhere on purpose (then it starts unlinked).
-    if (!detachLinks && (cell.parent !== null || (cell.children !== null && cell.children.size > 0)))
+    // Plain parent/child links cross threads by ref (links.ts); supervision ones (closures) do not.
+    const why = immovable(cell);
+    if (why !== undefined)
       throw new ConfigError(
         `migrate(${cell.ref})`,
-        'an actor without a parent or children (supervision links do not cross threads)',
-        cell.parent !== null ? `a child of ${cell.parent.ref}` : `a parent of ${cell.children!.size}`,
+        why,
+        cell.sys !== null && cell.sys.length > 0
+          ? 'pending system messages'
+          : cell.parent !== null
+            ? `a child of ${cell.parent.ref}`
+            : 'a supervisor with children',
       );
     if (this.rehomed?.has(cell.id))
       throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
+    // Links switch to refs before the snapshot records them (links.ts step 1); they work here as well
+    // should dehydrate refuse the actor below.
+    if (!cell.def.pinned && !cell.busy && cell.status === ALIVE) crossLinks(cell);
     const bytes = dehydrate(cell, true);
     this.forward.set(cell.id, to);
     this.board?.add(this.node, SLOT.migrations);

@@ -40,6 +40,7 @@ import { type Host, NODE_SPACE } from '../host.ts';
 import { Terminated } from '../terminated.ts';
 import type { ResolvedFaults } from './fault-options.ts';
 import type { ThreadLink } from './link.ts';
+import { loseLinks } from './links.ts';
 
 export type LossKind = 'hung' | 'crashed';
 
@@ -292,6 +293,7 @@ export function applyLost(
         settled++;
       }
   }
+  loseLinks(host.cells.values(), isLost);
   const asks = link.asks;
   if (asks !== null)
     for (const [askId, [target, h]] of asks) {
