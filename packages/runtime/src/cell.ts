@@ -56,10 +56,8 @@ export class ActorCell {
   readonly mailbox = new PairQueue<unknown, unknown>();
   sys: PairQueue<SysKind, unknown> | null = null;
   children: Set<ActorCell> | null = null;
-  /** Parent on another executor, or linked by ref since a migration (threaded/links.ts). */
-  remoteParent: ActorRef | null = null;
-  /** Children linked by ref (on other executors, or since a migration), by id (threaded/links.ts). */
-  remoteKids: Map<number, ActorRef> | null = null;
+  /** Links by ref (threaded/links.ts) in one slot, null in one thread: an idle actor stays small. */
+  private far: { parent: ActorRef | null; kids: Map<number, ActorRef> | null } | null = null;
   /** Who watches this actor. */
   watchers: Set<ActorRef> | null = null;
   /** Whom this actor watches. */
@@ -118,6 +116,24 @@ export class ActorCell {
 
   get id(): number {
     return this.ref.id;
+  }
+
+  /** Parent on another executor, or linked by ref since a migration (threaded/links.ts). */
+  get remoteParent(): ActorRef | null {
+    return this.far === null ? null : this.far.parent;
+  }
+
+  set remoteParent(r: ActorRef | null) {
+    (this.far ??= { parent: null, kids: null }).parent = r;
+  }
+
+  /** Children linked by ref (on other executors, or since a migration), by id (threaded/links.ts). */
+  get remoteKids(): Map<number, ActorRef> | null {
+    return this.far === null ? null : this.far.kids;
+  }
+
+  set remoteKids(k: Map<number, ActorRef> | null) {
+    (this.far ??= { parent: null, kids: null }).kids = k;
   }
 
   get desc(): ActorDescription {
@@ -578,7 +594,7 @@ export class ActorCell {
       this.status === STOPPING &&
       !this.stopHookStarted &&
       (this.children === null || this.children.size === 0) &&
-      (this.remoteKids === null || this.remoteKids.size === 0)
+      (this.far === null || this.far.kids === null || this.far.kids.size === 0)
     )
       this.runStopHook();
   }
@@ -687,7 +703,7 @@ export class ActorCell {
     if (host.events.hasListeners)
       host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
     this.parent?.childStopped(this);
-    if (this.remoteParent !== null) host.remote?.childGone?.(this.remoteParent, this.ref);
+    if (this.far !== null && this.far.parent !== null) host.remote?.childGone?.(this.far.parent, this.ref);
     const waiters = this.stopWaiters;
     this.stopWaiters = null;
     if (typeof waiters === 'function') waiters();
