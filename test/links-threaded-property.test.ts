@@ -1,7 +1,8 @@
 /**
- * Property: random trees of plain parents and children spread over
- * executors, with forced migrations of parents and children racing stops,
- * failures (restart in place) and traffic. At quiescence every message is
+ * Property: random trees of parents (plain, or supervising with
+ * `{ supervision }`) and children spread over executors, with forced
+ * migrations of parents and children racing stops, failures (restart in
+ * place: the core default, or the remote parent's directive) and traffic. At quiescence every message is
  * accounted for, every live node's links agree on both ends (no duplicate
  * child, no orphan: a node whose parent stopped is stopped), and after the
  * roots stop every node terminated exactly once, after all its children.
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 type Cmd =
-  | { t: 'spawn'; i: number; to: number | null }
+  | { t: 'spawn'; i: number; to: number | null; sup: boolean }
   | { t: 'migrate'; i: number; to: number }
   | { t: 'ping'; i: number; n: number }
   | { t: 'fail'; i: number }
@@ -33,7 +34,12 @@ const executor = fc.integer({ min: 1, max: EXECUTORS });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ t: fc.constant('spawn' as const), i: fc.nat(), to: fc.option(executor) }),
+    arbitrary: fc.record({
+      t: fc.constant('spawn' as const),
+      i: fc.nat(),
+      to: fc.option(executor),
+      sup: fc.boolean(),
+    }),
   },
   { weight: 4, arbitrary: fc.record({ t: fc.constant('migrate' as const), i: fc.nat(), to: executor }) },
   {
@@ -68,14 +74,15 @@ it('links survive forced migrations of parents and children racing stops and fai
   let migrated = 0;
   await fc.assert(
     fc.asyncProperty(
-      fc.array(executor, { minLength: 1, maxLength: 2 }),
+      fc.array(fc.tuple(executor, fc.boolean()), { minLength: 1, maxLength: 2 }),
       fc.array(cmd, { minLength: 1, maxLength: 25 }),
       async (rootPlaces, cmds) => {
         const rec = await system.spawn(L.linksRec, undefined, { placement: { executor: 1 } });
         const nodes: ActorRef[] = [];
         const parentOf = new Map<number, number | null>();
-        for (const e of rootPlaces) {
-          const r = await system.spawn(L.linksNode, { rec }, { placement: { executor: e } });
+        for (const [e, sup] of rootPlaces) {
+          const def = sup ? L.linksSupNode : L.linksNode;
+          const r = await system.spawn(def, { rec }, { placement: { executor: e } });
           nodes.push(r);
           parentOf.set(r.id, null);
         }
@@ -86,7 +93,7 @@ it('links survive forced migrations of parents and children racing stops and fai
             case 'spawn': {
               // Awaited: the new child is a target of later commands. A stopped parent refuses.
               const kid = await ref
-                .ask<ActorRef>({ type: 'spawn', executor: c.to ?? undefined })
+                .ask<ActorRef>({ type: 'spawn', executor: c.to ?? undefined, sup: c.sup })
                 .catch(() => null);
               if (kid !== null) {
                 nodes.push(kid);
@@ -116,20 +123,30 @@ it('links survive forced migrations of parents and children racing stops and fai
         }
         await Promise.all(pending);
         await quiescent();
-        // Links agree on both ends among live nodes; a node whose parent stopped is stopped.
-        const dump = await rec.ask<Dump>({ type: 'dump' });
-        const live = nodes.filter((n) => dump.stops[n.id] === undefined);
-        const infos = new Map<number, Info>();
-        for (const n of live) infos.set(n.id, await n.ask<Info>({ type: 'info' }));
-        for (const n of live) {
-          const inf = infos.get(n.id)!;
-          const p = parentOf.get(n.id)!;
-          expect(inf.parent).toBe(p);
-          if (p !== null) expect(infos.has(p)).toBe(true); // no orphan
-          expect(new Set(inf.kids).size).toBe(inf.kids.length); // no duplicate child
-          const want = live.filter((k) => parentOf.get(k.id) === n.id).map((k) => k.id);
-          expect(new Set(inf.kids)).toEqual(new Set(want));
-        }
+        // Links agree on both ends among live nodes; a node whose parent stopped is stopped. Stop,
+        // child-gone and supervision items are not user messages (not in stats): poll until settled.
+        const linksAgree = async (): Promise<string> => {
+          const dump = await rec.ask<Dump>({ type: 'dump' });
+          const live = nodes.filter((n) => dump.stops[n.id] === undefined);
+          const infos = new Map<number, Info>();
+          for (const n of live) {
+            const inf = await n.ask<Info>({ type: 'info' }).catch(() => null);
+            if (inf === null) return `${n.id} stopped meanwhile`;
+            infos.set(n.id, inf);
+          }
+          for (const n of live) {
+            const inf = infos.get(n.id)!;
+            const p = parentOf.get(n.id)!;
+            if (inf.parent !== p) return `${n.id}: parent ${inf.parent}, want ${p}`;
+            if (p !== null && !infos.has(p)) return `${n.id}: orphan (parent ${p} stopped)`;
+            if (new Set(inf.kids).size !== inf.kids.length) return `${n.id}: duplicate child in ${inf.kids}`;
+            const want = live.filter((k) => parentOf.get(k.id) === n.id).map((k) => k.id);
+            if (want.length !== inf.kids.length || !want.every((k) => inf.kids.includes(k)))
+              return `${n.id}: kids ${inf.kids}, want ${want}`;
+          }
+          return 'ok';
+        };
+        await expect.poll(linksAgree, { timeout: 5000, interval: 20 }).toBe('ok');
         // Stopping the roots stops everything, each node once, children before their parent.
         await Promise.all(nodes.filter((n) => parentOf.get(n.id) === null).map((r) => system.stop(r)));
         await expect.poll(async () => (await rec.ask<Dump>({ type: 'dump' })).count).toBe(nodes.length);

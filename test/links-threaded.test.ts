@@ -2,9 +2,10 @@
  * Parent/child links across executor threads (runtime threaded/links.ts):
  * a plain parent and its child may live on different executors — placed
  * there by ctx.spawn or moved by migration — and the stop cascade and the
- * child-gone notification still work; supervised links stay on one thread.
+ * child-gone notification still work; so does supervision by a parent
+ * defined with `{ supervision }` (failure report and directive as data).
  */
-import { type ActorRef, type ActorSystem, createSystem, isConfigError } from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as L from './fixtures/links-threaded.ts';
 
@@ -94,17 +95,34 @@ describe('plain parent and child on different executors', () => {
   });
 });
 
-describe('supervision links stay on one thread', () => {
-  it("refuses to move a supervised child or a supervisor with children; placement keeps the child on its supervisor's executor", async () => {
-    const sup = await system.spawn(L.linksSupervisor, undefined, { placement: { executor: 1 } });
-    const child = await sup.ask<ActorRef>({ type: 'spawn' });
-    await expect(system.migrate(child, { executor: 2 })).rejects.toSatisfy(
-      (e: unknown) => isConfigError(e) && /supervision links/.test((e as Error).message),
-    );
-    await expect(system.migrate(sup, { executor: 2 })).rejects.toSatisfy(
-      (e: unknown) => isConfigError(e) && /supervisor stays with its children/.test((e as Error).message),
-    );
-    expect((await info(child)).thread).toBe(threadOf(1));
+describe('a parent defined with { supervision } supervises children on other executors', () => {
+  const get = (r: ActorRef) => r.ask<number>({ type: 'get' });
+
+  it('failure report and directive cross as data: resume keeps state, wherever child and parent move', async () => {
+    const sup = await system.spawn(L.linksResumer, undefined, { placement: { executor: 1 } });
+    const c = await sup.ask<ActorRef>({ type: 'spawn', executor: 2 });
+    expect(await c.ask<number>({ type: 'where' })).toBe(threadOf(2));
+    c.tell({ type: 'inc' });
+    c.tell({ type: 'boom' });
+    c.tell({ type: 'inc' });
+    expect(await get(c)).toBe(2); // resumed (the core default would have restarted it: 1)
+    await system.migrate(c, { executor: 3 });
+    await system.migrate(sup, { executor: 2 });
+    c.tell({ type: 'boom' });
+    c.tell({ type: 'inc' });
+    expect(await get(c)).toBe(3);
+    expect(await c.ask<number>({ type: 'where' })).toBe(threadOf(3));
+    expect(await sup.ask<number[]>({ type: 'kids' })).toEqual([c.id]);
+    await system.stop(sup);
+    await expect(get(c)).rejects.toThrow();
+  });
+
+  it('a stop directive stops the remote child and the parent hears it is gone', async () => {
+    const sup = await system.spawn(L.linksStopper, undefined, { placement: { executor: 3 } });
+    const c = await sup.ask<ActorRef>({ type: 'spawn', executor: 1 });
+    c.tell({ type: 'boom' });
+    await expect.poll(async () => sup.ask<number[]>({ type: 'kids' })).toEqual([]);
+    await expect(get(c)).rejects.toThrow();
     await system.stop(sup);
   });
 });

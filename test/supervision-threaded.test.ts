@@ -340,20 +340,18 @@ describe('tree members stay on their executor', () => {
 });
 
 describe('ctx.spawn placement and supervision', () => {
-  it("a child its parent supervises stays on the parent's executor (placement refused, reported)", async () => {
+  it('a child its { supervision } parent supervises moves to the placed executor and stays supervised (runtime threaded/links.ts)', async () => {
     const s = await boot();
-    const refused = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'migration.refused')));
+    const restarted = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'supervisor.child-restarted')));
     const p = await s.spawn(A.supParent, undefined, { placement: { executor: 1 } });
     const c = await p.ask<ActorRef<A.FlakyMsg>>({ type: 'spawn', placement: { executor: 2 } });
-    const ev = (await refused) as unknown as { to: number; error: string };
-    expect(ev.to).toBe(2);
-    expect(ev.error).toMatch(/supervised child/);
-    expect(await c.ask<number>({ type: 'where' })).toBe(await p.ask<number>({ type: 'where' }));
+    expect(await c.ask<number>({ type: 'where' })).not.toBe(await p.ask<number>({ type: 'where' }));
     expect(await p.ask<number>({ type: 'kids' })).toBe(1);
-    // Still supervised: a failure is restarted in place by the parent's policy.
+    // Still supervised: the failure crosses to the parent, whose policy restarts the child in place.
     c.tell({ type: 'inc' });
     c.tell({ type: 'boom' });
     expect(await c.ask<number>({ type: 'get' })).toBe(0);
+    expect(await restarted).toMatchObject({ child: String(c.id) });
     await quiescent(s);
   });
 });

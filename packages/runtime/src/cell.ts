@@ -57,7 +57,7 @@ export class ActorCell {
   sys: PairQueue<SysKind, unknown> | null = null;
   children: Set<ActorCell> | null = null;
   /** Links by ref (threaded/links.ts) in one slot, null in one thread: an idle actor stays small. */
-  private far: { parent: ActorRef | null; kids: Map<number, ActorRef> | null } | null = null;
+  private far: { parent: ActorRef | null; kids: Map<number, ActorRef> | null; sup: boolean } | null = null;
   /** Who watches this actor. */
   watchers: Set<ActorRef> | null = null;
   /** Whom this actor watches. */
@@ -124,7 +124,16 @@ export class ActorCell {
   }
 
   set remoteParent(r: ActorRef | null) {
-    (this.far ??= { parent: null, kids: null }).parent = r;
+    (this.far ??= { parent: null, kids: null, sup: false }).parent = r;
+  }
+
+  /** The parent linked by ref supervises its children (`{ supervision }`): failures go to it as data. */
+  get remoteSupervised(): boolean {
+    return this.far?.sup === true;
+  }
+
+  set remoteSupervised(v: boolean) {
+    (this.far ??= { parent: null, kids: null, sup: false }).sup = v;
   }
 
   /** Children linked by ref (on other executors, or since a migration), by id (threaded/links.ts). */
@@ -133,7 +142,7 @@ export class ActorCell {
   }
 
   set remoteKids(k: Map<number, ActorRef> | null) {
-    (this.far ??= { parent: null, kids: null }).kids = k;
+    (this.far ??= { parent: null, kids: null, sup: false }).kids = k;
   }
 
   get desc(): ActorDescription {

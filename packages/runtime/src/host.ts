@@ -56,6 +56,10 @@ export interface RemoteLink {
   stop?(ref: ActorRef, reason: string): void;
   /** Threaded mode: `child` (linked by ref, threaded/links.ts) has terminated; tell its parent wherever it is. */
   childGone?(parent: ActorRef, child: ActorRef): void;
+  /** Threaded mode: a failure of `child` for its supervising parent on another host (threaded/links.ts). */
+  childFailed?(parent: ActorRef, child: ActorRef, error: unknown, phase: 'init' | 'start' | 'receive'): void;
+  /** Threaded mode: a supervision directive for a child on another host (threaded/links.ts). */
+  directive?(child: ActorRef, d: 'resume' | 'restart'): void;
   /** Threaded mode: a Terminated for a watcher on another host. */
   terminated?(watcher: ActorRef, t: Terminated): void;
   /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */

@@ -41,6 +41,8 @@ export interface ActorSnapshot {
   readonly watching: readonly ActorRef[];
   /** Links in remote form (threaded/links.ts): `parent` is a ref, not a cell of the new host. */
   readonly linked?: boolean;
+  /** The parent linked by ref supervises this actor (threaded/links.ts). */
+  readonly sup?: boolean;
   /** Children linked by ref (threaded/links.ts), only on a detaching snapshot. */
   readonly kids?: readonly ActorRef[];
 }
@@ -116,6 +118,7 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     watching: cell.watching ? [...cell.watching] : [],
     // Only the actor that leaves keeps its links: a copy must not stop another's children.
     ...(detach && cell.remoteParent !== null ? { linked: true } : {}),
+    ...(detach && cell.remoteSupervised ? { sup: true } : {}),
     ...(detach && cell.remoteKids !== null && cell.remoteKids.size > 0
       ? { kids: [...cell.remoteKids.values()] }
       : {}),
@@ -189,6 +192,7 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   if (snap.watchers.length) cell.watchers = new Set(snap.watchers);
   if (snap.watching.length) cell.watching = new Set(snap.watching);
   if (snap.linked === true) cell.remoteParent = snap.parent;
+  if (snap.sup === true) cell.remoteSupervised = true;
   if (snap.kids !== undefined && snap.kids.length > 0)
     cell.remoteKids = new Map(snap.kids.map((k) => [k.id, k]));
   host.adopt(cell);

@@ -89,6 +89,13 @@ export function installSupervision(host: Host): void {
       });
       return;
     }
+    // A supervising parent on another executor (linked by ref, threaded/links.ts): the failure goes as data.
+    const far = parent === null && cell.remoteSupervised ? cell.remoteParent : null;
+    if (far !== null && host.remote?.childFailed !== undefined) {
+      cell.suspend();
+      host.remote.childFailed(far, cell.ref, error, phase);
+      return;
+    }
     const root = parent === null ? supervisorOf(cell)?.root : undefined;
     if (root !== undefined) {
       cell.suspend();
@@ -105,6 +112,22 @@ export function installSupervision(host: Host): void {
     const reason = child.stopReason;
     sendSystem(parent.ref, (p) => supervisorOf(p)?.childExited(ref, reason));
   };
+}
+
+/** A failure reported by a child on another executor (threaded/links.ts), in the parent's turn. */
+export function remoteChildFailed(
+  parent: ActorCell,
+  ref: ActorRef,
+  error: unknown,
+  phase: 'init' | 'start' | 'receive',
+): void {
+  if (parent.def.supervision !== undefined) superviseChild(parent, ref, error, phase);
+}
+
+/** A directive to a child: a system message in its turn, as data when it lives on another executor. */
+function direct(host: Host, ref: ActorRef, d: 'resume' | 'restart'): void {
+  const fn = d === 'resume' ? (c: ActorCell) => c.resumeHeld() : restartInPlace;
+  if (!sendSystem(ref, fn)) host.remote?.directive?.(ref, d);
 }
 
 /** Per-parent state of plain-actor supervision (the parent's own; touched only in its turns). */
@@ -156,7 +179,7 @@ function superviseChild(
   }
   switch (d) {
     case 'resume':
-      sendSystem(ref, (c) => c.resumeHeld());
+      direct(host, ref, 'resume');
       emitSupervisorNote(host, 'supervisor.child-resumed', {
         supervisor: sup,
         supervisorId: supId,
@@ -165,7 +188,7 @@ function superviseChild(
       return;
     case 'restart':
       restartCounts.set(ref, restarts + 1);
-      sendSystem(ref, restartInPlace);
+      direct(host, ref, 'restart');
       emitSupervisorEvent(host, 'supervisor.child-restarted', sup, supId, {
         child: id,
         actor: ref.toJSON(),

@@ -60,6 +60,8 @@ export function newRecord(spec: ChildSpec): ChildRecord {
 export function restartInPlace(cell: ActorCell): void {
   if (cell.status !== ALIVE) return;
   if (cell.children !== null) for (const k of [...cell.children]) k.requestStop('parent-restarted');
+  const far = cell.remoteKids;
+  if (far !== null) for (const k of far.values()) cell.host.stopRef(k, 'parent-restarted');
   cell.restart('supervisor');
 }
 

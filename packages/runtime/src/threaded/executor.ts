@@ -26,7 +26,7 @@ import { messageType } from '../events.ts';
 import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
-import { SUPERVISED, supervisesChildren } from '../supervision/policy.ts';
+import { SUPERVISED } from '../supervision/policy.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
 import {
   F_DEADLETTER,
@@ -42,7 +42,7 @@ import {
   F_STEAL_REPLY,
 } from './frames.ts';
 import { ThreadLink } from './link.ts';
-import { immovable } from './links.ts';
+import { immovable, linked } from './links.ts';
 import { placeOrThrow } from './placement.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
 
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     if (to === node) return;
     // Supervision links do not cross threads: a child its parent supervises stays with it rather
     // than start unsupervised elsewhere (a plain parent's child moves, linked by ref: links.ts).
-    if (cell.parent !== null && supervisesChildren(cell.parent)) {
+    if (cell.parent !== null && immovable(cell) === SUPERVISED) {
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: SUPERVISED });
       return;
     }
@@ -172,11 +172,10 @@ async function main(): Promise<void> {
   const giveTo = (thief: number): number => {
     // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
     if (!host.accepting) return 0;
-    const ready = host.dispatcher
-      .peekReady()
-      .filter(
-        (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && immovable(c) === undefined,
-      );
+    const ready = host.dispatcher.peekReady().filter(
+      // Linked actors move only on request (migrate, placement, vacate), never by a steal, as before links crossed threads.
+      (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && !linked(c),
+    );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;
     for (let i = ready.length - 1; i >= 0 && given < k; i--) {

@@ -44,7 +44,7 @@ import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
 import { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
-import { crossLinks, immovable } from './links.ts';
+import { applyChildFailed, applyDirective, arrived, crossLinks, immovable } from './links.ts';
 import { trackAsk } from './recovery.ts';
 
 export const K_TELL = 0;
@@ -57,6 +57,10 @@ export const K_STOPASK = 5;
 export const K_DL_WITHDRAW = 6;
 /** A child linked by ref terminated (a: its id); the item goes to its parent (links.ts step 4). */
 export const K_CHILD_GONE = 7;
+/** A child supervised from afar failed (a: error, meta: the child, b: phase); goes to its parent (links.ts step 5). */
+export const K_CHILD_FAILED = 8;
+/** A supervision directive (a: 'resume' | 'restart') for a child (links.ts step 6). */
+export const K_DIRECTIVE = 9;
 
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
@@ -336,6 +340,17 @@ export class ThreadLink implements RemoteLink {
     this.dispatch({ k: K_CHILD_GONE, ref: parent, a: child.id, meta: undefined, b: null }, 0, false);
   }
 
+  childFailed(parent: ActorRef, child: ActorRef, error: unknown, phase: string): void {
+    // The report must cross even when the error cannot: the parent decides on its description.
+    let a = toWire(error);
+    if (!(error instanceof Error) && checkPortable(a, 'error') !== undefined) a = String(error);
+    this.dispatch({ k: K_CHILD_FAILED, ref: parent, a, meta: child, b: phase }, 0, false);
+  }
+
+  directive(child: ActorRef, d: 'resume' | 'restart'): void {
+    this.dispatch({ k: K_DIRECTIVE, ref: child, a: d, meta: undefined, b: null }, 0, false);
+  }
+
   terminated(watcher: ActorRef, t: Terminated): void {
     this.dispatch({ k: K_TERM, ref: watcher, a: t.ref, meta: undefined, b: t.reason }, 0, false);
   }
@@ -470,6 +485,12 @@ export class ThreadLink implements RemoteLink {
         return;
       case K_CHILD_GONE:
         cell.remoteChildStopped(item.a as number);
+        return;
+      case K_CHILD_FAILED:
+        applyChildFailed(cell, item.meta as ActorRef, fromWire(item.a), item.b);
+        return;
+      case K_DIRECTIVE:
+        applyDirective(cell, item.a);
         return;
       case K_STOPASK: {
         const h = item.meta as AskHandle | undefined;
@@ -647,6 +668,7 @@ export class ThreadLink implements RemoteLink {
     }
     const r = this.refs.get(id);
     if (r !== undefined) r.cell = ref.cell;
+    if (ref.cell !== null) arrived(this.host, ref.cell);
     for (const it of arr.earlier) this.dispatch(it, 0, true);
     for (const it of arr.later) this.dispatch(it, 0, true);
     this.host.emit({

@@ -22,21 +22,37 @@
  *    wherever it is; P drops C from `remoteKids` and, when stopping and the
  *    last kid is gone, runs onStop. A child-gone for a stopped P is dropped.
  *
- * Supervision still passes closures between parent and child (transport.ts),
- * so an actor that a supervising parent watches over, or a supervisor with
- * children, stays where it is (`immovable`).
+ * Supervision by a parent defined with `{ supervision }` crosses as data:
+ * 5. C fails: it suspends and routes child-failed (error, phase) to P
+ *    (K_CHILD_FAILED), which decides in its own turn (policy.ts).
+ * 6. P's resume / restart directive routes to C as K_DIRECTIVE and runs in
+ *    C's turn; stop and escalate are stop requests, as in one thread.
+ * A supervisor actor (supervisor.ts) keeps records of child cells and
+ * closures, so its children, and a supervisor with children, stay where
+ * they are (`immovable`).
  */
 import type { ActorCell } from '../cell.ts';
-import { SUPERVISED, supervisesChildren } from '../supervision/policy.ts';
+import type { Host } from '../host.ts';
+import type { ActorRef } from '../ref.ts';
+import {
+  installSupervision,
+  remoteChildFailed,
+  SUPERVISED,
+  supervisesChildren,
+} from '../supervision/policy.ts';
+import { restartInPlace } from '../supervision/records.ts';
+import { supervisorOf } from '../supervision/supervisor.ts';
 
 /** Why `cell` cannot move to another executor with its links, or undefined when it can. */
 export function immovable(cell: ActorCell): string | undefined {
-  if (cell.parent !== null && supervisesChildren(cell.parent)) return SUPERVISED;
+  if (cell.parent !== null && supervisorOf(cell.parent) !== undefined) return SUPERVISED;
   const kids = (cell.children?.size ?? 0) + (cell.remoteKids?.size ?? 0);
-  if (kids > 0 && supervisesChildren(cell))
+  if (kids > 0 && supervisorOf(cell) !== undefined)
     return 'a supervisor stays with its children (supervision links do not cross threads)';
   // A queued stop, Terminated or supervision step belongs to this cell's thread: moving now would lose it.
   if (cell.sys !== null && cell.sys.length > 0) return 'an actor with no pending system messages';
+  // Suspended for a directive or a retry delay: the hold does not travel in the snapshot.
+  if (cell.hold !== 0) return 'an actor not held by supervision or a retry';
   return undefined;
 }
 
@@ -48,6 +64,7 @@ export function crossLinks(cell: ActorCell): void {
     (p.remoteKids ??= new Map()).set(cell.id, cell.ref);
     cell.parent = null;
     cell.remoteParent = p.ref;
+    if (supervisesChildren(p)) cell.remoteSupervised = true;
   }
   const kids = cell.children;
   if (kids !== null && kids.size > 0) {
@@ -55,6 +72,7 @@ export function crossLinks(cell: ActorCell): void {
     for (const k of kids) {
       k.parent = null;
       k.remoteParent = cell.ref;
+      if (supervisesChildren(cell)) k.remoteSupervised = true;
       // Parentless here now: a top-most actor of this thread (shutdown stops it directly).
       k.host.roots.add(k);
       far.set(k.id, k.ref);
@@ -73,4 +91,29 @@ export function loseLinks(cells: Iterable<ActorCell>, isLost: (id: number) => bo
       for (const id of [...cell.remoteKids.keys()]) if (isLost(id)) cell.remoteChildStopped(id);
     if (cell.remoteParent !== null && isLost(cell.remoteParent.id)) cell.requestStop('parent-stopped');
   }
+}
+
+/** After rehydrate: a child supervised from afar needs the failure routing on its new host. */
+export function arrived(host: Host, cell: ActorCell): void {
+  if (cell.remoteSupervised) installSupervision(host);
+}
+
+/** Step 5, parent side: the report runs as a system message in the parent's turn. */
+export function applyChildFailed(parent: ActorCell, child: ActorRef, error: unknown, phase: unknown): void {
+  parent.runAsSystem((p) => remoteChildFailed(p, child, error, phase as 'init' | 'start' | 'receive'));
+}
+
+/** Step 6, child side. */
+export function applyDirective(cell: ActorCell, d: unknown): void {
+  cell.runAsSystem(d === 'resume' ? (c) => c.resumeHeld() : restartInPlace);
+}
+
+/** Whether `cell` has a parent or children, in either form. */
+export function linked(cell: ActorCell): boolean {
+  return (
+    cell.parent !== null ||
+    (cell.children !== null && cell.children.size > 0) ||
+    cell.remoteParent !== null ||
+    (cell.remoteKids !== null && cell.remoteKids.size > 0)
+  );
 }
