@@ -42,6 +42,7 @@ import { type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
+import { SUPERVISED } from '../supervision/policy.ts';
 import { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
 import { applyChildFailed, applyDirective, arrived, crossLinks, immovable } from './links.ts';
@@ -600,11 +601,14 @@ export class ThreadLink implements RemoteLink {
       throw new ConfigError(
         `migrate(${cell.ref})`,
         why,
-        cell.sys !== null && cell.sys.length > 0
-          ? 'pending system messages'
-          : cell.parent !== null
-            ? `a child of ${cell.parent.ref}`
-            : 'a supervisor with children',
+        // What was found, in the order immovable checks it.
+        cell.parent !== null && why === SUPERVISED
+          ? `a child of ${cell.parent.ref}`
+          : why.startsWith('a supervisor')
+            ? 'a supervisor with children'
+            : why.includes('system')
+              ? 'pending system messages'
+              : 'held (awaiting a directive or a retry delay)',
       );
     if (this.rehomed?.has(cell.id))
       throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
