@@ -33,5 +33,9 @@ describe('shutdown on executors', () => {
     // thread, and sometimes a final stats sync still addressed to it (250 ms).
     expect(elapsed).toBeLessThan(timeoutMs + 1000);
     expect(report.phases.map((p) => p.phase)).toContain('terminate');
+    // What the terminated executor still held is dead-lettered, not lost from the books.
+    const s = report.stats;
+    expect(s.sent).toBe(s.processed + s.deadLettered.total);
+    expect(s.deadLettered.byReason.shutdown).toBeGreaterThan(0);
   });
 });

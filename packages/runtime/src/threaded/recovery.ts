@@ -139,6 +139,26 @@ export class Recovery {
     }
   }
 
+  /**
+   * Step 1 alone, for an executor that shutdown terminated because it would not answer (a stuck
+   * handler): its published counters stay in the totals and what it still held is dead-lettered
+   * with `reason`, so `sent = processed + deadLettered` holds after a forced shutdown too.
+   */
+  account(node: number, reason: string): void {
+    const { board } = this.port;
+    const sent = board.get(node, SLOT.sent);
+    const processed = board.get(node, SLOT.processed);
+    const dead = board.get(node, SLOT.dead);
+    const queued = Math.max(0, sent - processed - dead);
+    this.sent += sent;
+    this.processed += processed;
+    this.dead += dead + queued;
+    for (const [r, c] of Object.entries(board.reasons(node)))
+      this.byReason.set(r, (this.byReason.get(r) ?? 0) + c);
+    if (queued > 0) this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + queued);
+    this.lostNodes.push(node);
+  }
+
   private async recover(
     node: number,
     kind: LossKind,

@@ -598,6 +598,7 @@ export class ThreadedRuntime {
               killed.push(...(await this.request<StopNode['actor'][]>(n, 'kill', [reason], answerMs)));
             } catch {
               terminated.push(n);
+              this.recovery.account(n, reason === 'shutdown' ? 'shutdown' : 'executor-lost');
               await this.pool.retire(n);
               this.board.set(n, SLOT.alive, 0);
             }
