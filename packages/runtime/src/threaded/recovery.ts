@@ -140,11 +140,11 @@ export class Recovery {
   }
 
   /**
-   * Step 1 alone, for an executor that shutdown terminated because it would not answer (a stuck
+   * Step 1: keep a lost node's counters; also used alone for an executor that shutdown terminated because it would not answer (a stuck
    * handler): its published counters stay in the totals and what it still held is dead-lettered
    * with `reason`, so `sent = processed + deadLettered` holds after a forced shutdown too.
    */
-  account(node: number, reason: string): void {
+  account(node: number, reason: string): number {
     const { board } = this.port;
     const sent = board.get(node, SLOT.sent);
     const processed = board.get(node, SLOT.processed);
@@ -157,6 +157,7 @@ export class Recovery {
       this.byReason.set(r, (this.byReason.get(r) ?? 0) + c);
     if (queued > 0) this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + queued);
     this.lostNodes.push(node);
+    return queued;
   }
 
   private async recover(
@@ -169,18 +170,8 @@ export class Recovery {
     const detectedAt = performance.now();
     const group = board.get(node, SLOT.group);
     // Step 1.
-    const sent = board.get(node, SLOT.sent);
-    const processed = board.get(node, SLOT.processed);
-    const dead = board.get(node, SLOT.dead);
-    const queued = Math.max(0, sent - processed - dead);
-    this.sent += sent;
-    this.processed += processed;
-    this.dead += dead + queued;
-    for (const [r, c] of Object.entries(board.reasons(node)))
-      this.byReason.set(r, (this.byReason.get(r) ?? 0) + c);
-    if (queued > 0) this.byReason.set('executor-lost', (this.byReason.get('executor-lost') ?? 0) + queued);
+    const queued = this.account(node, 'executor-lost');
     this.queuedLost += queued;
-    this.lostNodes.push(node);
     // Step 2.
     const reason = kind === 'hung' ? 'executor-hung' : 'executor-crashed';
     if (kind === 'hung') this.hung++;
