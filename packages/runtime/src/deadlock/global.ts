@@ -18,12 +18,12 @@
  *    again from its surviving edges, so a real cycle that overlapped a
  *    phantom one is still found.
  */
-import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
+import type { DeadlockCycleEntry } from '../errors.ts';
 import type { ActorDescription } from '../events.ts';
 import type { Host } from '../host.ts';
 import { DeadlockDetector } from './detector.ts';
 import { ADD_TOKENS, OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING } from './forwarder.ts';
-import { type DeadlockAction, type DeadlockCycle, strategyFn, validAction } from './strategies.ts';
+import { type DeadlockAction, type DeadlockCycle, decide } from './strategies.ts';
 import type { WaitEdge, WaitForGraphSnapshot } from './wait-for-graph.ts';
 
 interface GlobalEdge extends WaitEdge {
@@ -210,29 +210,7 @@ export class GlobalDeadlockDetector {
       closing: closing.id,
     };
     host.emit({ type: 'deadlock.detected', at: host.clock.now(), strategy, cycle: info });
-    let action: unknown;
-    let error: unknown;
-    try {
-      const fn = strategyFn(strategy);
-      if (fn === undefined)
-        throw new ConfigError(
-          `deadlock strategy "${strategy}"`,
-          'a strategy registered on the main thread too',
-          strategy,
-        );
-      action = fn(info);
-    } catch (e) {
-      error = e;
-    }
-    if (!validAction(action, info)) {
-      error ??= new ConfigError(
-        `deadlock strategy "${strategy}"`,
-        'an action naming an ask or actor of the cycle',
-        action,
-      );
-      action = { type: 'fail-ask', ask: closing.id };
-    }
-    const act = action as DeadlockAction;
+    const { action: act, error } = decide(strategy, info);
     const entries = info.asks.map((a) => ({ actor: a.from, waitingForMs: a.ageMs }));
     const edge =
       act.type === 'fail-ask'

@@ -22,7 +22,7 @@ import { AskHandle, PendingAsk } from '../ask.ts';
 import { type ActorCell, ALIVE } from '../cell.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { ActorDefinition } from '../definition.ts';
-import { AskTimeoutError, ConfigError, DeadlockError } from '../errors.ts';
+import { AskTimeoutError, DeadlockError } from '../errors.ts';
 import { type ActorDescription, messageType } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import type { ActorRef, AskOptions } from '../ref.ts';
@@ -32,7 +32,7 @@ import { hierarchyViolation } from './hierarchy.ts';
 import type { ResolvedDeadlockOptions } from './options.ts';
 import { NOT_FOUND, queuedOfChain, reenter, takeQueued } from './reentrancy.ts';
 import { StallMonitor } from './stall-monitor.ts';
-import { type DeadlockAction, type DeadlockCycle, strategyFn, validAction } from './strategies.ts';
+import { type DeadlockAction, type DeadlockCycle, decide } from './strategies.ts';
 import type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './wait-for-graph.ts';
 
 const PENDING = 0;
@@ -338,23 +338,7 @@ export class DeadlockRuntime {
       closing: closing.id,
     };
     host.emit({ type: 'deadlock.detected', at: now, strategy, cycle: info });
-    let action: unknown;
-    let error: unknown;
-    try {
-      action = strategyFn(strategy)!(info);
-    } catch (e) {
-      error = e;
-    }
-    if (!validAction(action, info)) {
-      // A broken custom strategy must not leave the cycle in place: fall back to fail-ask, and say so.
-      error ??= new ConfigError(
-        `deadlock strategy "${strategy}"`,
-        'an action naming an ask or actor of the cycle',
-        action,
-      );
-      action = { type: 'fail-ask', ask: closing.id };
-    }
-    const act = action as DeadlockAction;
+    const { action: act, error } = decide(strategy, info);
     const err = new DeadlockError(
       info.asks.map((a) => ({ actor: a.from, waitingForMs: a.ageMs })),
       strategy,

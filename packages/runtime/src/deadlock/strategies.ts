@@ -123,3 +123,34 @@ export function validAction(a: unknown, c: DeadlockCycle): a is DeadlockAction {
   if (x.type === 'restart') return c.actors.some((k) => k.id === x.actor);
   return false;
 }
+
+/**
+ * Runs the strategy named `name` on a cycle. A strategy that is missing, throws or answers
+ * nonsense must not leave the cycle in place: the action falls back to failing the closing ask,
+ * and `error` says why (for the `deadlock.resolved` event).
+ */
+export function decide(name: string, cycle: DeadlockCycle): { action: DeadlockAction; error: unknown } {
+  let action: unknown;
+  let error: unknown;
+  try {
+    const fn = strategyFn(name);
+    if (fn === undefined)
+      throw new ConfigError(
+        `deadlock strategy "${name}"`,
+        'a strategy registered on the main thread too',
+        name,
+      );
+    action = fn(cycle);
+  } catch (e) {
+    error = e;
+  }
+  if (!validAction(action, cycle)) {
+    error ??= new ConfigError(
+      `deadlock strategy "${name}"`,
+      'an action naming an ask or actor of the cycle',
+      action,
+    );
+    action = { type: 'fail-ask', ask: cycle.closing };
+  }
+  return { action: action as DeadlockAction, error };
+}
