@@ -58,10 +58,13 @@ export class ActorCell {
   children: Set<ActorCell> | null = null;
   /** Links by ref (threaded/links.ts) in one slot, null in one thread: an idle actor stays small. */
   private far: { parent: ActorRef | null; kids: Map<number, ActorRef> | null; sup: boolean } | null = null;
-  /** Who watches this actor. */
-  watchers: Set<ActorRef> | null = null;
-  /** Whom this actor watches. */
-  watching: Set<ActorRef> | null = null;
+  /**
+   * Who watches this actor, by id: a ref object is not an identity, since an actor that migrates
+   * away and back gets a new one (and so does a watcher).
+   */
+  watchers: Map<number, ActorRef> | null = null;
+  /** Whom this actor watches, by id (see `watchers`). */
+  watching: Map<number, ActorRef> | null = null;
   private timers: Set<Cancellable> | null = null;
   private ctxObj: Context | null = null;
   stopReason = '';
@@ -463,9 +466,13 @@ export class ActorCell {
     return true;
   }
 
-  private onWatchedTerminated(t: Terminated): void {
+  private onWatchedTerminated(report: Terminated): void {
     if (this.status !== ALIVE) return;
-    if (!this.watching?.delete(t.ref)) return; // unwatched meanwhile: Akka drops it too
+    const mine = this.watching?.get(report.ref.id);
+    if (mine === undefined) return; // unwatched meanwhile: Akka drops it too
+    this.watching!.delete(report.ref.id);
+    // The watcher sees the ref it watched (its own object), whichever object the report carried.
+    const t = mine === report.ref ? report : new Terminated(mine, report.reason);
     const beh = this.behavior;
     const ctx = this.context();
     ctx.begin(undefined);
@@ -700,12 +707,12 @@ export class ActorCell {
     this.ctxObj = null;
     host.unregister(this);
     if (this.watching !== null) {
-      for (const w of this.watching) w.cell?.watchers?.delete(this.ref);
+      for (const w of this.watching.values()) w.cell?.watchers?.delete(this.id);
       this.watching = null;
     }
     if (this.watchers !== null) {
       const t = new Terminated(this.ref, this.stopReason);
-      for (const w of this.watchers) host.deliverTerminated(w, t);
+      for (const w of this.watchers.values()) host.deliverTerminated(w, t);
       this.watchers = null;
     }
     this.state = undefined;
@@ -721,18 +728,18 @@ export class ActorCell {
 
   watch(target: ActorRef): void {
     if (target === this.ref || this.status !== ALIVE) return;
-    (this.watching ??= new Set()).add(target);
+    (this.watching ??= new Map()).set(target.id, target);
     this.host.watch(target, this.ref);
   }
 
   unwatch(target: ActorRef): void {
-    if (!this.watching?.delete(target)) return;
-    target.cell?.watchers?.delete(this.ref);
+    if (!this.watching?.delete(target.id)) return;
+    target.cell?.watchers?.delete(this.id);
   }
 
   addWatcher(watcher: ActorRef): boolean {
     if (this.status === STOPPED || this.status === MIGRATED) return false;
-    (this.watchers ??= new Set()).add(watcher);
+    (this.watchers ??= new Map()).set(watcher.id, watcher);
     return true;
   }
 

@@ -114,8 +114,8 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     overflow: cell.overflow,
     parent: cell.parent?.ref ?? cell.remoteParent ?? null,
     mailbox: pairs.map(([msg, meta]) => [msg, describeMeta(host, meta, detach)] as const),
-    watchers: cell.watchers ? [...cell.watchers] : [],
-    watching: cell.watching ? [...cell.watching] : [],
+    watchers: cell.watchers ? [...cell.watchers.values()] : [],
+    watching: cell.watching ? [...cell.watching.values()] : [],
     // Only the actor that leaves keeps its links: a copy must not stop another's children.
     ...(detach && cell.remoteParent !== null ? { linked: true } : {}),
     ...(detach && cell.remoteSupervised ? { sup: true } : {}),
@@ -189,8 +189,8 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
     );
   }
   host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
-  if (snap.watchers.length) cell.watchers = new Set(snap.watchers);
-  if (snap.watching.length) cell.watching = new Set(snap.watching);
+  if (snap.watchers.length) cell.watchers = new Map(snap.watchers.map((r) => [r.id, r]));
+  if (snap.watching.length) cell.watching = new Map(snap.watching.map((r) => [r.id, r]));
   if (snap.linked === true) cell.remoteParent = snap.parent;
   if (snap.sup === true) cell.remoteSupervised = true;
   if (snap.kids !== undefined && snap.kids.length > 0)

@@ -262,6 +262,32 @@ describe('dehydrate / rehydrate', () => {
     expect(other.id).not.toBe(target.id);
   });
 
+  it('a watcher on the same host hears of an actor that left and came back, with the ref it watched', async () => {
+    const { system } = await simSystem({ actors: { Acc } });
+    const seen: Array<{ same: boolean; reason: string }> = [];
+    const Watcher = defineActor('snap.rewatcher', {
+      init: () => 0,
+      receive(s: number, m: { watch: ActorRef }, ctx) {
+        ctx.watch(m.watch);
+        return s;
+      },
+      onTerminated(s, t) {
+        seen.push({ same: t.ref === target, reason: t.reason });
+        return s;
+      },
+    });
+    const target = system.spawnSync(Acc, { label: 't', seed: 0 });
+    const w = system.spawnSync(Watcher, undefined);
+    w.tell({ watch: target });
+    await quiesce(system);
+    // A migration away and back: the actor's cell and ref object are new, the watcher is the same.
+    const back = system.rehydrate(system.detach(target));
+    expect(back).not.toBe(target);
+    await system.stop(back);
+    await quiesce(system);
+    expect(seen).toEqual([{ same: true, reason: 'stopped' }]);
+  });
+
   it('non-serializable state is an UnserializableError naming the actor and the path', async () => {
     const { system } = await simSystem();
     class Socket {}

@@ -111,6 +111,9 @@ export class ThreadLink implements RemoteLink {
   /** Former holder: next hop until the fence passes. */
   readonly forward = new Map<number, number>();
   readonly arrivals = new Map<number, Arrival>();
+  /** Snapshots sent / received (board SLOT.snapshotsOut/In: actors in flight are counted by those). */
+  snapshotsOut = 0;
+  snapshotsIn = 0;
   private readonly refs = new Map<number, ActorRef>();
   /** Frames other than routing (spawn, steal, events…), handled by the executor or main side. */
   onControl: (from: number, frame: unknown[]) => void = () => {};
@@ -465,10 +468,7 @@ export class ThreadLink implements RemoteLink {
         cell.requestStop(item.a as string);
         return;
       case K_TERM: {
-        // Keep the watcher's own ref object: `watching` is a set of refs.
-        let target = item.a as ActorRef;
-        if (cell.watching !== null) for (const w of cell.watching) if (w.id === target.id) target = w;
-        cell.sysPush('terminated', new Terminated(target, item.b as string));
+        cell.sysPush('terminated', new Terminated(item.a as ActorRef, item.b as string));
         return;
       }
       case K_MIGRATE: {
@@ -618,6 +618,7 @@ export class ThreadLink implements RemoteLink {
     const bytes = dehydrate(cell, true);
     this.forward.set(cell.id, to);
     this.board?.add(this.node, SLOT.migrations);
+    this.snapshotsOut++;
     this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
     this.host.emit({
       type: 'migration.started',
@@ -631,6 +632,7 @@ export class ThreadLink implements RemoteLink {
   /** Step 2. */
   private onSnapshot(id: number, bytes: Uint8Array, from: number): void {
     this.arrivals.set(id, { bytes, earlier: [], later: [] });
+    this.snapshotsIn++;
     const birth = birthOf(id);
     if (birth === this.node) this.onArrived(id, from, this.node);
     else this.send(birth, [F_ARRIVED, id, from, this.node]);

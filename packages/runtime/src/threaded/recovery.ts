@@ -86,6 +86,8 @@ export class Recovery {
   private processed = 0;
   private dead = 0;
   private readonly byReason = new Map<string, number>();
+  /** Lost nodes' snapshotsOut − snapshotsIn: their receivers' and senders' rows still count those moves. */
+  private transitActors = 0;
   /** Lost nodes, for the transit part of the accounting (step 1). */
   private readonly lostNodes: number[] = [];
   private hung = 0;
@@ -98,12 +100,18 @@ export class Recovery {
   constructor(private readonly port: RecoveryPort) {}
 
   /** Retired totals plus what is still in transit to lost nodes (add to the live executors' rows). */
-  totals(): { sent: number; processed: number; dead: number; byReason: Map<string, number> } {
+  totals(): { sent: number; processed: number; dead: number; actors: number; byReason: Map<string, number> } {
     let transit = 0;
     for (const n of this.lostNodes) transit += Math.max(0, this.port.watchdog.inTransitTo(n));
     const byReason = new Map(this.byReason);
     if (transit > 0) byReason.set('executor-lost', (byReason.get('executor-lost') ?? 0) + transit);
-    return { sent: this.sent + transit, processed: this.processed, dead: this.dead + transit, byReason };
+    return {
+      sent: this.sent + transit,
+      processed: this.processed,
+      dead: this.dead + transit,
+      actors: this.transitActors,
+      byReason,
+    };
   }
 
   counts(): FaultCounts {
@@ -156,6 +164,7 @@ export class Recovery {
     for (const [r, c] of Object.entries(board.reasons(node)))
       this.byReason.set(r, (this.byReason.get(r) ?? 0) + c);
     if (queued > 0) this.byReason.set(reason, (this.byReason.get(reason) ?? 0) + queued);
+    this.transitActors += board.get(node, SLOT.snapshotsOut) - board.get(node, SLOT.snapshotsIn);
     this.lostNodes.push(node);
     return queued;
   }
@@ -298,7 +307,7 @@ export function applyLost(
   let settled = 0;
   for (const cell of host.cells.values()) {
     if (cell.watching === null || cell.status !== ALIVE) continue;
-    for (const r of cell.watching)
+    for (const r of cell.watching.values())
       if (isLost(r.id)) {
         cell.sysPush('terminated', new Terminated(r, info.reason));
         settled++;
