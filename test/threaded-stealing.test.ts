@@ -3,7 +3,7 @@
  * executors steal, their own group first, other groups only after
  * `maxStealRetries` failed rounds; each cross-group steal is a NUMA crossing.
  */
-import { type ActorSystem, type AnyTroupeEvent, createSystem } from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, type AnyTroupeEvent, createSystem } from '@troupe/runtime';
 import { afterEach, expect, it } from 'vitest';
 import * as A from './fixtures/threaded/actors.ts';
 
@@ -121,4 +121,44 @@ it('actors whose state cannot be encoded are never stolen, and the refusal is re
   );
   expect(refused[0]).toMatchObject({ to: 2 });
   sub.unsubscribe();
+});
+
+it('children spawned with ctx.spawn are stolen too, and stopping their parent still stops every one', async () => {
+  const sys = await createSystem({
+    actors,
+    executors: 2,
+    topology: { groups: [[0, 1]] },
+    stealThreshold: 2,
+    stealCooldownMs: 2,
+  });
+  system = sys;
+  let steals = 0;
+  const sub = sys.events$.subscribe((e) => {
+    if (e.type === 'steal.succeeded') steals++;
+  });
+  const p = await sys.spawn(A.parent, undefined, { placement: { executor: 1 } });
+  const kids: ActorRef<A.SpinnerMsg>[] = [];
+  for (let i = 0; i < 16; i++)
+    kids.push(await p.ask<ActorRef<A.SpinnerMsg>>({ type: 'spawn', placement: 'local', spinner: true }));
+  const w = await sys.spawn(A.watcher, undefined, { placement: { executor: 1 } });
+  for (const k of kids) await w.ask({ type: 'watch', ref: k });
+  for (let n = 0; n < 30; n++) for (const k of kids) k.tell({ type: 'spin', us: 300 });
+  expect(await Promise.all(kids.map((k) => k.ask<number>({ type: 'get' }, { timeoutMs: 30_000 })))).toEqual(
+    kids.map(() => 30),
+  );
+  sub.unsubscribe();
+  const homes = await Promise.all(kids.map((k) => k.ask<number>({ type: 'where' })));
+  const t2 = sys.metrics().executors.find((e) => e.id === 2)!.threadId;
+  expect(steals).toBeGreaterThan(0);
+  expect(homes.filter((t) => t === t2).length).toBeGreaterThan(0);
+  // The links went with them: the parent's stop reaches each child wherever it runs, once.
+  await sys.stop(p);
+  await expect.poll(async () => (await w.ask<string[]>({ type: 'got' })).length).toBe(kids.length);
+  expect(new Set(await w.ask<string[]>({ type: 'got' }))).toEqual(
+    new Set(kids.map((k) => `${k.id}:parent-stopped`)),
+  );
+  await sys.syncStats();
+  const s = sys.stats();
+  expect(s.actors).toBe(1);
+  expect(s.sent).toBe(s.processed + s.deadLettered.total);
 });

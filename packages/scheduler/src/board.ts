@@ -47,6 +47,13 @@ export const SLOT = {
   reasons: 16,
   /** Live actors born on this node (it is their directory): it cannot retire while > 0. */
   directory: 29,
+  /**
+   * Snapshots this node sent and received (migrations), as of its last publish. Σ actors +
+   * Σ snapshotsOut − Σ snapshotsIn counts an actor in flight between two threads exactly once,
+   * whichever of the two rows is older.
+   */
+  snapshotsOut: 30,
+  snapshotsIn: 31,
 } as const;
 
 export const STRIDE = 32;

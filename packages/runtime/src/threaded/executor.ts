@@ -42,7 +42,7 @@ import {
   F_STEAL_REPLY,
 } from './frames.ts';
 import { ThreadLink } from './link.ts';
-import { immovable, linked } from './links.ts';
+import { immovable } from './links.ts';
 import { placeOrThrow } from './placement.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
 
@@ -154,7 +154,10 @@ async function main(): Promise<void> {
     board.set(node, SLOT.sent, s.sent);
     board.set(node, SLOT.processed, s.processed);
     board.set(node, SLOT.dead, s.dead);
-    board.set(node, SLOT.actors, host.cells.size);
+    // An arriving actor (snapshot here, not yet fenced) is this node's; one on the wire is counted by the snapshot slots.
+    board.set(node, SLOT.actors, host.cells.size + link.arrivals.size);
+    board.set(node, SLOT.snapshotsOut, link.snapshotsOut);
+    board.set(node, SLOT.snapshotsIn, link.snapshotsIn);
     let born = link.loc.size;
     for (const id of host.cells.keys()) if (id % NODE_SPACE === node) born++;
     board.set(node, SLOT.directory, born);
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
     if (!host.accepting) return 0;
     const ready = host.dispatcher.peekReady().filter(
       // Linked actors move only on request (migrate, placement, vacate), never by a steal, as before links crossed threads.
-      (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && !linked(c),
+      (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && immovable(c) === undefined,
     );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;

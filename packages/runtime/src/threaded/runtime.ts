@@ -459,19 +459,22 @@ export class ThreadedRuntime {
     let sent = main.sent;
     let processed = main.processed;
     let dead = main.dead;
-    let actors = this.host.cells.size;
+    const l = this.link;
+    let actors = this.host.cells.size + l.arrivals.size + l.snapshotsOut - l.snapshotsIn;
     const byReason: Record<string, number> = Object.fromEntries(main.byReason);
     for (const n of [...b.executors(), ...this.retired]) {
       sent += b.get(n, SLOT.sent);
       processed += b.get(n, SLOT.processed);
       dead += b.get(n, SLOT.dead);
-      actors += b.get(n, SLOT.actors);
+      // Each row as of its own publish: an actor on the wire is in a sender's Out and no receiver's In.
+      actors += b.get(n, SLOT.actors) + b.get(n, SLOT.snapshotsOut) - b.get(n, SLOT.snapshotsIn);
       for (const [r, c] of Object.entries(b.reasons(n))) byReason[r] = (byReason[r] ?? 0) + c;
     }
     const lost = this.recovery.totals();
     sent += lost.sent;
     processed += lost.processed;
     dead += lost.dead;
+    actors += lost.actors;
     for (const [r, c] of lost.byReason) byReason[r] = (byReason[r] ?? 0) + c;
     return {
       sent,
