@@ -54,9 +54,15 @@ export const SLOT = {
    */
   snapshotsOut: 30,
   snapshotsIn: 31,
+  /**
+   * Doorbell: other threads ring it (an Int32 counter, Atomics) after posting a frame this node
+   * should handle before its drain's time slice ends (steal request, migration handshake). Read
+   * with `bell`, never with `get`.
+   */
+  doorbell: 32,
 } as const;
 
-export const STRIDE = 32;
+export const STRIDE = 40;
 
 export class Board {
   readonly slots: Float64Array;
@@ -69,6 +75,19 @@ export class Board {
   ) {
     this.nodes = nodes;
     this.slots = new Float64Array(buffer);
+    this.ints = new Int32Array(buffer);
+  }
+
+  private readonly ints: Int32Array;
+
+  /** Rings `node`'s doorbell (any thread). */
+  ring(node: number): void {
+    Atomics.add(this.ints, (node * STRIDE + SLOT.doorbell) * 2, 1);
+  }
+
+  /** The doorbell's count: a change since the last read means a ring. */
+  bell(node: number): number {
+    return Atomics.load(this.ints, (node * STRIDE + SLOT.doorbell) * 2);
   }
 
   get(node: number, slot: number): number {
@@ -102,13 +121,13 @@ export class Board {
 
   /** Writes dead-letter counts of `node` from a reason → count map. */
   setReasons(node: number, byReason: ReadonlyMap<string, number>): void {
-    let other = 0;
-    for (let i = 0; i < DEAD_REASONS.length - 1; i++) this.set(node, SLOT.reasons + i, 0);
+    // Each slot is written once, with its final value: other threads read rows while they are
+    // written, and a slot zeroed first then refilled showed them counts going backwards.
+    const values = new Array<number>(DEAD_REASONS.length).fill(0);
     for (const [r, n] of byReason) {
       const i = (DEAD_REASONS as readonly string[]).indexOf(r);
-      if (i >= 0 && i < DEAD_REASONS.length - 1) this.set(node, SLOT.reasons + i, n);
-      else other += n;
+      values[i >= 0 ? i : DEAD_REASONS.length - 1]! += n;
     }
-    this.set(node, SLOT.reasons + DEAD_REASONS.length - 1, other);
+    for (let i = 0; i < values.length; i++) this.set(node, SLOT.reasons + i, values[i]!);
   }
 }
