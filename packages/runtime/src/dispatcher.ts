@@ -34,6 +34,13 @@ export class Dispatcher {
    */
   checkMask = 63;
 
+  /**
+   * Executors only: true when another thread rang for this one (a steal
+   * request or a migration step waits in its port): the drain yields at its
+   * next clock check instead of running out its `yieldMs`.
+   */
+  urgent: (() => boolean) | null = null;
+
   constructor(private readonly yieldMs: number) {}
 
   get depth(): number {
@@ -75,7 +82,7 @@ export class Dispatcher {
         cell.run();
         if ((++k & mask) === 0) {
           const elapsed = performance.now() - start;
-          if (elapsed > this.yieldMs) {
+          if (elapsed > this.yieldMs || this.urgent?.() === true) {
             setImmediate(this.drain);
             return;
           }

@@ -31,6 +31,9 @@ export class Channel {
   private armed = false;
   /** Batches sent (metrics). */
   batches = 0;
+  /** The batch holds a frame the receiver should not wait a time slice for: `bell` runs once it is posted. */
+  urgent = false;
+  bell: (() => void) | null = null;
 
   constructor(
     readonly port: MessagePort,
@@ -70,6 +73,11 @@ export class Channel {
     // packr reuses its buffer: copy out exactly the batch and transfer it (no second copy).
     const own = new Uint8Array(bytes);
     this.port.postMessage(own, [own.buffer]);
+    if (this.urgent) {
+      // After the post: a receiver that yields on the ring finds the batch waiting.
+      this.urgent = false;
+      this.bell?.();
+    }
   };
 
   close(): void {

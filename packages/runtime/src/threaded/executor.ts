@@ -94,18 +94,23 @@ async function main(): Promise<void> {
   link.watchdog = wd;
   link.asks = new Map();
   if (data.quarantined.length > 0) host.refused = new Set(data.quarantined);
-  // One beat and the running record per actor turn (never per message): what the main thread reads when this thread hangs.
-  if (data.watchdog)
-    host.dispatcher.probe = (c) => {
-      if (c === null) wd.idle(data.node);
-      else
-        wd.turn(
-          data.node,
-          c.id,
-          c.def.name,
-          c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)',
-        );
-    };
+  // Per actor turn (never per message): the queue depth thieves read, so a backlog is visible while
+  // the drain that works on it runs; with the watchdog on, a beat and the running record (what the
+  // main thread reads when this thread hangs).
+  const depth = host.dispatcher;
+  host.dispatcher.probe = data.watchdog
+    ? (c) => {
+        board.set(data.node, SLOT.queueDepth, depth.depth);
+        if (c === null) wd.idle(data.node);
+        else
+          wd.turn(
+            data.node,
+            c.id,
+            c.def.name,
+            c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)',
+          );
+      }
+    : () => board.set(data.node, SLOT.queueDepth, depth.depth);
   const node = data.node;
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
   // Cycles across executors: while some strategy detects, live wait-for edges go to the main thread (deadlock/global.ts).
@@ -170,6 +175,13 @@ async function main(): Promise<void> {
     queueMicrotask(publish);
   };
   host.dispatcher.checkMask = 0;
+  let rung = board.bell(node);
+  host.dispatcher.urgent = () => {
+    const b = board.bell(node);
+    if (b === rung) return false;
+    rung = b;
+    return true;
+  };
 
   /** Step 6 of the stealing protocol (stealing.ts), on the victim. */
   const giveTo = (thief: number): number => {
@@ -389,8 +401,9 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     wd.beat(node);
     publish();
-    const req = retiring ? null : steal.poll(host.dispatcher.depth, performance.now());
-    if (req !== null) link.send(req.victim, [F_STEAL, req.cross]);
+    // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
+    const req = retiring ? null : steal.poll(host.dispatcher.depth + link.arrivals.size, performance.now());
+    if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
   }, data.tickMs);
   tick.unref();
   // Asks exported by frame that timed out here would otherwise wait forever for a reply.

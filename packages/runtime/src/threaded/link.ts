@@ -137,6 +137,8 @@ export class ThreadLink implements RemoteLink {
 
   connect(node: number, port: MessagePort): void {
     const ch = new Channel(port, (tokens, e) => this.unsendable(node, tokens, e));
+    const board = this.board;
+    if (board !== null) ch.bell = () => board.ring(node);
     this.channels.set(node, ch);
     this.known.set(node, new Set());
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
@@ -154,6 +156,12 @@ export class ThreadLink implements RemoteLink {
     const ch = this.channels.get(node);
     if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
     ch.out().push(W_FRAME, frame);
+  }
+
+  /** `send`, and ring `node`'s doorbell once the batch is posted: it yields its drain early to handle it. */
+  sendUrgent(node: number, frame: unknown[]): void {
+    this.send(node, frame);
+    this.channels.get(node)!.urgent = true;
   }
 
   /**
@@ -635,7 +643,7 @@ export class ThreadLink implements RemoteLink {
     this.snapshotsIn++;
     const birth = birthOf(id);
     if (birth === this.node) this.onArrived(id, from, this.node);
-    else this.send(birth, [F_ARRIVED, id, from, this.node]);
+    else this.sendUrgent(birth, [F_ARRIVED, id, from, this.node]);
   }
 
   /** Step 3 (on the birth node). */
@@ -645,12 +653,12 @@ export class ThreadLink implements RemoteLink {
     if (holder === this.node) {
       this.forward.delete(id);
       this.fence(target, id);
-    } else this.send(holder, [F_FENCE, id]);
+    } else this.sendUrgent(holder, [F_FENCE, id]);
   }
 
   private fence(to: number, id: number): void {
     if (to === this.node) this.onFence(id);
-    else this.send(to, [F_FENCE, id]);
+    else this.sendUrgent(to, [F_FENCE, id]);
   }
 
   /** Steps 4 and 5. */
