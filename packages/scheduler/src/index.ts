@@ -1,6 +1,12 @@
 export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
 export { Board, DEAD_REASONS, SLOT, STRIDE } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
+export {
+  DEFAULT_MAX_NAMES,
+  NameTable,
+  NameTableFullError,
+  type NameTableOptions,
+} from './names.ts';
 export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';
 export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
 export { findUnserializable, type SerializableProblem } from './serializable.ts';
