@@ -590,14 +590,19 @@ export class ActorCell {
     this.stopReason = reason;
     this.cancelTimers();
     const far = this.remoteKids;
+    const local = this.children !== null && this.children.size > 0;
+    // A supervisor stops its children, here or remote, one by one in its own order.
+    if (this.stopChildren !== null && (local || (far !== null && far.size > 0))) {
+      this.stopChildren(this);
+      return; // continues in childStopped / remoteChildStopped once the last child is gone
+    }
     if (far !== null && far.size > 0) {
       // Links protocol step 3 (threaded/links.ts): remote kids stop too; onStop waits for each child-gone.
       for (const k of far.values()) this.host.stopRef(k, 'parent-stopped');
-      if (this.children === null || this.children.size === 0) return;
+      if (!local) return;
     }
-    if (this.children !== null && this.children.size > 0) {
-      if (this.stopChildren !== null) this.stopChildren(this);
-      else for (const c of this.children) c.requestStop('parent-stopped');
+    if (local) {
+      for (const c of this.children!) c.requestStop('parent-stopped');
       return; // continues in childStopped once the last child is gone
     }
     this.runStopHook();
@@ -616,9 +621,12 @@ export class ActorCell {
   }
 
   /** Links protocol step 4 (threaded/links.ts): a child linked by ref has terminated. */
-  remoteChildStopped(id: number): void {
+  remoteChildStopped(id: number, reason: string): void {
     const far = this.remoteKids;
-    if (far === null || !far.delete(id)) return;
+    const ref = far?.get(id);
+    if (far === null || ref === undefined) return;
+    far.delete(id);
+    this.host.onRemoteChildStopped?.(this, ref, reason);
     if (
       this.status === STOPPING &&
       !this.stopHookStarted &&
@@ -719,7 +727,8 @@ export class ActorCell {
     if (host.events.hasListeners)
       host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
     this.parent?.childStopped(this);
-    if (this.far !== null && this.far.parent !== null) host.remote?.childGone?.(this.far.parent, this.ref);
+    if (this.far !== null && this.far.parent !== null)
+      host.remote?.childGone?.(this.far.parent, this.ref, this.stopReason);
     const waiters = this.stopWaiters;
     this.stopWaiters = null;
     if (typeof waiters === 'function') waiters();

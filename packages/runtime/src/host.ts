@@ -45,6 +45,9 @@ import { Terminated } from './terminated.ts';
 export const NODE_SPACE = 1024;
 
 /** How a host reaches actors and askers that live elsewhere (other threads, later other machines). */
+/** What a supervising parent asks of a child on another host (supervision/transport.ts). */
+export type Directed = 'resume' | 'restart' | 'suspend';
+
 export interface RemoteLink {
   /** Delivers a user message to an actor not in this host. False when no host knows the id. */
   route(ref: ActorRef, msg: unknown, meta: unknown): boolean;
@@ -55,11 +58,13 @@ export interface RemoteLink {
   /** Threaded mode: stop request for an actor on another host. */
   stop?(ref: ActorRef, reason: string): void;
   /** Threaded mode: `child` (linked by ref, threaded/links.ts) has terminated; tell its parent wherever it is. */
-  childGone?(parent: ActorRef, child: ActorRef): void;
+  childGone?(parent: ActorRef, child: ActorRef, reason: string): void;
   /** Threaded mode: a failure of `child` for its supervising parent on another host (threaded/links.ts). */
   childFailed?(parent: ActorRef, child: ActorRef, error: unknown, phase: 'init' | 'start' | 'receive'): void;
   /** Threaded mode: a supervision directive for a child on another host (threaded/links.ts). */
-  directive?(child: ActorRef, d: 'resume' | 'restart'): void;
+  directive?(child: ActorRef, d: Directed): void;
+  /** Threaded mode: terminate an actor on another host now (a supervisor's shutdownMs ran out). */
+  kill?(ref: ActorRef, reason: string): void;
   /** Threaded mode: a Terminated for a watcher on another host. */
   terminated?(watcher: ActorRef, t: Terminated): void;
   /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */
@@ -117,6 +122,8 @@ export class Host {
   deadlock: DeadlockRuntime | null = null;
   /** Hook for modules that track parent/child structure (supervision). */
   onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
+  /** A child linked by ref (another executor, threaded/links.ts) terminated, with its reason. */
+  onRemoteChildStopped: ((parent: ActorCell, child: ActorRef, reason: string) => void) | null = null;
   /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, threaded/recovery.ts). */
   refused: Set<string> | null = null;
   /** Told of every actor `kill()` took down, whoever killed it (shutdown reports them as forced). */

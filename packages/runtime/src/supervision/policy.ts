@@ -30,9 +30,8 @@ import {
 } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { type IntensityOptions, IntensityWindow, resolveIntensity } from './intensity.ts';
-import { restartInPlace } from './records.ts';
 import { supervisorOf } from './supervisor.ts';
-import { sendSystem } from './transport.ts';
+import { direct, sendSystem } from './transport.ts';
 
 /** `defineActor(..., { supervision })`: how an actor supervises the children it spawns with `ctx.spawn`. */
 export interface ChildSupervisionOptions {
@@ -66,10 +65,6 @@ export function resolveChildSupervision(v: unknown, path: string): ChildSupervis
 export function supervisesChildren(cell: ActorCell): boolean {
   return supervisorOf(cell) !== undefined || cell.def.supervision !== undefined;
 }
-
-/** Why a supervised child's placement onto another executor is refused (threaded/executor.ts). */
-export const SUPERVISED =
-  "a supervised child stays on its supervisor's executor (supervision links do not cross threads)";
 
 const installed = new WeakSet<Host>();
 
@@ -112,6 +107,13 @@ export function installSupervision(host: Host): void {
     const reason = child.stopReason;
     sendSystem(parent.ref, (p) => supervisorOf(p)?.childExited(ref, reason));
   };
+  // The same for a child on another executor (its child-gone carries the reason, threaded/links.ts step 4).
+  const previousRemote = host.onRemoteChildStopped;
+  host.onRemoteChildStopped = (parent, ref, reason) => {
+    previousRemote?.(parent, ref, reason);
+    if (supervisorOf(parent) === undefined) return;
+    sendSystem(parent.ref, (p) => supervisorOf(p)?.childExited(ref, reason));
+  };
 }
 
 /** A failure reported by a child on another executor (threaded/links.ts), in the parent's turn. */
@@ -121,13 +123,9 @@ export function remoteChildFailed(
   error: unknown,
   phase: 'init' | 'start' | 'receive',
 ): void {
-  if (parent.def.supervision !== undefined) superviseChild(parent, ref, error, phase);
-}
-
-/** A directive to a child: a system message in its turn, as data when it lives on another executor. */
-function direct(host: Host, ref: ActorRef, d: 'resume' | 'restart'): void {
-  const fn = d === 'resume' ? (c: ActorCell) => c.resumeHeld() : restartInPlace;
-  if (!sendSystem(ref, fn)) host.remote?.directive?.(ref, d);
+  const sup = supervisorOf(parent);
+  if (sup !== undefined) sup.childFailed(ref, error, phase);
+  else if (parent.def.supervision !== undefined) superviseChild(parent, ref, error, phase);
 }
 
 /** Per-parent state of plain-actor supervision (the parent's own; touched only in its turns). */

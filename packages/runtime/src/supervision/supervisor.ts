@@ -23,7 +23,7 @@
  *    its shutdownMs, then killed), then the supervisor fails upward with an
  *    EscalatedError; its parent (or the root guardian) decides.
  */
-import { type ActorCell, ALIVE, STOPPED } from '../cell.ts';
+import { type ActorCell, ALIVE, MIGRATED, STOPPED } from '../cell.ts';
 import type { TimerHandle } from '../clock.ts';
 import { EscalatedError, isInitFailedError, isShutdownError } from '../errors.ts';
 import type { ActorRef } from '../ref.ts';
@@ -33,10 +33,10 @@ import { backoffDelay } from './backoff.ts';
 import { type ChildInfo, type Directive, decide } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { IntensityWindow } from './intensity.ts';
-import { type ChildRecord, inStartOrder, newRecord, restartInPlace } from './records.ts';
+import { type ChildRecord, inStartOrder, newRecord } from './records.ts';
 import { type ChildSpec, resolveActor, type SupervisorSpec } from './spec.ts';
 import { affectedChildren } from './strategy.ts';
-import { sendSystem } from './transport.ts';
+import { direct, sendSystem } from './transport.ts';
 
 /** What the root guardian does for a top-level tree (tree.ts implements it). */
 export interface TreeParent {
@@ -144,7 +144,7 @@ export class Supervisor {
     switch (d) {
       case 'resume':
         rec.suspended = false;
-        sendSystem(ref, (c) => c.resumeHeld());
+        direct(this.host, ref, 'resume');
         emitSupervisorNote(this.host, 'supervisor.child-resumed', {
           supervisor: this.cell.desc,
           supervisorId: this.id,
@@ -214,7 +214,7 @@ export class Supervisor {
         if (!r.stopping) this.stopChild(r, r === rec ? 'restarting' : 'sibling-restarted', 'keep');
       } else if (!r.suspended && r.ref !== undefined) {
         r.suspended = true;
-        sendSystem(r.ref, (c) => c.suspend());
+        direct(this.host, r.ref, 'suspend');
       }
     }
     const due = (): void => {
@@ -258,7 +258,7 @@ export class Supervisor {
       if (r.alive && r.ref !== undefined) {
         r.suspended = false;
         r.startedAt = this.host.clock.now();
-        sendSystem(r.ref, restartInPlace);
+        direct(this.host, r.ref, 'restart');
         this.emitRestarted(r);
         continue;
       }
@@ -367,7 +367,7 @@ export class Supervisor {
         this.timers.delete(h);
         rec.stopTimer = null;
         const c = ref.cell;
-        if (c === null || c.status === STOPPED) return;
+        if (c !== null && c.status === STOPPED) return;
         emitSupervisorNote(this.host, 'supervisor.child-killed', {
           supervisor: this.cell.desc,
           supervisorId: this.id,
@@ -375,8 +375,9 @@ export class Supervisor {
           actor: ref.toJSON(),
           shutdownMs: rec.spec.shutdownMs,
         });
-        // In-thread the cell is here; across executors this becomes a kill command to its executor.
-        c.kill(reason);
+        // Here, or a kill command to the executor it moved to (it never answered the stop: no exit yet).
+        if (c !== null && c.status !== MIGRATED) c.kill(reason);
+        else this.host.remote?.kill?.(ref, reason);
       }, rec.spec.shutdownMs);
       rec.stopTimer = h;
       this.timers.add(h);

@@ -2,17 +2,31 @@
  * The one seam between a supervisor and its children: system messages.
  * A supervisor never touches a child's state, and a child never touches its
  * supervisor's; each side posts a closure that runs in the other's own turn
- * (`cell.runAsSystem`), ahead of its user messages. In-thread the closure is
- * queued directly; when parent and child live on different executors this is
- * where the scheduler's frames plug in.
+ * (`cell.runAsSystem`), ahead of its user messages. When the two live on
+ * different executors, what a supervisor asks of a child travels as data
+ * (`direct`, threaded/links.ts step 6) and runs there the same way.
  */
-import type { ActorCell } from '../cell.ts';
+import { type ActorCell, MIGRATED } from '../cell.ts';
+import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
+import { restartInPlace } from './records.ts';
 
-/** Runs `fn` as a system message of the actor behind `ref`; false when it is gone. */
+/** Runs `fn` as a system message of the actor behind `ref`; false when it is not on this host. */
 export function sendSystem(ref: ActorRef, fn: (cell: ActorCell) => void): boolean {
   const cell = ref.cell ?? ref.host.cells.get(ref.id);
-  if (cell === undefined || cell === null) return false;
+  if (cell === undefined || cell === null || cell.status === MIGRATED) return false;
   cell.runAsSystem(fn);
   return true;
+}
+
+/** The child side of a directive, in the child's turn (here, or on its executor). */
+export function applyDirected(cell: ActorCell, d: Directed): void {
+  if (d === 'resume') cell.resumeHeld();
+  else if (d === 'suspend') cell.suspend();
+  else restartInPlace(cell);
+}
+
+/** A supervisor's directive to its child, wherever the child lives now. */
+export function direct(host: Host, ref: ActorRef, d: Directed): void {
+  if (!sendSystem(ref, (c) => applyDirected(c, d))) host.remote?.directive?.(ref, d);
 }

@@ -26,7 +26,6 @@ import { messageType } from '../events.ts';
 import { Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
-import { SUPERVISED } from '../supervision/policy.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
 import {
   F_DEADLETTER,
@@ -131,12 +130,6 @@ async function main(): Promise<void> {
   link.place = (cell, placement) => {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
-    // Supervision links do not cross threads: a child its parent supervises stays with it rather
-    // than start unsupervised elsewhere (a plain parent's child moves, linked by ref: links.ts).
-    if (cell.parent !== null && immovable(cell) === SUPERVISED) {
-      host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: SUPERVISED });
-      return;
-    }
     try {
       link.migrateOut(cell, to);
     } catch (e) {

@@ -38,11 +38,10 @@ import { ALIVE, MIGRATED } from '../cell.ts';
 import { withdrawQueued } from '../deadlock/forwarder.ts';
 import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
-import { type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
+import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
-import { SUPERVISED } from '../supervision/policy.ts';
 import { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
 import { applyChildFailed, applyDirective, arrived, crossLinks, immovable } from './links.ts';
@@ -62,6 +61,8 @@ export const K_CHILD_GONE = 7;
 export const K_CHILD_FAILED = 8;
 /** A supervision directive (a: 'resume' | 'restart') for a child (links.ts step 6). */
 export const K_DIRECTIVE = 9;
+/** Terminate now (a: reason): a supervisor's shutdownMs for a child on another executor ran out. */
+export const K_KILL = 10;
 
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
@@ -348,8 +349,12 @@ export class ThreadLink implements RemoteLink {
     this.dispatch({ k: K_STOP, ref, a: reason, meta: undefined, b: null }, 0, false);
   }
 
-  childGone(parent: ActorRef, child: ActorRef): void {
-    this.dispatch({ k: K_CHILD_GONE, ref: parent, a: child.id, meta: undefined, b: null }, 0, false);
+  childGone(parent: ActorRef, child: ActorRef, reason: string): void {
+    this.dispatch({ k: K_CHILD_GONE, ref: parent, a: child.id, meta: undefined, b: reason }, 0, false);
+  }
+
+  kill(ref: ActorRef, reason: string): void {
+    this.dispatch({ k: K_KILL, ref, a: reason, meta: undefined, b: null }, 0, false);
   }
 
   childFailed(parent: ActorRef, child: ActorRef, error: unknown, phase: string): void {
@@ -359,7 +364,7 @@ export class ThreadLink implements RemoteLink {
     this.dispatch({ k: K_CHILD_FAILED, ref: parent, a, meta: child, b: phase }, 0, false);
   }
 
-  directive(child: ActorRef, d: 'resume' | 'restart'): void {
+  directive(child: ActorRef, d: Directed): void {
     this.dispatch({ k: K_DIRECTIVE, ref: child, a: d, meta: undefined, b: null }, 0, false);
   }
 
@@ -493,13 +498,16 @@ export class ThreadLink implements RemoteLink {
         withdrawQueued(this.host, cell, item.a as number, item.b as number);
         return;
       case K_CHILD_GONE:
-        cell.remoteChildStopped(item.a as number);
+        cell.remoteChildStopped(item.a as number, item.b as string);
         return;
       case K_CHILD_FAILED:
         applyChildFailed(cell, item.meta as ActorRef, fromWire(item.a), item.b);
         return;
       case K_DIRECTIVE:
-        applyDirective(cell, item.a);
+        applyDirective(cell, item.a as Directed);
+        return;
+      case K_KILL:
+        cell.kill(item.a as string);
         return;
       case K_STOPASK: {
         const h = item.meta as AskHandle | undefined;
@@ -603,21 +611,9 @@ export class ThreadLink implements RemoteLink {
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
-    // Plain parent/child links cross threads by ref (links.ts); supervision ones (closures) do not.
+    // Parent/child links, supervising or not, cross threads by ref (links.ts); a supervisor stays.
     const why = immovable(cell);
-    if (why !== undefined)
-      throw new ConfigError(
-        `migrate(${cell.ref})`,
-        why,
-        // What was found, in the order immovable checks it.
-        cell.parent !== null && why === SUPERVISED
-          ? `a child of ${cell.parent.ref}`
-          : why.startsWith('a supervisor')
-            ? 'a supervisor with children'
-            : why.includes('system')
-              ? 'pending system messages'
-              : 'held (awaiting a directive or a retry delay)',
-      );
+    if (why !== undefined) throw new ConfigError(`migrate(${cell.ref})`, why.expected, why.found);
     if (this.rehomed?.has(cell.id))
       throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
     // Links switch to refs before the snapshot records them (links.ts step 1); they work here as well

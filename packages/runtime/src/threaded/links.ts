@@ -22,37 +22,40 @@
  *    wherever it is; P drops C from `remoteKids` and, when stopping and the
  *    last kid is gone, runs onStop. A child-gone for a stopped P is dropped.
  *
- * Supervision by a parent defined with `{ supervision }` crosses as data:
+ * 4 carries the child's stop reason: a supervisor actor (supervisor.ts)
+ * turns it into `childExited`, as for a child in its own thread.
+ *
+ * Supervision by a supervising parent — a supervisor actor (`system.start`
+ * trees) or a parent defined with `{ supervision }` — crosses as data:
  * 5. C fails: it suspends and routes child-failed (error, phase) to P
  *    (K_CHILD_FAILED), which decides in its own turn (policy.ts).
- * 6. P's resume / restart directive routes to C as K_DIRECTIVE and runs in
- *    C's turn; stop and escalate are stop requests, as in one thread.
- * A supervisor actor (supervisor.ts) keeps records of child cells and
- * closures, so its children, and a supervisor with children, stay where
- * they are (`immovable`).
+ * 6. P's resume / suspend / restart directive routes to C as K_DIRECTIVE and
+ *    runs in C's turn; stop and escalate are stop requests, and a stop that
+ *    overruns the child's shutdownMs is a kill request (K_KILL), as in one
+ *    thread.
+ * A supervisor itself is pinned (its state holds timers and records); its
+ * workers move, by steal or migrate, like any actor.
  */
 import type { ActorCell } from '../cell.ts';
-import type { Host } from '../host.ts';
+import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
-import {
-  installSupervision,
-  remoteChildFailed,
-  SUPERVISED,
-  supervisesChildren,
-} from '../supervision/policy.ts';
-import { restartInPlace } from '../supervision/records.ts';
+import { installSupervision, remoteChildFailed, supervisesChildren } from '../supervision/policy.ts';
 import { supervisorOf } from '../supervision/supervisor.ts';
+import { applyDirected } from '../supervision/transport.ts';
 
-/** Why `cell` cannot move to another executor with its links, or undefined when it can. */
-export function immovable(cell: ActorCell): string | undefined {
-  if (cell.parent !== null && supervisorOf(cell.parent) !== undefined) return SUPERVISED;
-  const kids = (cell.children?.size ?? 0) + (cell.remoteKids?.size ?? 0);
-  if (kids > 0 && supervisorOf(cell) !== undefined)
-    return 'a supervisor stays with its children (supervision links do not cross threads)';
+/** Why `cell` cannot move to another executor with its links (a ConfigError's expected/found), or undefined. */
+export function immovable(cell: ActorCell): { expected: string; found: string } | undefined {
+  if (supervisorOf(cell) !== undefined)
+    return { expected: 'not a supervisor (a supervisor stays on its executor)', found: 'a supervisor' };
   // A queued stop, Terminated or supervision step belongs to this cell's thread: moving now would lose it.
-  if (cell.sys !== null && cell.sys.length > 0) return 'an actor with no pending system messages';
+  if (cell.sys !== null && cell.sys.length > 0)
+    return { expected: 'an actor with no pending system messages', found: 'pending system messages' };
   // Suspended for a directive or a retry delay: the hold does not travel in the snapshot.
-  if (cell.hold !== 0) return 'an actor not held by supervision or a retry';
+  if (cell.hold !== 0)
+    return {
+      expected: 'an actor not held by supervision or a retry',
+      found: 'held (awaiting a directive or a retry delay)',
+    };
   return undefined;
 }
 
@@ -85,10 +88,14 @@ export function crossLinks(cell: ActorCell): void {
  * An executor was lost (recovery.ts): a kid that lived there sends no child-gone, so its parent
  * counts it gone now; a child whose parent was lost stops, as if its parent had stopped.
  */
-export function loseLinks(cells: Iterable<ActorCell>, isLost: (id: number) => boolean): void {
+export function loseLinks(
+  cells: Iterable<ActorCell>,
+  isLost: (id: number) => boolean,
+  reason: 'executor-hung' | 'executor-crashed',
+): void {
   for (const cell of [...cells]) {
     if (cell.remoteKids !== null)
-      for (const id of [...cell.remoteKids.keys()]) if (isLost(id)) cell.remoteChildStopped(id);
+      for (const id of [...cell.remoteKids.keys()]) if (isLost(id)) cell.remoteChildStopped(id, reason);
     if (cell.remoteParent !== null && isLost(cell.remoteParent.id)) cell.requestStop('parent-stopped');
   }
 }
@@ -104,8 +111,8 @@ export function applyChildFailed(parent: ActorCell, child: ActorRef, error: unkn
 }
 
 /** Step 6, child side. */
-export function applyDirective(cell: ActorCell, d: unknown): void {
-  cell.runAsSystem(d === 'resume' ? (c) => c.resumeHeld() : restartInPlace);
+export function applyDirective(cell: ActorCell, d: Directed): void {
+  cell.runAsSystem((c) => applyDirected(c, d));
 }
 
 /** Whether `cell` has a parent or children, in either form. */

@@ -313,7 +313,7 @@ export function applyLost(
         settled++;
       }
   }
-  loseLinks(host.cells.values(), isLost);
+  loseLinks(host.cells.values(), isLost, info.reason);
   const asks = link.asks;
   if (asks !== null)
     for (const [askId, [target, h]] of asks) {
