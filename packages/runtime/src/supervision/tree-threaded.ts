@@ -3,10 +3,10 @@
  * supervisors and their workers) lives on ONE executor, placed by 'spread';
  * the main thread keeps the root guardian and talks to the tree by frames.
  *
- * Why one executor per tree: supervision inside a tree is system messages
- * between cells (transport.ts), which only reach cells of the same host. With
- * the tree on one executor every parent/child link stays local and the tree
- * behaves exactly as in-thread; several trees spread over the executors.
+ * Why one executor per tree: the tree starts with every parent/child link
+ * local and behaves exactly as in-thread; several trees spread over the
+ * executors. Workers may move later (stealing, `system.migrate`): their
+ * supervision then crosses as data (threaded/links.ts); supervisors stay.
  *
  * Protocol (main thread M, executor E):
  * 1. M validates the spec and turns it into data (`specToWire`: actors by

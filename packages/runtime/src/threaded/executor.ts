@@ -181,7 +181,7 @@ async function main(): Promise<void> {
     // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
     if (!host.accepting) return 0;
     const ready = host.dispatcher.peekReady().filter(
-      // Linked actors move only on request (migrate, placement, vacate), never by a steal, as before links crossed threads.
+      // Parent/child links travel as refs (links.ts); immovable names what cannot move now.
       (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && immovable(c) === undefined,
     );
     const k = stealCount(ready.length, data.steal.stealThreshold);
