@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'shutdown'
   | 'unknown-actor'
   | 'duplicate-name'
+  | 'name-limit'
   | 'unserializable'
   | 'init-failed'
   | 'hierarchy-violation'
@@ -134,6 +135,17 @@ export class DuplicateNameError extends TroupeError<
   }
 }
 
+/** Threaded mode: the system-wide name table holds its maximum of names (`options.maxNames`). */
+export class NameLimitError extends TroupeError<'name-limit', { name: string; capacity: number }> {
+  readonly code = 'name-limit';
+  constructor(name: string, capacity: number) {
+    super(
+      `cannot name an actor "${name}": the system's name table holds its maximum of ${capacity} names (options.maxNames)`,
+      { name, capacity },
+    );
+  }
+}
+
 export class UnserializableError extends TroupeError<
   'unserializable',
   { actor?: ActorDescription | undefined; path: string; found: string }
@@ -214,6 +226,7 @@ export const isDeadlockError = guard<DeadlockError>('deadlock');
 export const isShutdownError = guard<ShutdownError>('shutdown');
 export const isUnknownActorError = guard<UnknownActorError>('unknown-actor');
 export const isDuplicateNameError = guard<DuplicateNameError>('duplicate-name');
+export const isNameLimitError = guard<NameLimitError>('name-limit');
 export const isUnserializableError = guard<UnserializableError>('unserializable');
 export const isInitFailedError = guard<InitFailedError>('init-failed');
 export const isHierarchyViolationError = guard<HierarchyViolationError>('hierarchy-violation');

@@ -5,6 +5,7 @@
  * RemoteLink. Actor ids embed the host's node number so any thread can tell
  * where an id was born without a lookup.
  */
+import { type NameTable, NameTableFullError } from '@troupe/scheduler';
 import { Subject } from 'rxjs';
 import { AskHandle, PendingAsk } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
@@ -22,6 +23,7 @@ import {
   InitFailedError,
   isDeadlockError,
   MailboxFullError,
+  NameLimitError,
   ShutdownError,
   type TroupeError,
 } from './errors.ts';
@@ -101,6 +103,8 @@ export class Host {
   readonly node: number;
   readonly cells = new Map<number, ActorCell>();
   readonly names = new Map<string, ActorCell>();
+  /** Threaded mode: names are claimed system-wide here (scheduler/names.ts); `names` holds this host's. */
+  nameTable: NameTable | null = null;
   readonly definitions = new Map<string, ActorDefinition>();
   /** Top-level actors in spawn order (children of the root guardian). */
   readonly roots = new Set<ActorCell>();
@@ -175,10 +179,6 @@ export class Host {
         throw new ActorStoppedError(o.parent.toJSON(), 'cannot be a parent');
     }
     if (parent !== null && parent.status !== ALIVE) throw new ActorStoppedError(parent.desc, 'stopping');
-    if (o.name !== undefined) {
-      const existing = this.names.get(o.name);
-      if (existing !== undefined) throw new DuplicateNameError(o.name, existing.desc);
-    }
     const mailbox =
       o.mailbox ?? (def.mailbox ? resolveMailbox(def.mailbox, `${def.name}.mailbox`) : this.options.mailbox);
     const cell = new ActorCell(
@@ -194,9 +194,12 @@ export class Host {
     if (def.supervision !== undefined) installSupervision(this);
     const retry = o.retry ?? def.retry;
     if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
+    // Claimed before init runs user code: a child init spawns cannot take the name meanwhile.
+    if (o.name !== undefined) this.claimName(cell);
     try {
       cell.state = def.behavior.init(props, cell.context());
     } catch (e) {
+      this.releaseName(cell);
       this.emit({ type: 'actor.failed', at: this.clock.now(), actor: cell.desc, error: e, phase: 'init' });
       throw new InitFailedError(cell.desc, e);
     }
@@ -209,6 +212,42 @@ export class Host {
     if (placement !== undefined && placement !== 'local' && this.remote?.place)
       this.remote.place(cell, placement);
     return cell.ref;
+  }
+
+  /**
+   * Takes `cell`'s name or throws DuplicateNameError: in threaded mode
+   * system-wide and at once (the table entry is the claim), else in this
+   * host's map. The same id may already hold it (a migrating actor keeps its
+   * name: snapshot.ts).
+   */
+  claimName(cell: ActorCell): void {
+    const name = cell.ref.name!;
+    const t = this.nameTable;
+    if (t === null) {
+      const existing = this.names.get(name);
+      if (existing !== undefined && existing !== cell && existing.id !== cell.id)
+        throw new DuplicateNameError(name, existing.desc);
+      this.names.set(name, cell);
+      return;
+    }
+    let held: true | number;
+    try {
+      held = t.claim(name, cell.id);
+    } catch (e) {
+      if (e instanceof NameTableFullError) throw new NameLimitError(name, e.capacity);
+      throw e;
+    }
+    if (held !== true)
+      throw new DuplicateNameError(name, this.cells.get(held)?.desc ?? { id: held, name, def: '?' });
+    this.names.set(name, cell);
+  }
+
+  /** Frees `cell`'s name (it stopped, or never started); not when it migrates: it keeps its name. */
+  releaseName(cell: ActorCell): void {
+    const name = cell.ref.name;
+    if (name === undefined) return;
+    if (this.names.get(name) === cell) this.names.delete(name);
+    this.nameTable?.release(name, cell.id);
   }
 
   /** Makes a constructed cell reachable: registry, name, parent link, spawn event. */
@@ -225,7 +264,10 @@ export class Host {
   unregister(cell: ActorCell): void {
     this.cells.delete(cell.id);
     const name = cell.ref.name;
-    if (name !== undefined && this.names.get(name) === cell) this.names.delete(name);
+    if (name !== undefined)
+      if (cell.status === MIGRATED) {
+        if (this.names.get(name) === cell) this.names.delete(name);
+      } else this.releaseName(cell);
     if (cell.parent === null) this.roots.delete(cell);
     this.deadlock?.onActorGone(cell);
     this.remote?.unregistered?.(cell);

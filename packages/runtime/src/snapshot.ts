@@ -12,7 +12,7 @@
 import { decode, encode, findUnserializable, registerExtension } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
-import { ConfigError, DuplicateNameError, UnknownActorError, UnserializableError } from './errors.ts';
+import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts';
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
@@ -163,10 +163,6 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
       'an actor whose id is not live on this host',
       same.ref.toString(),
     );
-  if (snap.name !== null) {
-    const named = host.names.get(snap.name);
-    if (named !== undefined) throw new DuplicateNameError(snap.name, named.desc);
-  }
   const parent = snap.parent && snap.linked !== true ? (host.cells.get(snap.parent.id) ?? null) : null;
   const cell = new ActorCell(
     host,
@@ -182,6 +178,8 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   cell.state = fromValue ? fromValue(snap.state, snap.props) : snap.state;
   cell.started = snap.started;
   cell.restarts = snap.restarts;
+  // Before any side effect. A migrating actor finds its own id holding the name (never released at detach).
+  if (snap.name !== null) host.claimName(cell);
   for (const [msg, meta] of snap.mailbox) {
     cell.mailbox.push(
       msg,

@@ -13,7 +13,15 @@
  */
 
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
-import { Board, Placer, SLOT, StealController, stealCount, WatchdogBoard } from '@troupe/scheduler';
+import {
+  Board,
+  NameTable,
+  Placer,
+  SLOT,
+  StealController,
+  stealCount,
+  WatchdogBoard,
+} from '@troupe/scheduler';
 import type { Subscription } from 'rxjs';
 import { type ActorCell, ALIVE } from '../cell.ts';
 import { systemClock } from '../clock.ts';
@@ -66,6 +74,8 @@ interface ExecutorData {
   watchdog: boolean;
   /** Definitions the restart circuit breaker quarantined before this executor started (recovery.ts). */
   quarantined: string[];
+  /** The system-wide name table (scheduler/names.ts): names are claimed there, synchronously. */
+  namesBuffer: SharedArrayBuffer;
 }
 
 const data = workerData as ExecutorData;
@@ -86,6 +96,7 @@ async function main(): Promise<void> {
     deadlock: data.deadlock,
   });
   for (const d of defs) host.register(d, `actors.${d.name}`);
+  host.nameTable = new NameTable({ node: data.node, buffer: data.namesBuffer });
   const board = new Board(data.boardNodes, data.boardBuffer);
   const link = new ThreadLink(host, board);
   host.remote = link;
@@ -137,6 +148,8 @@ async function main(): Promise<void> {
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: String(e) });
     }
   };
+  // The name table says who holds a name; these give the main thread a ref object (with its
+  // definition) for names claimed here, for system.lookup.
   link.onAdopted = (cell) => {
     if (cell.ref.name !== undefined) link.send(0, [F_NAME, cell.ref.name, cell.ref]);
   };

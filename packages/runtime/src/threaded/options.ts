@@ -3,6 +3,7 @@
  * parameters (names from the seed designs), the adaptive pool bounds and the
  * executors' execArgv. Validated eagerly like every other option.
  */
+import { DEFAULT_MAX_NAMES } from '@troupe/scheduler';
 import { ConfigError } from '../errors.ts';
 import { FAULT_KEYS, type FaultOptions, type ResolvedFaults, resolveFaultOptions } from './fault-options.ts';
 
@@ -24,6 +25,8 @@ export interface SchedulerOptions extends FaultOptions {
   readonly idleTimeoutMs?: number;
   /** Extra Node flags for executor threads (they inherit process.execArgv). */
   readonly executorExecArgv?: readonly string[];
+  /** Most actor names held at once, system-wide (the shared name table, scheduler/names.ts). Default 16384. */
+  readonly maxNames?: number;
 }
 
 export interface ResolvedScheduler {
@@ -36,6 +39,7 @@ export interface ResolvedScheduler {
   readonly maxExecutors: number | undefined;
   readonly idleTimeoutMs: number;
   readonly execArgv: readonly string[] | undefined;
+  readonly maxNames: number;
   /** How often an executor publishes its counters and considers stealing, ms. */
   readonly tickMs: number;
   /** Watchdog, resource limits, restart breaker (fault-options.ts). */
@@ -52,6 +56,7 @@ export const SCHEDULER_KEYS = [
   'maxExecutors',
   'idleTimeoutMs',
   'executorExecArgv',
+  'maxNames',
   ...FAULT_KEYS,
 ] as const;
 
@@ -88,6 +93,9 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
   const execArgv = o.executorExecArgv;
   if (execArgv !== undefined && !(Array.isArray(execArgv) && execArgv.every((a) => typeof a === 'string')))
     throw new ConfigError('options.executorExecArgv', 'an array of strings', execArgv);
+  const maxNames = o.maxNames ?? DEFAULT_MAX_NAMES;
+  if (!(Number.isInteger(maxNames) && maxNames >= 1 && maxNames <= 2 ** 24))
+    throw new ConfigError('options.maxNames', 'an integer in [1, 16777216]', maxNames);
   return {
     topology,
     stealing,
@@ -98,6 +106,7 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
     maxExecutors,
     idleTimeoutMs,
     execArgv,
+    maxNames,
     tickMs: Math.max(1, Math.min(5, stealCooldownMs || 1)),
     faults: resolveFaultOptions(o),
   };

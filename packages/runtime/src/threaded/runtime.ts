@@ -19,6 +19,7 @@ import {
   Board,
   ExecutorPool,
   type ExecutorStartError,
+  NameTable,
   Placer,
   PoolPolicy,
   type RunningRecord,
@@ -37,7 +38,7 @@ import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } fr
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import type { ResolvedOptions } from '../options.ts';
-import type { ActorRef } from '../ref.ts';
+import { ActorRef } from '../ref.ts';
 import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
 import { checkPortable } from '../snapshot.ts';
 import type { SpawnOptions } from '../spawn-options.ts';
@@ -101,6 +102,9 @@ export class ThreadedRuntime {
   readonly topology: Topology;
   private readonly pool: ExecutorPool;
   private readonly placer: Placer;
+  /** Who holds each name, system-wide; every executor claims in it (scheduler/names.ts). */
+  readonly nameTable: NameTable;
+  /** Ref objects for names (F_NAME frames, spawn replies): the table has ids, these the definitions. */
   readonly names = new Map<string, ActorRef>();
   private eventSubs = 0;
   private deadSubs = 0;
@@ -134,6 +138,8 @@ export class ThreadedRuntime {
     this.board = board;
     this.link = new ThreadLink(host, board);
     host.remote = this.link;
+    this.nameTable = new NameTable({ node: 0, maxNames: options.scheduler.maxNames });
+    host.nameTable = this.nameTable;
     this.placer = new Placer(board);
     this.deadlock = new GlobalDeadlockDetector(host, {
       confirm: (n, probe, ids) => this.sendIfConnected(n, [F_DL_CONFIRM, probe, ids], probe),
@@ -159,6 +165,7 @@ export class ThreadedRuntime {
       request: (n, op, args, ms) => this.request(n, op, args, ms),
       replace: (group) => this.replace(group),
       forget: (isLost) => {
+        this.nameTable.releaseWhere(isLost);
         for (const [name, ref] of this.names) if (isLost(ref.id)) this.names.delete(name);
       },
     });
@@ -194,6 +201,7 @@ export class ThreadedRuntime {
           stealThreshold: options.scheduler.stealThreshold,
         },
         watchdogBuffer: this.watchdogBoard.buffer,
+        namesBuffer: this.nameTable.buffer,
         watchdog: faults.hangTimeoutMs !== false,
         // A getter: each start (replacements too) gets the breaker's list as of then.
         get quarantined() {
@@ -328,6 +336,8 @@ export class ThreadedRuntime {
   }
 
   private lost(node: number, code: number, error: unknown): void {
+    // Its thread is gone: a name-table lock it held would block every thread (names.ts).
+    this.nameTable.breakLock(node);
     this.link.disconnect(node);
     this.deadlock.lost(node);
     this.board.set(node, SLOT.alive, 0);
@@ -419,11 +429,27 @@ export class ThreadedRuntime {
     else target = placeOrThrow(this.placer, placement ?? 'spread', 0, 'system.spawn(options).placement');
     const p = checkPortable(props, 'props') ?? checkPortable(rest, 'options');
     if (p !== undefined) throw new UnserializableError('spawn props', p.path, p.found);
-    return this.request<ActorRef>(target, 'spawn', [def.name, props, Object.keys(rest).length ? rest : null]);
+    const ref = await this.request<ActorRef>(target, 'spawn', [
+      def.name,
+      props,
+      Object.keys(rest).length ? rest : null,
+    ]);
+    if (ref.name !== undefined) this.names.set(ref.name, ref);
+    return ref;
   }
 
+  /**
+   * The name table is the truth (up to date the moment a claim returns, on
+   * any thread); `names` only lends ref objects. A name claimed by `ctx.spawn`
+   * whose F_NAME frame is still on its way gets a ref by id, its definition
+   * not yet known here ('?').
+   */
   lookup(name: string): ActorRef | undefined {
-    return this.names.get(name);
+    const id = this.nameTable.get(name);
+    if (id === undefined) return undefined;
+    const known = this.names.get(name);
+    if (known?.id === id) return known;
+    return this.host.cells.get(id)?.ref ?? new ActorRef(id, name, '?', this.host, null);
   }
 
   stop(ref: ActorRef): Promise<void> {
@@ -603,6 +629,7 @@ export class ThreadedRuntime {
               terminated.push(n);
               this.recovery.account(n, reason === 'shutdown' ? 'shutdown' : 'executor-lost');
               await this.pool.retire(n);
+              this.nameTable.breakLock(n);
               this.board.set(n, SLOT.alive, 0);
             }
           }),
@@ -643,6 +670,8 @@ export class ThreadedRuntime {
       this.watchdog?.stop();
       for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
       await this.pool.terminate();
+      // A thread terminated inside a name claim must not leave lookup() spinning on its lock.
+      for (let n = 1; n < this.board.nodes; n++) this.nameTable.breakLock(n);
       this.link.close();
     })();
     return this.terminated;
