@@ -229,6 +229,7 @@ export class ActorCell {
       const ctx = this.context();
       const stats = host.stats;
       const events = host.events;
+      const urgent = host.dispatcher.urgent;
       let n = this.throughput;
       while (n-- > 0 && mb.length > 0) {
         const msg = mb.shift();
@@ -259,6 +260,11 @@ export class ActorCell {
           (!this.runSystem() || !this.started || this.hold !== 0)
         )
           return;
+        // Executors: another thread waits on this one (steal, migration step): a long turn ends here.
+        if (urgent !== null && (n & 15) === 0 && urgent()) {
+          host.dispatcher.preempt = true;
+          return;
+        }
       }
     } finally {
       host.current = null;

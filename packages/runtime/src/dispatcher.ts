@@ -36,10 +36,15 @@ export class Dispatcher {
 
   /**
    * Executors only: true when another thread rang for this one (a steal
-   * request or a migration step waits in its port): the drain yields at its
-   * next clock check instead of running out its `yieldMs`.
+   * request or a migration step waits in its port) and the ring is not yet
+   * answered: the drain yields at its next check instead of running out its
+   * `yieldMs`, and a long turn ends early (cell.ts checks every 16 messages).
    */
   urgent: (() => boolean) | null = null;
+  /** Called as the drain yields to answer a ring (the port's frames run next). */
+  heard: (() => void) | null = null;
+  /** Set by a cell that ended its turn early because `urgent` said so. */
+  preempt = false;
 
   constructor(private readonly yieldMs: number) {}
 
@@ -80,9 +85,12 @@ export class Dispatcher {
         cell.queued = false;
         if (this.probe !== null) this.probe(cell);
         cell.run();
-        if ((++k & mask) === 0) {
+        k++;
+        if (this.preempt || (k & mask) === 0) {
           const elapsed = performance.now() - start;
-          if (elapsed > this.yieldMs || this.urgent?.() === true) {
+          if (this.preempt || elapsed > this.yieldMs || this.urgent?.() === true) {
+            this.preempt = false;
+            this.heard?.();
             setImmediate(this.drain);
             return;
           }

@@ -181,12 +181,11 @@ async function main(): Promise<void> {
     queueMicrotask(publish);
   };
   host.dispatcher.checkMask = 0;
+  // A ring is answered by yielding: the frames posted before it run before the next drain.
   let rung = board.bell(node);
-  host.dispatcher.urgent = () => {
-    const b = board.bell(node);
-    if (b === rung) return false;
-    rung = b;
-    return true;
+  host.dispatcher.urgent = () => board.bell(node) !== rung;
+  host.dispatcher.heard = () => {
+    rung = board.bell(node);
   };
 
   /** Step 6 of the stealing protocol (stealing.ts), on the victim. */
