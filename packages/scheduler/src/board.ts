@@ -60,6 +60,11 @@ export const SLOT = {
    * with `bell`, never with `get`.
    */
   doorbell: 32,
+  /**
+   * Wall-clock time (`performance.timeOrigin + performance.now()`, ms) this node last ran out of
+   * ready actors: thieves take only from a victim that has been busy without a break (stealing.ts).
+   */
+  idleAt: 33,
 } as const;
 
 export const STRIDE = 40;

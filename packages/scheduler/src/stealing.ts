@@ -8,7 +8,12 @@
  *    controller. It never has more than one request outstanding.
  * 2. The controller reads the board (queue depths published by every
  *    executor). Victims are executors whose depth is ≥ `stealThreshold`, so
- *    tiny backlogs never migrate. With no victim anywhere nothing happens
+ *    tiny backlogs never migrate, and that have not run out of ready actors
+ *    for at least SATURATED_MS (their `idleAt`); the thief itself must have
+ *    been idle that long. Executors that keep going idle are waiting on each
+ *    other, not overloaded, and moving actors between them only adds
+ *    migrations to latency-bound traffic (Savina Big thrashed with thousands
+ *    of steals per run). With no victim anywhere nothing happens
  *    and no round is counted (an idle system is not a failed steal).
  * 3. Local round: the most loaded victim in the thief's own NUMA group gets
  *    a steal request. `stealAttempts` counts requests.
@@ -24,6 +29,9 @@
  *    when cross-group, the round counter resets. With 0: step 4.
  */
 import { type Board, SLOT } from './board.ts';
+
+/** How long a victim must have been busy without a break before it is stolen from, ms (step 2). */
+export const SATURATED_MS = 1;
 
 export interface StealConfig {
   readonly enabled: boolean;
@@ -54,7 +62,10 @@ export class StealController {
     return this.pending;
   }
 
-  /** Step 1–5: returns the request to send, or null. */
+  /**
+   * Step 1–5: returns the request to send, or null. `now` is wall-clock ms
+   * (`performance.timeOrigin + performance.now()`), comparable across threads.
+   */
   poll(localDepth: number, now: number): StealRequest | null {
     const c = this.config;
     if (!c.enabled || this.pending !== null) return null;
@@ -64,6 +75,8 @@ export class StealController {
     }
     if (now < this.nextAt) return null;
     const b = this.board;
+    // Step 2: idle for a moment, not between two answers of latency-bound traffic.
+    if (now - b.get(this.self, SLOT.idleAt) < SATURATED_MS) return null;
     const group = b.get(this.self, SLOT.group);
     let local = -1;
     let localDepthMax = 0;
@@ -72,7 +85,7 @@ export class StealController {
     for (const n of b.executors()) {
       if (n === this.self) continue;
       const d = b.get(n, SLOT.queueDepth);
-      if (d < c.stealThreshold) continue;
+      if (d < c.stealThreshold || now - b.get(n, SLOT.idleAt) < SATURATED_MS) continue;
       if (b.get(n, SLOT.group) === group) {
         if (d > localDepthMax) {
           local = n;

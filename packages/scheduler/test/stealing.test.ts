@@ -10,6 +10,7 @@ function board(depths: number[]): Board {
     b.set(n, SLOT.alive, 1);
     b.set(n, SLOT.group, i % 2);
     b.set(n, SLOT.queueDepth, d);
+    b.set(n, SLOT.idleAt, -100); // last out of work long ago: thieves idle, victims saturated
   });
   return b;
 }
@@ -50,6 +51,20 @@ describe('StealController (receiver-initiated protocol)', () => {
     b.set(3, SLOT.queueDepth, 1); // below the threshold: nothing to steal anywhere
     expect(c.poll(0, 10)).toBeNull();
     expect(b.get(1, SLOT.stealAttempts)).toBe(1);
+  });
+
+  it('steals only between a thief idle for a moment and a victim busy without a break (no thrash)', () => {
+    const b = board([0, 0, 9, 0]);
+    const c = new StealController(1, b, config);
+    // Latency-bound traffic: the victim ran out of work 0.5 ms ago; it is waiting, not overloaded.
+    b.set(3, SLOT.idleAt, 99.5);
+    expect(c.poll(0, 100)).toBeNull();
+    // The thief itself just ran out of work: its answers are probably on their way.
+    b.set(3, SLOT.idleAt, 90);
+    b.set(1, SLOT.idleAt, 99.5);
+    expect(c.poll(0, 100)).toBeNull();
+    expect(b.get(1, SLOT.stealAttempts)).toBe(0);
+    expect(c.poll(0, 101)).toEqual({ victim: 3, cross: false, rounds: 0 });
   });
 
   it('does nothing while its own queue has work or stealing is off', () => {

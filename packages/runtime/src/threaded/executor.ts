@@ -111,8 +111,10 @@ async function main(): Promise<void> {
   host.dispatcher.probe = data.watchdog
     ? (c) => {
         board.set(data.node, SLOT.queueDepth, depth.depth);
-        if (c === null) wd.idle(data.node);
-        else
+        if (c === null) {
+          wd.idle(data.node);
+          board.set(data.node, SLOT.idleAt, wallNow());
+        } else
           wd.turn(
             data.node,
             c.id,
@@ -120,7 +122,10 @@ async function main(): Promise<void> {
             c.mailbox.length > 0 ? messageType(c.mailbox.peek()) : '(system)',
           );
       }
-    : () => board.set(data.node, SLOT.queueDepth, depth.depth);
+    : (c) => {
+        board.set(data.node, SLOT.queueDepth, depth.depth);
+        if (c === null) board.set(data.node, SLOT.idleAt, wallNow());
+      };
   const node = data.node;
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
   // Cycles across executors: while some strategy detects, live wait-for edges go to the main thread (deadlock/global.ts).
@@ -245,7 +250,7 @@ async function main(): Promise<void> {
       }
       case F_STEAL_REPLY: {
         const req = steal.outstanding;
-        steal.reply(f[1] as number, performance.now());
+        steal.reply(f[1] as number, wallNow());
         if (req !== null && (f[1] as number) > 0)
           host.emit({
             type: 'steal.succeeded',
@@ -393,13 +398,14 @@ async function main(): Promise<void> {
     if (m.type === 'connect') link.connect(m.node, m.port!);
     else if (m.type === 'disconnect') {
       link.disconnect(m.node);
-      if (steal.outstanding?.victim === m.node) steal.abandon(performance.now());
+      if (steal.outstanding?.victim === m.node) steal.abandon(wallNow());
     }
   });
 
   board.set(node, SLOT.group, data.group);
   board.set(node, SLOT.threadId, threadId);
-  board.set(node, SLOT.startedAt, performance.timeOrigin + performance.now());
+  board.set(node, SLOT.startedAt, wallNow());
+  board.set(node, SLOT.idleAt, wallNow());
   publish();
   board.set(node, SLOT.alive, 1);
 
@@ -407,13 +413,18 @@ async function main(): Promise<void> {
     wd.beat(node);
     publish();
     // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
-    const req = retiring ? null : steal.poll(host.dispatcher.depth + link.arrivals.size, performance.now());
+    const req = retiring ? null : steal.poll(host.dispatcher.depth + link.arrivals.size, wallNow());
     if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
   }, data.tickMs);
   tick.unref();
   // Asks exported by frame that timed out here would otherwise wait forever for a reply.
   setInterval(() => host.collectExported(), COLLECT_MS).unref();
   port.postMessage({ type: 'ready' });
+}
+
+/** Wall-clock ms, comparable across threads (each thread's performance.now() has its own origin). */
+function wallNow(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 /** Events and dead letters cross to the main thread; a value that cannot is described instead. */
