@@ -122,9 +122,9 @@ export class WatchdogBoard {
     this.ledger[from * this.nodes + to]!++;
   }
 
-  /** `to` read a user-message frame from `from`. */
-  receivedFrom(to: number, from: number): void {
-    this.ledger[this.nodes * this.nodes + to * this.nodes + from]!++;
+  /** `to` read `n` user-message frames from `from`. */
+  receivedFrom(to: number, from: number, n = 1): void {
+    this.ledger[this.nodes * this.nodes + to * this.nodes + from]! += n;
   }
 
   /** Clears a node's row before a new thread takes it (main thread only, before the thread starts). */

@@ -92,6 +92,8 @@ type WireMeta = null | number | [number, number, number] | [number, number, numb
  * is a code followed by a fixed number of tokens.
  * - W_DEF id name def — defines a ref on this channel (sent once per id);
  * - W_TELL / W_TELL_FWD id msg senderId — a tell (senderId 0: none);
+ * - W_TELLS id senderId k msg₁ … msgₖ — k tells in a row from one sender to
+ *   one actor (the hot path's stream: one token per message, not four);
  * - W_ROUTE id fwd kind a meta b — any other routed item (asks, watch, stop, …);
  * - W_FRAME frame — everything else, as one array (F_* codes).
  */
@@ -100,6 +102,7 @@ const W_TELL = 1;
 const W_TELL_FWD = 2;
 const W_ROUTE = 3;
 const W_FRAME = 4;
+const W_TELLS = 5;
 
 const birthOf = (id: number): number => id % NODE_SPACE;
 
@@ -201,6 +204,30 @@ export class ThreadLink implements RemoteLink {
     this.lastRef = null;
     this.lastNode = -1;
     this.lastCh = null;
+    this.run = null;
+  }
+
+  /** The W_TELLS run open at the end of a batch: `runEnd` is that batch's length while nothing follows it. */
+  private run: unknown[] | null = null;
+  private runRef: ActorRef | null = null;
+  private runSender: ActorRef | undefined = undefined;
+  private runCountAt = 0;
+  private runEnd = 0;
+
+  /** Appends a tell to `out`: to the open run when it is the same pair and nothing came after it. */
+  private pushTell(out: unknown[], ref: ActorRef, msg: unknown, sender: ActorRef | undefined): void {
+    if (out === this.run && ref === this.runRef && sender === this.runSender && out.length === this.runEnd) {
+      out.push(msg);
+      out[this.runCountAt] = (out[this.runCountAt] as number) + 1;
+      this.runEnd++;
+      return;
+    }
+    out.push(W_TELLS, ref.id, sender === undefined ? 0 : sender.id, 1, msg);
+    this.run = out;
+    this.runRef = ref;
+    this.runSender = sender;
+    this.runCountAt = out.length - 2;
+    this.runEnd = out.length;
   }
 
   /** The ref for an id defined on a channel (or local). */
@@ -237,6 +264,15 @@ export class ThreadLink implements RemoteLink {
               );
             break;
           }
+          case W_TELLS: {
+            const id = t[i + 1] as number;
+            const sid = t[i + 2] as number;
+            const first = i + 4;
+            i = first + (t[i + 3] as number);
+            this.watchdog?.receivedFrom(this.node, from, i - first);
+            this.tells(id, sid === 0 ? undefined : this.refOf(sid), t, first, i);
+            break;
+          }
           case W_ROUTE: {
             i += 7;
             const k = t[i - 4] as number;
@@ -263,11 +299,34 @@ export class ThreadLink implements RemoteLink {
         queueMicrotask(() => {
           throw e;
         });
-        if (code !== W_DEF && code !== W_TELL && code !== W_TELL_FWD && code !== W_ROUTE && code !== W_FRAME)
+        if (
+          code !== W_DEF &&
+          code !== W_TELL &&
+          code !== W_TELL_FWD &&
+          code !== W_TELLS &&
+          code !== W_ROUTE &&
+          code !== W_FRAME
+        )
           break;
       }
     }
     this.afterBatch();
+  }
+
+  /** Delivers tokens [first, end) of a W_TELLS run in order; one failing delivery loses no other. */
+  private tells(id: number, sender: ActorRef | undefined, t: unknown[], first: number, end: number): void {
+    const cell = this.host.cells.get(id);
+    const ref = cell === undefined ? this.refOf(id) : null;
+    for (let j = first; j < end; j++) {
+      try {
+        if (ref === null) cell!.deliver(t[j], sender);
+        else this.dispatch({ k: K_TELL, ref, a: t[j], meta: sender, b: null }, 0, true);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
   }
 
   private handle(from: number, f: unknown[]): void {
@@ -318,7 +377,7 @@ export class ThreadLink implements RemoteLink {
     ) {
       const birth = ref.id % NODE_SPACE;
       if (birth !== this.node && this.channels.has(birth)) {
-        this.out(birth, ref, meta).push(W_TELL, ref.id, msg, meta === undefined ? 0 : meta.id);
+        this.pushTell(this.out(birth, ref, meta), ref, msg, meta);
         this.watchdog?.sentTo(this.node, birth);
         return true;
       }
@@ -585,6 +644,14 @@ export class ThreadLink implements RemoteLink {
         };
         this.dead(item, 'unserializable');
         i += 4;
+      } else if (code === W_TELLS) {
+        const ref = this.refOf(t[i + 1] as number);
+        const sid = t[i + 2] as number;
+        const meta = sid === 0 ? undefined : this.refOf(sid);
+        const end = i + 4 + (t[i + 3] as number);
+        for (let j = i + 4; j < end; j++)
+          this.dead({ k: K_TELL, ref, a: t[j], meta, b: null }, 'unserializable');
+        i = end;
       } else if (code === W_ROUTE) {
         const item: Item = {
           k: t[i + 3] as number,
