@@ -2,10 +2,12 @@
  * Counting (Savina, N = 1,000,000): one actor receiving a stream of messages
  * as fast as it can — the mailbox and dispatch cost per message.
  * Peers: xstate v5 (a machine with `assign`, and the lighter `fromTransition`),
- * Erlang processes, and the limit — a direct loop calling the handler.
+ * Erlang processes, and the limits — a direct loop calling the handler, and
+ * for the 2-executor mode raw batched postMessage between two threads.
  */
 import { assign, createActor, fromTransition, setup } from 'xstate';
 import { erlangContenders } from '../lib/erlang-contender.ts';
+import { rawPostContender } from '../lib/raw-post.ts';
 import { troupeContenders, withSystem } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { Counter, INC, Producer } from './counting.actors.ts';
@@ -73,6 +75,9 @@ export const counting: Workload<P> = {
     out.push({ system: 'xstate', mode: 'fromTransition', run: () => xstate(p, xTransition) });
     out.push(...erlangContenders(ctx, 'counting', [p.n], p.n));
     out.push({ system: 'limit', mode: 'handler-call loop', run: () => limit(p) });
+    // The cross-thread floor beside "2 executors" (producer and counter on different threads).
+    if (ctx.executorModes.includes(2))
+      out.push(rawPostContender(p.n, 'clone'), rawPostContender(p.n, 'msgpackr'));
     return out;
   },
 };
