@@ -10,11 +10,13 @@
  *    executor). Victims are executors whose depth is ≥ `stealThreshold`, so
  *    tiny backlogs never migrate, and that have not run out of ready actors
  *    for at least SATURATED_MS (their `idleAt`); the thief itself must have
- *    been idle that long. Executors that keep going idle are waiting on each
- *    other, not overloaded, and moving actors between them only adds
- *    migrations to latency-bound traffic (Savina Big thrashed with thousands
- *    of steals per run). With no victim anywhere nothing happens
- *    and no round is counted (an idle system is not a failed steal).
+ *    been busy at most THIEF_MAX_UTILIZATION of its last UTIL_WINDOW_MS.
+ *    Executors that both work about half the time are waiting on each other,
+ *    not overloaded, and moving actors between them only adds migrations to
+ *    latency-bound traffic: Savina Big thrashed with thousands of steals per
+ *    run, and a single steal burst left a 90/30 split that halved its rate
+ *    for the rest of the run. With no victim anywhere nothing happens and no
+ *    round is counted (an idle system is not a failed steal).
  * 3. Local round: the most loaded victim in the thief's own NUMA group gets
  *    a steal request. `stealAttempts` counts requests.
  * 4. A round fails when there is no local victim or the victim gave nothing;
@@ -31,7 +33,10 @@
 import { type Board, SLOT } from './board.ts';
 
 /** How long a victim must have been busy without a break before it is stolen from, ms (step 2). */
-export const SATURATED_MS = 1;
+export const SATURATED_MS = 3;
+/** A thief busier than this fraction of its last UTIL_WINDOW_MS does not steal (step 2). */
+export const THIEF_MAX_UTILIZATION = 0.25;
+export const UTIL_WINDOW_MS = 5;
 
 export interface StealConfig {
   readonly enabled: boolean;
@@ -51,6 +56,11 @@ export class StealController {
   private rounds = 0;
   private pending: StealRequest | null = null;
   private nextAt = 0;
+  /** Start of the current utilization window: [time, the thief's busy ms then]. */
+  private windowAt = Number.NEGATIVE_INFINITY;
+  private windowBusy = 0;
+  /** The thief's busy fraction over its last complete window (a new executor: idle). */
+  private utilization = 0;
 
   constructor(
     private readonly self: number,
@@ -66,7 +76,13 @@ export class StealController {
    * Step 1–5: returns the request to send, or null. `now` is wall-clock ms
    * (`performance.timeOrigin + performance.now()`), comparable across threads.
    */
-  poll(localDepth: number, now: number): StealRequest | null {
+  poll(localDepth: number, now: number, busyMs = 0): StealRequest | null {
+    if (now - this.windowAt >= UTIL_WINDOW_MS) {
+      if (Number.isFinite(this.windowAt))
+        this.utilization = (busyMs - this.windowBusy) / (now - this.windowAt);
+      this.windowAt = now;
+      this.windowBusy = busyMs;
+    }
     const c = this.config;
     if (!c.enabled || this.pending !== null) return null;
     if (localDepth > 0) {
@@ -75,8 +91,8 @@ export class StealController {
     }
     if (now < this.nextAt) return null;
     const b = this.board;
-    // Step 2: idle for a moment, not between two answers of latency-bound traffic.
-    if (now - b.get(this.self, SLOT.idleAt) < SATURATED_MS) return null;
+    // Step 2: mostly idle, not between two answers of latency-bound traffic.
+    if (this.utilization > THIEF_MAX_UTILIZATION) return null;
     const group = b.get(this.self, SLOT.group);
     let local = -1;
     let localDepthMax = 0;

@@ -53,18 +53,18 @@ describe('StealController (receiver-initiated protocol)', () => {
     expect(b.get(1, SLOT.stealAttempts)).toBe(1);
   });
 
-  it('steals only between a thief idle for a moment and a victim busy without a break (no thrash)', () => {
+  it('steals only between a mostly idle thief and a victim busy without a break (no thrash)', () => {
     const b = board([0, 0, 9, 0]);
     const c = new StealController(1, b, config);
     // Latency-bound traffic: the victim ran out of work 0.5 ms ago; it is waiting, not overloaded.
     b.set(3, SLOT.idleAt, 99.5);
-    expect(c.poll(0, 100)).toBeNull();
-    // The thief itself just ran out of work: its answers are probably on their way.
+    expect(c.poll(0, 100, 0)).toBeNull();
     b.set(3, SLOT.idleAt, 90);
-    b.set(1, SLOT.idleAt, 99.5);
-    expect(c.poll(0, 100)).toBeNull();
+    // The thief worked half of its last window (4 of 8 ms): it is waiting on answers, not starved.
+    expect(c.poll(0, 108, 4)).toBeNull();
     expect(b.get(1, SLOT.stealAttempts)).toBe(0);
-    expect(c.poll(0, 101)).toEqual({ victim: 3, cross: false, rounds: 0 });
+    // A quiet window (0.5 of 6 ms busy): now it steals.
+    expect(c.poll(0, 114, 4.5)).toEqual({ victim: 3, cross: false, rounds: 0 });
   });
 
   it('does nothing while its own queue has work or stealing is off', () => {

@@ -413,7 +413,13 @@ async function main(): Promise<void> {
     wd.beat(node);
     publish();
     // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
-    const req = retiring ? null : steal.poll(host.dispatcher.depth + link.arrivals.size, wallNow());
+    const req = retiring
+      ? null
+      : steal.poll(
+          host.dispatcher.depth + link.arrivals.size,
+          wallNow(),
+          host.dispatcher.busyMs + link.receiveMs,
+        );
     if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
   }, data.tickMs);
   tick.unref();

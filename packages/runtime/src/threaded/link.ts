@@ -235,7 +235,11 @@ export class ThreadLink implements RemoteLink {
     return this.host.cells.get(id)?.ref ?? this.refs.get(id) ?? this.intern(id, undefined, '?');
   }
 
+  /** Time spent taking inbound batches apart (decode, deliver, route), ms: busy time outside drains. */
+  receiveMs = 0;
+
   private receive(from: number, bytes: Uint8Array): void {
+    const t0 = performance.now();
     const t = decodeFor<unknown[]>(this.host, bytes);
     const n = t.length;
     let i = 0;
@@ -310,6 +314,7 @@ export class ThreadLink implements RemoteLink {
           break;
       }
     }
+    this.receiveMs += performance.now() - t0;
     this.afterBatch();
   }
 
