@@ -132,7 +132,7 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     cell.mailbox.clear();
     cell.status = MIGRATED;
     cell.ref.cell = null;
-    host.dispatcher.extract((c) => c === cell);
+    host.dispatcher.unqueue(cell);
     host.unregister(cell);
     cell.parent?.children?.delete(cell);
   }

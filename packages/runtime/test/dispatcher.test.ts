@@ -86,7 +86,7 @@ describe('Dispatcher', () => {
     expect(thrown.map((e) => (e as Error).message)).toEqual(['runtime bug']);
   });
 
-  it('extract removes matching cells and clears their queued flag; peekReady keeps order', async () => {
+  it('unqueue takes a cell off in O(1): the drain skips it, depth and peekReady leave it out', async () => {
     const d = new Dispatcher(5);
     const log: string[] = [];
     const cells = ['a', 'b', 'c'].map((n) => fakeCell(n, log));
@@ -95,10 +95,30 @@ describe('Dispatcher', () => {
       d.schedule(c);
     }
     expect(d.peekReady()).toEqual(cells);
-    const out = d.extract((c) => c === cells[1]);
-    expect(out).toEqual([cells[1]]);
+    d.unqueue(cells[1]!);
+    d.unqueue(cells[1]!); // idempotent
     expect(cells[1]!.queued).toBe(false);
+    expect(d.depth).toBe(2);
+    expect(d.peekReady()).toEqual([cells[0], cells[2]]);
     await Promise.resolve();
     expect(log).toEqual(['a', 'c']);
+    expect(d.depth).toBe(0);
+  });
+
+  it('a cell unqueued and scheduled again runs once, and the depth stays exact', async () => {
+    const d = new Dispatcher(5);
+    const log: string[] = [];
+    const [a, b] = ['a', 'b'].map((n) => fakeCell(n, log));
+    a!.queued = true;
+    d.schedule(a!);
+    b!.queued = true;
+    d.schedule(b!);
+    d.unqueue(a!);
+    a!.queued = true;
+    d.schedule(a!); // two entries for a: the stale one first
+    expect(d.depth).toBe(2);
+    await Promise.resolve();
+    expect(log).toEqual(['a', 'b']);
+    expect(d.depth).toBe(0);
   });
 });

@@ -10,7 +10,16 @@ export {
 export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';
 export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
 export { findUnserializable, type SerializableProblem } from './serializable.ts';
-export { type StealConfig, StealController, type StealRequest, stealCount } from './stealing.ts';
+export {
+  MAX_STEAL,
+  MessageCost,
+  type StealConfig,
+  StealController,
+  type StealRequest,
+  stealCount,
+  WORTH_MS,
+  worthMoving,
+} from './stealing.ts';
 export {
   assignGroups,
   parseCpuList,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Board, SLOT } from '../src/board.ts';
-import { StealController, stealCount } from '../src/stealing.ts';
+import { MAX_STEAL, MessageCost, StealController, stealCount, worthMoving } from '../src/stealing.ts';
 
 /** Executors 1..4; groups [0, 1, 0, 1]. */
 function board(depths: number[]): Board {
@@ -92,5 +92,26 @@ describe('Placer', () => {
     expect(p.choose({ executor: 4 }, 0, 'spawn')).toBe(4);
     expect(p.choose({ executor: 7 }, 0, 'spawn')).toMatchObject({ path: 'spawn.executor' });
     expect(p.choose('nowhere', 0, 'spawn')).toMatchObject({ path: 'spawn' });
+  });
+});
+
+describe('what a steal moves', () => {
+  it('at most half of the ready actors, at most MAX_STEAL', () => {
+    expect(stealCount(1, 2)).toBe(0);
+    expect(stealCount(3, 2)).toBe(1);
+    expect(stealCount(32, 2)).toBe(16);
+    expect(stealCount(40_000, 2)).toBe(MAX_STEAL);
+  });
+
+  it('only actors whose pending work is worth a migration, by the recent cost per message', () => {
+    const cost = new MessageCost();
+    // One long turn (a spawner: 1 message, 100 ms), then 20,000 cheap messages (50 ms in all).
+    cost.sample(100, 1);
+    const perMessage = cost.sample(150, 20_001);
+    expect(perMessage).toBeLessThan(0.01);
+    expect(worthMoving(1, perMessage)).toBe(false); // a child with one cheap message stays
+    expect(worthMoving(100, 0.05)).toBe(true); // 100 slices of 50 µs go
+    expect(worthMoving(1, 5)).toBe(true); // one 5 ms task goes
+    expect(worthMoving(1, 0)).toBe(false);
   });
 });

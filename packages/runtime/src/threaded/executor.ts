@@ -15,12 +15,14 @@
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import {
   Board,
+  MessageCost,
   NameTable,
   Placer,
   SLOT,
   StealController,
   stealCount,
   WatchdogBoard,
+  worthMoving,
 } from '@troupe/scheduler';
 import type { Subscription } from 'rxjs';
 import { type ActorCell, ALIVE } from '../cell.ts';
@@ -140,6 +142,7 @@ async function main(): Promise<void> {
     );
   const placer = new Placer(board);
   const steal = new StealController(node, board, data.steal);
+  const cost = new MessageCost();
   /** Actors whose state could not be encoded: never offered again (reported once). */
   const stuck = new WeakSet<ActorCell>();
 
@@ -197,9 +200,16 @@ async function main(): Promise<void> {
   const giveTo = (thief: number): number => {
     // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
     if (!host.accepting) return 0;
+    const perMessage = cost.sample(host.dispatcher.busyMs, host.stats.processed);
     const ready = host.dispatcher.peekReady().filter(
       // Parent/child links travel as refs (links.ts); immovable names what cannot move now.
-      (c) => c.status === ALIVE && !c.busy && !c.def.pinned && !stuck.has(c) && immovable(c) === undefined,
+      (c) =>
+        c.status === ALIVE &&
+        !c.busy &&
+        !c.def.pinned &&
+        !stuck.has(c) &&
+        immovable(c) === undefined &&
+        worthMoving(c.mailbox.length, perMessage),
     );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;
@@ -412,6 +422,7 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     wd.beat(node);
     publish();
+    cost.sample(host.dispatcher.busyMs, host.stats.processed);
     // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
     const req = retiring
       ? null
