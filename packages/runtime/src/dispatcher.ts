@@ -81,9 +81,7 @@ export class Dispatcher {
 
   /** Ready cells, oldest first (stealing picks from these). */
   peekReady(): ActorCell[] {
-    const all = this.ready.extract(() => true);
-    for (const c of all) this.ready.push(c);
-    return all.filter((c) => c.queued);
+    return this.ready.filter((c) => c.queued);
   }
 
   private readonly drain = (): void => {

@@ -208,15 +208,14 @@ export class RingQueue<T> {
     return item;
   }
 
-  /** Removes every item matching `pred`, keeping order; returns the removed ones. */
-  extract(pred: (item: T) => boolean): T[] {
-    const kept: T[] = [];
+  /** The items matching `pred`, oldest first; the queue is left as it is. */
+  filter(pred: (item: T) => boolean): T[] {
     const out: T[] = [];
-    while (this.size > 0) {
-      const x = this.shift() as T;
-      (pred(x) ? out : kept).push(x);
+    const mask = this.buf.length - 1;
+    for (let k = 0; k < this.size; k++) {
+      const x = this.buf[(this.head + k) & mask] as T;
+      if (pred(x)) out.push(x);
     }
-    for (const x of kept) this.push(x);
     return out;
   }
 

@@ -114,13 +114,3 @@ export function applyChildFailed(parent: ActorCell, child: ActorRef, error: unkn
 export function applyDirective(cell: ActorCell, d: Directed): void {
   cell.runAsSystem((c) => applyDirected(c, d));
 }
-
-/** Whether `cell` has a parent or children, in either form. */
-export function linked(cell: ActorCell): boolean {
-  return (
-    cell.parent !== null ||
-    (cell.children !== null && cell.children.size > 0) ||
-    cell.remoteParent !== null ||
-    (cell.remoteKids !== null && cell.remoteKids.size > 0)
-  );
-}
