@@ -207,26 +207,45 @@ export class ThreadLink implements RemoteLink {
     this.run = null;
   }
 
-  /** The W_TELLS run open at the end of a batch: `runEnd` is that batch's length while nothing follows it. */
+  /**
+   * The tell open at the end of a batch, while nothing follows it: a single
+   * W_TELL (`runCountAt` < 0) or a W_TELLS run (`runCountAt` = its count's
+   * index); `runEnd` is the batch's length just after it.
+   */
   private run: unknown[] | null = null;
   private runRef: ActorRef | null = null;
   private runSender: ActorRef | undefined = undefined;
-  private runCountAt = 0;
+  private runCountAt = -1;
   private runEnd = 0;
 
-  /** Appends a tell to `out`: to the open run when it is the same pair and nothing came after it. */
+  /**
+   * Appends a tell to `out`. A second tell of the same pair right behind the
+   * first turns that W_TELL into a W_TELLS run, and later ones join the run:
+   * a stream costs one token per message, while tells that alternate between
+   * actors stay four tokens each (a run header would cost them five).
+   */
   private pushTell(out: unknown[], ref: ActorRef, msg: unknown, sender: ActorRef | undefined): void {
     if (out === this.run && ref === this.runRef && sender === this.runSender && out.length === this.runEnd) {
-      out.push(msg);
-      out[this.runCountAt] = (out[this.runCountAt] as number) + 1;
-      this.runEnd++;
+      if (this.runCountAt < 0) {
+        const p = out.length - 4; // [W_TELL, id, msg₁, sid] → [W_TELLS, id, sid, 2, msg₁, msg]
+        const first = out[p + 2];
+        out[p] = W_TELLS;
+        out[p + 2] = out[p + 3];
+        out[p + 3] = 2;
+        out.push(first, msg);
+        this.runCountAt = p + 3;
+      } else {
+        out.push(msg);
+        out[this.runCountAt] = (out[this.runCountAt] as number) + 1;
+      }
+      this.runEnd = out.length;
       return;
     }
-    out.push(W_TELLS, ref.id, sender === undefined ? 0 : sender.id, 1, msg);
+    out.push(W_TELL, ref.id, msg, sender === undefined ? 0 : sender.id);
     this.run = out;
     this.runRef = ref;
     this.runSender = sender;
-    this.runCountAt = out.length - 2;
+    this.runCountAt = -1;
     this.runEnd = out.length;
   }
 
