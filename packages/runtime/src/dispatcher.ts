@@ -45,6 +45,12 @@ export class Dispatcher {
   heard: (() => void) | null = null;
   /** Set by a cell that ended its turn early because `urgent` said so. */
   preempt = false;
+  /**
+   * Executors only: the duration of a turn, reported while turns are slow
+   * enough to read the clock after each (stealing weighs an actor's pending
+   * work by its definition's cost per message).
+   */
+  timed: ((cell: ActorCell, ms: number) => void) | null = null;
 
   constructor(private readonly yieldMs: number) {}
 
@@ -87,6 +93,7 @@ export class Dispatcher {
   private readonly drain = (): void => {
     const ready = this.ready;
     const start = performance.now();
+    let last = start;
     let k = 0;
     let mask = this.checkMask;
     let cell: ActorCell | undefined;
@@ -101,7 +108,10 @@ export class Dispatcher {
         cell.run();
         k++;
         if (this.preempt || (k & mask) === 0) {
-          const elapsed = performance.now() - start;
+          const now = performance.now();
+          if (mask === 0 && this.timed !== null) this.timed(cell, now - last);
+          last = now;
+          const elapsed = now - start;
           if (this.preempt || elapsed > this.yieldMs || this.urgent?.() === true) {
             this.preempt = false;
             this.heard?.();

@@ -103,15 +103,20 @@ describe('what a steal moves', () => {
     expect(stealCount(40_000, 2)).toBe(MAX_STEAL);
   });
 
-  it('only actors whose pending work is worth a migration, by the recent cost per message', () => {
-    const cost = new MessageCost();
-    // One long turn (a spawner: 1 message, 100 ms), then 20,000 cheap messages (50 ms in all).
-    cost.sample(100, 1);
-    const perMessage = cost.sample(150, 20_001);
-    expect(perMessage).toBeLessThan(0.01);
-    expect(worthMoving(1, perMessage)).toBe(false); // a child with one cheap message stays
+  it('only actors whose pending work is worth a migration, by the cost per message of their kind', () => {
+    const cost = new MessageCost<object>();
+    const spawner = {};
+    const child = {};
+    cost.add(spawner, 100, 1); // one long turn: a spawner's
+    for (let i = 0; i < 100; i++) cost.add(child, 0.05, 64); // many cheap ones
+    expect(cost.of(spawner)).toBe(100);
+    expect(cost.of(child)).toBeCloseTo(0.05 / 64, 6);
+    expect(cost.of({})).toBe(0); // never timed
+    expect(worthMoving(1, cost.of(child))).toBe(false); // a child with one cheap message stays
     expect(worthMoving(100, 0.05)).toBe(true); // 100 slices of 50 µs go
     expect(worthMoving(1, 5)).toBe(true); // one 5 ms task goes
     expect(worthMoving(1, 0)).toBe(false);
+    // 10,000 messages of 0.04 µs: cheaper to handle here than to ship (Fork-Join throughput).
+    expect(worthMoving(10_000, 0.00004)).toBe(false);
   });
 });

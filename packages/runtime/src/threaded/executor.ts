@@ -142,7 +142,14 @@ async function main(): Promise<void> {
     );
   const placer = new Placer(board);
   const steal = new StealController(node, board, data.steal);
-  const cost = new MessageCost();
+  // Cost per message by definition, from timed turns (a turn's messages: the processed count's step).
+  const cost = new MessageCost<ActorCell['def']>();
+  let processedAt = host.stats.processed;
+  host.dispatcher.timed = (c, ms) => {
+    const p = host.stats.processed;
+    cost.add(c.def, ms, p - processedAt);
+    processedAt = p;
+  };
   /** Actors whose state could not be encoded: never offered again (reported once). */
   const stuck = new WeakSet<ActorCell>();
 
@@ -200,7 +207,6 @@ async function main(): Promise<void> {
   const giveTo = (thief: number): number => {
     // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
     if (!host.accepting) return 0;
-    const perMessage = cost.sample(host.dispatcher.busyMs, host.stats.processed);
     const ready = host.dispatcher.peekReady().filter(
       // Parent/child links travel as refs (links.ts); immovable names what cannot move now.
       (c) =>
@@ -209,7 +215,7 @@ async function main(): Promise<void> {
         !c.def.pinned &&
         !stuck.has(c) &&
         immovable(c) === undefined &&
-        worthMoving(c.mailbox.length, perMessage),
+        worthMoving(c.mailbox.length, cost.of(c.def)),
     );
     const k = stealCount(ready.length, data.steal.stealThreshold);
     let given = 0;
@@ -422,7 +428,6 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     wd.beat(node);
     publish();
-    cost.sample(host.dispatcher.busyMs, host.stats.processed);
     // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
     const req = retiring
       ? null
