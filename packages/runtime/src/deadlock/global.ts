@@ -219,8 +219,9 @@ export class GlobalDeadlockDetector {
           ? cycle.find((e) => e.from.id === act.actor)
           : undefined;
     // A later cycle may share these edges (the same actors deadlock again): it must be found too.
-    // One that still holds the edge failed here is a phantom, which confirmation catches.
-    for (const e of cycle) this.claimed.delete(e.id);
+    // The edge acted on stays claimed until its removal arrives: any cycle through it is this one
+    // again (its ask is being failed), and a confirmation that overtook the action could pass.
+    for (const e of cycle) if (e !== edge) this.claimed.delete(e.id);
     if (edge !== undefined) {
       this.counts.resolved++;
       this.port.act(edge.node, act, edge.id, entries, strategy);
