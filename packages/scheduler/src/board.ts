@@ -125,10 +125,13 @@ export class Board {
   }
 
   /** Writes dead-letter counts of `node` from a reason → count map. */
+  private readonly scratch = new Float64Array(DEAD_REASONS.length);
+
   setReasons(node: number, byReason: ReadonlyMap<string, number>): void {
     // Each slot is written once, with its final value: other threads read rows while they are
     // written, and a slot zeroed first then refilled showed them counts going backwards.
-    const values = new Array<number>(DEAD_REASONS.length).fill(0);
+    // Executors publish after every inbound batch: one scratch row instead of an array each time.
+    const values = this.scratch.fill(0);
     for (const [r, n] of byReason) {
       const i = (DEAD_REASONS as readonly string[]).indexOf(r);
       values[i >= 0 ? i : DEAD_REASONS.length - 1]! += n;
