@@ -102,6 +102,8 @@ export class Host {
   readonly clock: Clock;
   readonly node: number;
   readonly cells = new Map<number, ActorCell>();
+  /** How many of `cells` were born on this node (it is their directory); kept as cells come and go, not counted per read. */
+  native = 0;
   readonly names = new Map<string, ActorCell>();
   /** Threaded mode: names are claimed system-wide here (scheduler/names.ts); `names` holds this host's. */
   nameTable: NameTable | null = null;
@@ -253,6 +255,7 @@ export class Host {
   /** Makes a constructed cell reachable: registry, name, parent link, spawn event. */
   adopt(cell: ActorCell): void {
     this.cells.set(cell.id, cell);
+    if (cell.id % NODE_SPACE === this.node) this.native++;
     if (cell.ref.name !== undefined) this.names.set(cell.ref.name, cell);
     if (cell.parent !== null) (cell.parent.children ??= new Set()).add(cell);
     else this.roots.add(cell);
@@ -262,7 +265,7 @@ export class Host {
   }
 
   unregister(cell: ActorCell): void {
-    this.cells.delete(cell.id);
+    if (this.cells.delete(cell.id) && cell.id % NODE_SPACE === this.node) this.native--;
     const name = cell.ref.name;
     if (name !== undefined)
       if (cell.status === MIGRATED) {

@@ -208,11 +208,15 @@ export class RingQueue<T> {
     return item;
   }
 
-  /** The items matching `pred`, oldest first; the queue is left as it is. */
-  filter(pred: (item: T) => boolean): T[] {
+  /**
+   * Up to `want` items matching `pred`, newest first, looking at no more
+   * than the `limit` newest items; the queue is left as it is.
+   */
+  lastMatching(pred: (item: T) => boolean, want: number, limit: number): T[] {
     const out: T[] = [];
     const mask = this.buf.length - 1;
-    for (let k = 0; k < this.size; k++) {
+    const stop = Math.max(0, this.size - limit);
+    for (let k = this.size - 1; k >= stop && out.length < want; k--) {
       const x = this.buf[(this.head + k) & mask] as T;
       if (pred(x)) out.push(x);
     }

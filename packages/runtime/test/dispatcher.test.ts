@@ -86,7 +86,7 @@ describe('Dispatcher', () => {
     expect(thrown.map((e) => (e as Error).message)).toEqual(['runtime bug']);
   });
 
-  it('unqueue takes a cell off in O(1): the drain skips it, depth and peekReady leave it out', async () => {
+  it('unqueue takes a cell off in O(1): the drain skips it, depth and newestReady leave it out', async () => {
     const d = new Dispatcher(5);
     const log: string[] = [];
     const cells = ['a', 'b', 'c'].map((n) => fakeCell(n, log));
@@ -94,12 +94,13 @@ describe('Dispatcher', () => {
       c.queued = true;
       d.schedule(c);
     }
-    expect(d.peekReady()).toEqual(cells);
+    const all = () => true;
+    expect(d.newestReady(all, 10, 10)).toEqual([...cells].reverse());
     d.unqueue(cells[1]!);
     d.unqueue(cells[1]!); // idempotent
     expect(cells[1]!.queued).toBe(false);
     expect(d.depth).toBe(2);
-    expect(d.peekReady()).toEqual([cells[0], cells[2]]);
+    expect(d.newestReady(all, 10, 10)).toEqual([cells[2], cells[0]]);
     await Promise.resolve();
     expect(log).toEqual(['a', 'c']);
     expect(d.depth).toBe(0);
@@ -117,6 +118,7 @@ describe('Dispatcher', () => {
     a!.queued = true;
     d.schedule(a!); // two entries for a: the stale one first
     expect(d.depth).toBe(2);
+    expect(d.newestReady(() => true, 10, 10)).toEqual([a, b]); // a once: a thief must not take it twice
     await Promise.resolve();
     expect(log).toEqual(['a', 'b']);
     expect(d.depth).toBe(0);

@@ -65,7 +65,29 @@ export const SLOT = {
    * ready actors: thieves take only from a victim that has been busy without a break (stealing.ts).
    */
   idleAt: 33,
+  /**
+   * Batches posted to this node (an Int32 counter, Atomics, like the doorbell; node ids are never
+   * reused): a drain that has run INBOX_WAIT_MS yields while more were posted than its thread has
+   * read. Read with `posts`, never with `get`.
+   */
+  posted: 34,
 } as const;
+
+/**
+ * How long a batch posted to a busy executor may wait before its drain
+ * yields to read it, ms: a busy executor reads its port only when its drain
+ * yields (`yieldMs`, 5 ms by default). This is the inbound half of a round
+ * trip through a busy executor; `BATCH_WAIT_MS` (transport.ts) is the
+ * outbound half. Dining philosophers on 2 executors, with denied
+ * philosophers retrying on the arbiter's thread, took 68 s with neither
+ * (every remote meal waited ~5 ms per hop) and 1.1-3.9 s with both.
+ */
+export const INBOX_WAIT_MS = 0.1;
+
+/** Wall-clock ms, comparable across threads (each thread's performance.now() has its own origin). */
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 export const STRIDE = 40;
 
@@ -93,6 +115,16 @@ export class Board {
   /** The doorbell's count: a change since the last read means a ring. */
   bell(node: number): number {
     return Atomics.load(this.ints, (node * STRIDE + SLOT.doorbell) * 2);
+  }
+
+  /** Counts a batch posted to `node` (any thread, after the post). */
+  post(node: number): void {
+    Atomics.add(this.ints, (node * STRIDE + SLOT.posted) * 2, 1);
+  }
+
+  /** Batches posted to `node` so far (counted after each post, so it may trail the port by one). */
+  posts(node: number): number {
+    return Atomics.load(this.ints, (node * STRIDE + SLOT.posted) * 2);
   }
 
   get(node: number, slot: number): number {

@@ -1,5 +1,5 @@
 export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
-export { Board, DEAD_REASONS, SLOT, STRIDE } from './board.ts';
+export { Board, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export {
   DEFAULT_MAX_NAMES,
@@ -13,6 +13,7 @@ export { findUnserializable, type SerializableProblem } from './serializable.ts'
 export {
   MAX_STEAL,
   MessageCost,
+  STEAL_SCAN,
   type StealConfig,
   StealController,
   type StealRequest,
@@ -32,5 +33,5 @@ export {
   TopologyError,
   type TopologyOptions,
 } from './topology.ts';
-export { Channel, decodeBatch } from './transport.ts';
+export { BATCH_WAIT_MS, Channel, decodeBatch } from './transport.ts';
 export { type RunningRecord, Watchdog, WatchdogBoard, type WatchdogOptions } from './watchdog.ts';

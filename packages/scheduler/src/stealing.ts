@@ -26,8 +26,9 @@
  *    cross-group request.
  * 6. The victim, at its next scheduling point (between drains), hands over up
  *    to half of its ready, migratable (not pinned, not busy, portable)
- *    actors, at most MAX_STEAL, by migrating them to the thief, then replies
- *    with the count. Only actors worth a migration go: their pending
+ *    actors, at most MAX_STEAL, newest first among its STEAL_SCAN newest
+ *    ready entries, by migrating them to the thief, then replies with the
+ *    count. Only actors worth a migration go: their pending
  *    messages at this executor's recent cost per message (`MessageCost`),
  *    less what shipping each costs (SHIP_MS), come to at least WORTH_MS. An actor with one cheap message is done
  *    before its snapshot would land (Fork-Join create moved 20,000 such
@@ -176,6 +177,12 @@ export const WORTH_MS = 0.1;
 export const SHIP_MS = 0.002;
 
 /** Step 6: how many of `ready` migratable actors a victim hands over. */
+/**
+ * How many of its newest ready entries a victim looks at per request (step
+ * 6): the work of answering stays bounded however deep its queue is.
+ */
+export const STEAL_SCAN = 2048;
+
 export function stealCount(ready: number, threshold: number): number {
   if (ready < Math.max(1, threshold)) return 0;
   return Math.min(MAX_STEAL, Math.max(1, Math.floor(ready / 2)));

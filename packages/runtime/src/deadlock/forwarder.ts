@@ -15,6 +15,7 @@
  * 4. An action for an ask that is no longer live is dropped: the cycle was
  *    already broken (a stale edge costs a detection, never a wrong rejection).
  */
+import { wallNow } from '@troupe/scheduler';
 import type { ActorCell } from '../cell.ts';
 import { type DeadlockCycleEntry, DeadlockError } from '../errors.ts';
 import type { Host } from '../host.ts';
@@ -40,8 +41,6 @@ export const OP_RESET = 4;
 export const ADD_TOKENS = 10;
 /** Entries in the actor and string tables before they start over. */
 const TABLE_CAP = 50_000;
-
-const wallNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * How long a new edge waits before it is sent, ms. Most cross-thread asks

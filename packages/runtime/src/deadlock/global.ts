@@ -18,6 +18,7 @@
  *    again from its surviving edges, so a real cycle that overlapped a
  *    phantom one is still found.
  */
+import { wallNow } from '@troupe/scheduler';
 import type { DeadlockCycleEntry } from '../errors.ts';
 import type { ActorDescription } from '../events.ts';
 import type { Host } from '../host.ts';
@@ -53,7 +54,6 @@ export interface GlobalDetectorPort {
   ): void;
 }
 
-const wallNow = (): number => performance.timeOrigin + performance.now();
 const desc = (id: number, name: string | null, def: string): ActorDescription =>
   name === null ? { id, def } : { id, name, def };
 

@@ -14,14 +14,19 @@
 
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import {
+  BATCH_WAIT_MS,
   Board,
+  INBOX_WAIT_MS,
+  MAX_STEAL,
   MessageCost,
   NameTable,
   Placer,
   SLOT,
+  STEAL_SCAN,
   StealController,
   stealCount,
   WatchdogBoard,
+  wallNow,
   worthMoving,
 } from '@troupe/scheduler';
 import type { Subscription } from 'rxjs';
@@ -33,7 +38,7 @@ import type { DeadlockAction } from '../deadlock/strategies.ts';
 import { definitionsOf } from '../definition.ts';
 import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
 import { messageType } from '../events.ts';
-import { Host, NODE_SPACE } from '../host.ts';
+import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
@@ -184,9 +189,8 @@ async function main(): Promise<void> {
     board.set(node, SLOT.actors, host.cells.size + link.arrivals.size);
     board.set(node, SLOT.snapshotsOut, link.snapshotsOut);
     board.set(node, SLOT.snapshotsIn, link.snapshotsIn);
-    let born = link.loc.size;
-    for (const id of host.cells.keys()) if (id % NODE_SPACE === node) born++;
-    board.set(node, SLOT.directory, born);
+    // Publish runs twice per inbound batch: a count kept by the host, not a walk of every cell.
+    board.set(node, SLOT.directory, link.loc.size + host.native);
     board.setReasons(node, s.byReason);
   };
   // Published before the drain that the batch armed, so thieves see this backlog while it is worked on.
@@ -196,6 +200,17 @@ async function main(): Promise<void> {
     queueMicrotask(publish);
   };
   host.dispatcher.checkMask = 0;
+  // A long drain reads batches posted to it once they have waited INBOX_WAIT_MS, in place (no yield:
+  // a yielded drain would let every batch that arrives meanwhile run before its ready actors), and
+  // posts its own every BATCH_WAIT_MS: a peer waiting on a reply should not wait out the time slice.
+  let flushedAt = 0;
+  host.dispatcher.midDrain = (elapsed, now) => {
+    if (elapsed >= INBOX_WAIT_MS && board.posts(node) > link.batchesIn) link.pump();
+    if (elapsed >= BATCH_WAIT_MS && now - flushedAt >= BATCH_WAIT_MS) {
+      flushedAt = now;
+      link.flushAll();
+    }
+  };
   // A ring is answered by yielding: the frames posted before it run before the next drain.
   let rung = board.bell(node);
   host.dispatcher.urgent = () => board.bell(node) !== rung;
@@ -207,7 +222,8 @@ async function main(): Promise<void> {
   const giveTo = (thief: number): number => {
     // Shutdown phase 1 closed intake: no actor moves any more, so phases 3–4 find every actor where they look.
     if (!host.accepting) return 0;
-    const ready = host.dispatcher.peekReady().filter(
+    const threshold = data.steal.stealThreshold;
+    const ready = host.dispatcher.newestReady(
       // Parent/child links travel as refs (links.ts); immovable names what cannot move now.
       (c) =>
         c.status === ALIVE &&
@@ -216,10 +232,12 @@ async function main(): Promise<void> {
         !stuck.has(c) &&
         immovable(c) === undefined &&
         worthMoving(c.mailbox.length, cost.of(c.def)),
+      Math.max(2 * MAX_STEAL, threshold),
+      STEAL_SCAN,
     );
-    const k = stealCount(ready.length, data.steal.stealThreshold);
+    const k = stealCount(ready.length, threshold);
     let given = 0;
-    for (let i = ready.length - 1; i >= 0 && given < k; i--) {
+    for (let i = 0; i < ready.length && given < k; i++) {
       const c = ready[i]!;
       try {
         link.migrateOut(c, thief);
@@ -442,11 +460,6 @@ async function main(): Promise<void> {
   // Asks exported by frame that timed out here would otherwise wait forever for a reply.
   setInterval(() => host.collectExported(), COLLECT_MS).unref();
   port.postMessage({ type: 'ready' });
-}
-
-/** Wall-clock ms, comparable across threads (each thread's performance.now() has its own origin). */
-function wallNow(): number {
-  return performance.timeOrigin + performance.now();
 }
 
 /** Events and dead letters cross to the main thread; a value that cannot is described instead. */

@@ -30,7 +30,7 @@
  * messages from one sender are never reordered.
  */
 
-import type { MessagePort } from 'node:worker_threads';
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
 import { AskHandle } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
@@ -142,7 +142,10 @@ export class ThreadLink implements RemoteLink {
   connect(node: number, port: MessagePort): void {
     const ch = new Channel(port, (tokens, e) => this.unsendable(node, tokens, e));
     const board = this.board;
-    if (board !== null) ch.bell = () => board.ring(node);
+    if (board !== null) {
+      ch.bell = () => board.ring(node);
+      ch.posted = () => board.post(node);
+    }
     this.channels.set(node, ch);
     this.known.set(node, new Set());
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
@@ -153,6 +156,24 @@ export class ThreadLink implements RemoteLink {
     this.channels.delete(node);
     this.known.delete(node);
     this.forgetLast();
+  }
+
+  /** Handles the batches waiting in every port now, in place (a drain between turns), instead of from the event loop. */
+  pump(): void {
+    for (const [node, ch] of this.channels) {
+      let m = receiveMessageOnPort(ch.port);
+      while (m !== undefined) {
+        this.receive(node, m.message as Uint8Array);
+        // A frame may have closed this channel (a node left).
+        if (this.channels.get(node) !== ch) break;
+        m = receiveMessageOnPort(ch.port);
+      }
+    }
+  }
+
+  /** Posts every batch being filled now, instead of when this synchronous run ends. */
+  flushAll(): void {
+    for (const ch of this.channels.values()) ch.flush();
   }
 
   /** Sends a non-routing frame ([code, ...fields]) to `node`. */
@@ -257,7 +278,11 @@ export class ThreadLink implements RemoteLink {
   /** Time spent taking inbound batches apart (decode, deliver, route), ms: busy time outside drains. */
   receiveMs = 0;
 
+  /** Batches taken from the ports so far: fewer than the board's `posts` for this node means some wait unread. */
+  batchesIn = 0;
+
   private receive(from: number, bytes: Uint8Array): void {
+    this.batchesIn++;
     const t0 = performance.now();
     const t = decodeFor<unknown[]>(this.host, bytes);
     const n = t.length;
