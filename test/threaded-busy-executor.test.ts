@@ -1,10 +1,15 @@
 /**
+ * Cross-thread round trips through a busy executor and through idle ones.
+ *
  * An executor that never runs out of ready actors (a drain that lasts its
  * whole time slice, here 60 s) still reads frames sent to it and posts its
  * replies within about a millisecond: a drain that has run INBOX_WAIT_MS
  * reads the batches posted to it, and a long drain posts its own batches
  * every BATCH_WAIT_MS. Without either half, a round trip below waits for
  * the time slice, and the asks time out.
+ *
+ * An idle executor whose drain posted spins for `idleSpinMs` on the board's
+ * count of batches posted to it, and reads an answer in place (spin-then-park).
  */
 import { type ActorSystem, createSystem } from '@troupe/runtime';
 import { afterEach, expect, it } from 'vitest';
@@ -41,4 +46,31 @@ it('a busy executor answers asks from another executor while its drain goes on',
   looper.tell({ type: 'halt' });
   const report = await sys.shutdown({ timeoutMs: 20_000 });
   expect(report.forced).toEqual([]);
+});
+
+it('spin-then-park: round trips between idle executors are all answered, whatever idleSpinMs', async () => {
+  for (const idleSpinMs of [0, 10]) {
+    const sys = await createSystem({ actors, executors: 2, stealing: false, idleSpinMs });
+    system = sys;
+    const target = await sys.spawn(A.where, undefined, { placement: { executor: 1 } });
+    const relay = await sys.spawn(A.relay, undefined, { placement: { executor: 2 } });
+    const thread = await target.ask<number>({ type: 'where' });
+    // Executor 2 posts an ask and (idleSpinMs 10) spins for the answer, which it reads in place.
+    for (let i = 0; i < 200; i++)
+      expect(await relay.ask<number>({ type: 'relay', to: target, msg: { type: 'where' } })).toBe(thread);
+    await sys.syncStats();
+    const st = sys.stats();
+    expect(st.sent).toBe(st.processed + st.deadLettered.total);
+    expect(st.deadLettered.total).toBe(0);
+    await sys.shutdown();
+    system = undefined;
+  }
+});
+
+it('idleSpinMs is validated, naming the option', async () => {
+  for (const bad of [-1, 10.5, Number.NaN, '0.2'])
+    await expect(createSystem({ actors, executors: 1, idleSpinMs: bad as number })).rejects.toMatchObject({
+      code: 'config',
+      context: { path: 'options.idleSpinMs' },
+    });
 });

@@ -158,17 +158,34 @@ export class ThreadLink implements RemoteLink {
     this.forgetLast();
   }
 
-  /** Handles the batches waiting in every port now, in place (a drain between turns), instead of from the event loop. */
-  pump(): void {
-    for (const [node, ch] of this.channels) {
-      let m = receiveMessageOnPort(ch.port);
-      while (m !== undefined) {
+  /**
+   * Handles one batch waiting in a port now, in place (a drain between
+   * turns, or an idle executor's spin), instead of from the event loop; ports
+   * take turns. One batch per call, as the event loop runs microtasks (the
+   * drain) between two port messages: a request in a later batch than a
+   * fault never overtakes the fault's turn. True when one was handled.
+   */
+  pump(): boolean {
+    const chs = [...this.channels];
+    for (let k = 0; k < chs.length; k++) {
+      const [node, ch] = chs[(this.pumpFrom + k) % chs.length]!;
+      const m = receiveMessageOnPort(ch.port);
+      if (m !== undefined) {
+        this.pumpFrom = (this.pumpFrom + k + 1) % chs.length;
         this.receive(node, m.message as Uint8Array);
-        // A frame may have closed this channel (a node left).
-        if (this.channels.get(node) !== ch) break;
-        m = receiveMessageOnPort(ch.port);
+        return true;
       }
     }
+    return false;
+  }
+
+  private pumpFrom = 0;
+
+  /** Batches posted to other nodes so far. */
+  batchesOut(): number {
+    let n = 0;
+    for (const ch of this.channels.values()) n += ch.batches;
+    return n;
   }
 
   /** Posts every batch being filled now, instead of when this synchronous run ends. */

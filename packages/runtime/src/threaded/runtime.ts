@@ -194,6 +194,7 @@ export class ThreadedRuntime {
         mailbox: options.mailbox,
         deadlock: options.deadlock,
         tickMs: options.scheduler.tickMs,
+        idleSpinMs: options.scheduler.idleSpinMs,
         steal: {
           enabled: options.scheduler.stealing,
           maxStealRetries: options.scheduler.maxStealRetries,
