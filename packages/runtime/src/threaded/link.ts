@@ -147,6 +147,7 @@ export class ThreadLink implements RemoteLink {
       ch.posted = () => board.post(node);
     }
     this.channels.set(node, ch);
+    this.pumpOrder = null;
     this.known.set(node, new Set());
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
   }
@@ -154,6 +155,7 @@ export class ThreadLink implements RemoteLink {
   disconnect(node: number): void {
     this.channels.get(node)?.port.close();
     this.channels.delete(node);
+    this.pumpOrder = null;
     this.known.delete(node);
     this.forgetLast();
   }
@@ -166,7 +168,7 @@ export class ThreadLink implements RemoteLink {
    * fault never overtakes the fault's turn. True when one was handled.
    */
   pump(): boolean {
-    const chs = [...this.channels];
+    const chs = (this.pumpOrder ??= [...this.channels]);
     for (let k = 0; k < chs.length; k++) {
       const [node, ch] = chs[(this.pumpFrom + k) % chs.length]!;
       const m = receiveMessageOnPort(ch.port);
@@ -180,6 +182,8 @@ export class ThreadLink implements RemoteLink {
   }
 
   private pumpFrom = 0;
+  /** The channels in the order `pump` visits them; rebuilt after a node connects or leaves. */
+  private pumpOrder: [number, Channel][] | null = null;
 
   /** Batches posted to other nodes so far. */
   batchesOut(): number {
@@ -841,5 +845,6 @@ export class ThreadLink implements RemoteLink {
   close(): void {
     for (const ch of this.channels.values()) ch.close();
     this.channels.clear();
+    this.pumpOrder = null;
   }
 }
