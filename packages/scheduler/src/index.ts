@@ -2,6 +2,13 @@ export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.t
 export { Board, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export {
+  COMPACT_MAX_UTILIZATION,
+  COMPACT_MIN_RATE,
+  COMPACT_WINDOW_MS,
+  Compactor,
+  type SentCount,
+} from './compaction.ts';
+export {
   DEFAULT_MAX_NAMES,
   NameTable,
   NameTableFullError,

@@ -152,6 +152,11 @@ export class WatchdogBoard {
     return { actor, def: this.read(node, DEF_ID), messageType: this.read(node, TYPE_ID) };
   }
 
+  /** User-message frames `from` has posted to `to` so far. */
+  sent(from: number, to: number): number {
+    return this.ledger[from * this.nodes + to]!;
+  }
+
   /** User-message frames posted to `node` that it never read. */
   inTransitTo(node: number): number {
     const n = this.nodes;

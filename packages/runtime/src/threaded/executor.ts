@@ -16,6 +16,7 @@ import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_
 import {
   BATCH_WAIT_MS,
   Board,
+  Compactor,
   INBOX_WAIT_MS,
   MAX_STEAL,
   MessageCost,
@@ -76,6 +77,8 @@ interface ExecutorData {
   tickMs: number;
   /** Spin-then-park after a drain that posted (options.ts idleSpinMs). */
   idleSpinMs: number;
+  /** Gather chatty actors onto one executor (scheduler/compaction.ts). */
+  compaction: boolean;
   steal: { enabled: boolean; maxStealRetries: number; stealCooldownMs: number; stealThreshold: number };
   /** Watchdog heartbeat, running record and transit ledger (scheduler/watchdog.ts). */
   watchdogBuffer: SharedArrayBuffer;
@@ -268,6 +271,25 @@ async function main(): Promise<void> {
       }
     }
     return given;
+  };
+
+  /** Compaction step 3: up to MAX_STEAL of this executor's actors move to `to`. */
+  const compactor = new Compactor(node, board, (from, to) => wd.sent(from, to));
+  const gatherOnto = (to: number): void => {
+    if (!host.accepting) return;
+    let moved = 0;
+    for (const c of host.cells.values()) {
+      if (moved >= MAX_STEAL) break;
+      if (c.status !== ALIVE || c.busy || c.def.pinned || stuck.has(c) || immovable(c) !== undefined)
+        continue;
+      try {
+        link.migrateOut(c, to);
+        moved++;
+      } catch (e) {
+        stuck.add(c);
+        host.emit({ type: 'migration.refused', at: Date.now(), actor: c.desc, to, error: String(e) });
+      }
+    }
   };
 
   /** Vacating for retirement (adaptive pool): steals nothing. */
@@ -475,6 +497,10 @@ async function main(): Promise<void> {
           host.dispatcher.busyMs + link.receiveMs,
         );
     if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
+    else if (data.compaction && !retiring) {
+      const to = compactor.poll(wallNow(), host.dispatcher.busyMs);
+      if (to > 0) gatherOnto(to);
+    }
   }, data.tickMs);
   tick.unref();
   // Asks exported by frame that timed out here would otherwise wait forever for a reply.

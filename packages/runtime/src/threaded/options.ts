@@ -33,6 +33,11 @@ export interface SchedulerOptions extends FaultOptions {
    * a shared machine, a thread wake-up per cross-thread round trip. Default 0.2.
    */
   readonly idleSpinMs?: number;
+  /**
+   * Executors that mostly wait on each other's messages gather those actors
+   * onto one of them (scheduler/compaction.ts). Default true.
+   */
+  readonly compaction?: boolean;
 }
 
 export interface ResolvedScheduler {
@@ -47,6 +52,7 @@ export interface ResolvedScheduler {
   readonly execArgv: readonly string[] | undefined;
   readonly maxNames: number;
   readonly idleSpinMs: number;
+  readonly compaction: boolean;
   /** How often an executor publishes its counters and considers stealing, ms. */
   readonly tickMs: number;
   /** Watchdog, resource limits, restart breaker (fault-options.ts). */
@@ -65,6 +71,7 @@ export const SCHEDULER_KEYS = [
   'executorExecArgv',
   'maxNames',
   'idleSpinMs',
+  'compaction',
   ...FAULT_KEYS,
 ] as const;
 
@@ -114,6 +121,8 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
   const idleSpinMs = o.idleSpinMs ?? DEFAULT_IDLE_SPIN_MS;
   if (!(typeof idleSpinMs === 'number' && idleSpinMs >= 0 && idleSpinMs <= 10))
     throw new ConfigError('options.idleSpinMs', 'a number in [0, 10]', idleSpinMs);
+  const compaction = o.compaction ?? true;
+  if (typeof compaction !== 'boolean') throw new ConfigError('options.compaction', 'a boolean', compaction);
   return {
     topology,
     stealing,
@@ -126,6 +135,7 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
     execArgv,
     maxNames,
     idleSpinMs,
+    compaction,
     tickMs: Math.max(1, Math.min(5, stealCooldownMs || 1)),
     faults: resolveFaultOptions(o),
   };

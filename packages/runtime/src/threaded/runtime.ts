@@ -195,6 +195,7 @@ export class ThreadedRuntime {
         deadlock: options.deadlock,
         tickMs: options.scheduler.tickMs,
         idleSpinMs: options.scheduler.idleSpinMs,
+        compaction: options.scheduler.compaction,
         steal: {
           enabled: options.scheduler.stealing,
           maxStealRetries: options.scheduler.maxStealRetries,

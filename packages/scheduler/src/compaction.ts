@@ -1,0 +1,81 @@
+/**
+ * Compaction: two executors that spend most of their time waiting on each
+ * other's messages run those actors faster on one of them (BEAM does the
+ * same: scheduler compaction of load, `+scl`).
+ *
+ * Each executor thread owns its heap, so every message between two
+ * executors is encoded, posted and decoded, and a reply waits for the other
+ * thread. Chatty, cheap actors spread over two executors therefore run
+ * slower than on one: Savina Big (120 actors pinging at random) made 2.7M
+ * msgs/s on 2 executors and 8.5-12M on one. The protocol, on each executor's
+ * tick:
+ *
+ * 1. Over a window of COMPACT_WINDOW_MS it measures its own utilization,
+ *    each same-group peer's (their published busy time) and the user
+ *    messages exchanged with each peer (the transit ledger, both ways).
+ * 2. It gathers onto the peer P with the most traffic when: P has a lower
+ *    node number (so two executors never move onto each other at once),
+ *    both were busy at most COMPACT_MAX_UTILIZATION of the window, and they
+ *    exchanged at least COMPACT_MIN_RATE messages per ms.
+ * 3. Gathering migrates its actors to P, at most MAX_STEAL per tick (the
+ *    executor applies the stealing rules of what may move: not pinned, not
+ *    busy, portable).
+ * Load that needs both threads keeps them busy past the bound, so it is never
+ * gathered; if P later saturates with work worth moving, stealing (step 2 of
+ * stealing.ts) spreads it again.
+ */
+import { type Board, SLOT } from './board.ts';
+
+/** The measuring window, ms (step 1). */
+export const COMPACT_WINDOW_MS = 10;
+/** Both executors busy at most this fraction of the window (step 2). */
+export const COMPACT_MAX_UTILIZATION = 0.5;
+/** Least user messages per ms exchanged between the two (step 2). */
+export const COMPACT_MIN_RATE = 20;
+
+/** Reads the count of user-message frames `from` posted to `to` (the watchdog's transit ledger). */
+export type SentCount = (from: number, to: number) => number;
+
+export class Compactor {
+  private windowAt = Number.NEGATIVE_INFINITY;
+  private ownBusy = 0;
+  /** Per peer at the window's start: its published busy ms and the messages exchanged so far. */
+  private readonly peers = new Map<number, { busy: number; traffic: number }>();
+
+  constructor(
+    private readonly self: number,
+    private readonly board: Board,
+    private readonly sent: SentCount,
+  ) {}
+
+  /**
+   * Steps 1-2, once per tick: the node to gather onto, or -1. `now` is
+   * wall-clock ms; `busyMs` this executor's busy time so far.
+   */
+  poll(now: number, busyMs: number): number {
+    const elapsed = now - this.windowAt;
+    if (elapsed < COMPACT_WINDOW_MS) return -1;
+    const b = this.board;
+    const group = b.get(this.self, SLOT.group);
+    const measured = Number.isFinite(this.windowAt);
+    const quiet = measured && (busyMs - this.ownBusy) / elapsed <= COMPACT_MAX_UTILIZATION;
+    let target = -1;
+    let most = 0;
+    for (const n of b.executors()) {
+      if (n === this.self || b.get(n, SLOT.group) !== group) continue;
+      const busy = b.get(n, SLOT.busyMs);
+      const traffic = this.sent(this.self, n) + this.sent(n, this.self);
+      const was = this.peers.get(n);
+      this.peers.set(n, { busy, traffic });
+      if (!quiet || was === undefined || n > this.self) continue;
+      const rate = (traffic - was.traffic) / elapsed;
+      if ((busy - was.busy) / elapsed <= COMPACT_MAX_UTILIZATION && rate >= COMPACT_MIN_RATE && rate > most) {
+        target = n;
+        most = rate;
+      }
+    }
+    this.windowAt = now;
+    this.ownBusy = busyMs;
+    return target;
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { Board, SLOT } from '../src/board.ts';
+import { COMPACT_MIN_RATE, COMPACT_WINDOW_MS, Compactor } from '../src/compaction.ts';
+
+/** Executors 1..4 alive; groups [0, 0, 0, 1]. */
+function setup() {
+  const b = new Board(5);
+  for (let n = 1; n <= 4; n++) {
+    b.set(n, SLOT.alive, 1);
+    b.set(n, SLOT.group, n === 4 ? 1 : 0);
+  }
+  const ledger = new Map<string, number>();
+  const sent = (from: number, to: number) => ledger.get(`${from}>${to}`) ?? 0;
+  const send = (from: number, to: number, n: number) => ledger.set(`${from}>${to}`, sent(from, to) + n);
+  return { b, sent, send };
+}
+
+const W = COMPACT_WINDOW_MS;
+/** Messages that make one window's rate exactly the bound. */
+const ENOUGH = COMPACT_MIN_RATE * W;
+
+describe('Compactor (gather chatty, mostly idle executors)', () => {
+  it('gathers onto the lower-numbered peer it exchanged enough messages with, both mostly idle', () => {
+    const { b, sent, send } = setup();
+    const c = new Compactor(2, b, sent);
+    expect(c.poll(0, 0)).toBe(-1); // the first window only starts measuring
+    send(2, 1, ENOUGH / 2);
+    send(1, 2, ENOUGH / 2); // both directions count
+    b.set(1, SLOT.busyMs, W * 0.5);
+    expect(c.poll(W - 1, 0)).toBe(-1); // the window is not over yet
+    expect(c.poll(W, W * 0.5)).toBe(1);
+  });
+
+  it('never gathers onto a higher-numbered peer: two executors do not move onto each other', () => {
+    const { b, sent, send } = setup();
+    const c = new Compactor(1, b, sent);
+    c.poll(0, 0);
+    send(1, 2, ENOUGH * 10);
+    expect(c.poll(W, 0)).toBe(-1);
+  });
+
+  it('leaves busy executors alone: either side over half busy', () => {
+    const { b, sent, send } = setup();
+    const own = new Compactor(2, b, sent);
+    own.poll(0, 0);
+    send(2, 1, ENOUGH * 10);
+    expect(own.poll(W, W * 0.51)).toBe(-1);
+
+    const peer = new Compactor(3, b, sent);
+    peer.poll(0, 0);
+    send(3, 1, ENOUGH * 10);
+    b.set(1, SLOT.busyMs, W * 0.51);
+    expect(peer.poll(W, 0)).toBe(-1);
+  });
+
+  it('leaves quiet pairs alone: less traffic than the bound', () => {
+    const { b, sent, send } = setup();
+    const c = new Compactor(2, b, sent);
+    c.poll(0, 0);
+    send(2, 1, ENOUGH - 1);
+    expect(c.poll(W, 0)).toBe(-1);
+  });
+
+  it('picks the peer with the most traffic, in its own group only', () => {
+    const { b, sent, send } = setup();
+    const c = new Compactor(3, b, sent);
+    c.poll(0, 0);
+    send(3, 1, ENOUGH);
+    send(3, 2, ENOUGH * 2);
+    expect(c.poll(W, 0)).toBe(2);
+
+    const other = new Compactor(4, b, sent); // group 1: its peers 1..3 are in group 0
+    other.poll(W, 0);
+    send(4, 1, ENOUGH * 10);
+    expect(other.poll(2 * W, 0)).toBe(-1);
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * Compaction (scheduler/compaction.ts): actors on two executors that mostly
+ * wait on each other's messages end up on one executor; with
+ * `compaction: false` they stay where they were placed.
+ */
+import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
+import { afterEach, expect, it } from 'vitest';
+import * as A from './fixtures/threaded/actors.ts';
+
+const actors = new URL('./fixtures/threaded/actors.ts', import.meta.url);
+let system: ActorSystem | undefined;
+afterEach(async () => {
+  await system?.terminateExecutors();
+  system = undefined;
+});
+
+const PAIRS = 8;
+
+/** PAIRS pongers on executor 1, their pingers on executor 2, playing `n` round trips each. */
+async function chatter(sys: ActorSystem, n: number) {
+  const pongers: ActorRef[] = [];
+  const pingers: ActorRef[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    pongers.push(await sys.spawn(A.ponger, undefined, { placement: { executor: 1 } }));
+    pingers.push(await sys.spawn(A.pinger, undefined, { placement: { executor: 2 } }));
+  }
+  for (let i = 0; i < PAIRS; i++) pingers[i]!.tell({ type: 'go', peer: pongers[i]!, n });
+  const threads = async () =>
+    new Set(await Promise.all([...pongers, ...pingers].map((r) => r.ask<number>({ type: 'where' }))));
+  const left = async () =>
+    (await Promise.all(pingers.map((r) => r.ask<number>({ type: 'left' })))).reduce((a, b) => a + b, 0);
+  return { threads, left };
+}
+
+const migrations = (sys: ActorSystem) => sys.metrics().executors.reduce((a, e) => a + e.migrations, 0);
+
+// stealing: false in both: only compaction may move an actor here.
+it('chatty actors on two mostly idle executors are gathered onto one, and keep playing', {
+  timeout: 60_000,
+}, async () => {
+  const sys = await createSystem({ actors, executors: 2, stealing: false });
+  system = sys;
+  const { threads, left } = await chatter(sys, 1_000_000);
+  await expect.poll(async () => (await threads()).size, { timeout: 30_000, interval: 20 }).toBe(1);
+  await sys.syncStats();
+  expect(migrations(sys)).toBeGreaterThanOrEqual(PAIRS);
+  // Every pair still plays, now within one thread: the count left keeps falling.
+  const before = await left();
+  await expect.poll(left, { timeout: 30_000, interval: 20 }).toBeLessThan(before);
+});
+
+it('with compaction: false they stay where they were placed', { timeout: 60_000 }, async () => {
+  const sys = await createSystem({ actors, executors: 2, stealing: false, compaction: false });
+  system = sys;
+  const { threads, left } = await chatter(sys, 20_000);
+  await expect.poll(left, { timeout: 50_000, interval: 20 }).toBe(0);
+  expect((await threads()).size).toBe(2);
+  await sys.syncStats();
+  expect(migrations(sys)).toBe(0);
+});
+
+it('compaction is validated, naming the option', async () => {
+  await expect(createSystem({ actors, executors: 1, compaction: 'yes' as never })).rejects.toMatchObject({
+    code: 'config',
+    context: { path: 'options.compaction' },
+  });
+});
