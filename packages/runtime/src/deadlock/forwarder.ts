@@ -14,6 +14,10 @@
  *    answer does.
  * 4. An action for an ask that is no longer live is dropped: the cycle was
  *    already broken (a stale edge costs a detection, never a wrong rejection).
+ * 5. The failed ask's message, queued at a remote target, is withdrawn before
+ *    the ask fails: the target's executor acknowledges on the channel the
+ *    message came by, so the target cannot be unblocked by the failure's
+ *    consequences before its copy of the message is gone.
  */
 import { wallNow } from '@troupe/scheduler';
 import type { ActorCell } from '../cell.ts';
@@ -64,11 +68,12 @@ export class EdgeForwarder {
 
   /**
    * `send(tokens)` posts one F_DL_EDGES frame to the main thread;
-   * `withdraw(e)` has the remote target drop `e`'s message if still queued.
+   * `withdraw(e, done)` has the remote target drop `e`'s message if still queued, then calls `done`
+   * once the target's executor acknowledged (or the target is gone).
    */
   constructor(
     private readonly send: (tokens: unknown[]) => void,
-    private readonly withdraw: (e: TrackedAsk) => void,
+    private readonly withdraw: (e: TrackedAsk, done: () => void) => void,
   ) {}
 
   add(e: TrackedAsk, rt: DeadlockRuntime): void {
@@ -165,11 +170,18 @@ export class EdgeForwarder {
     const e = this.live.get(edgeId);
     if (e === undefined || e.state !== LIVE) return false;
     const err = new DeadlockError(cycle, strategy);
-    if (action.type === 'fail-ask') rt.failEdge(e, err);
-    else if (action.type === 'restart') rt.restartVictim(e, err);
-    // As in-thread, the failed ask's message must not be handled later: it would start the same cycle again.
-    // (A target that lives here now was handled by failEdge.)
-    if (e.to.cell === null && !rt.host.cells.has(e.to.id)) this.withdraw(e);
+    const apply = (): void => {
+      if (e.state !== LIVE) return; // answered or timed out meanwhile: the cycle is broken already
+      if (action.type === 'fail-ask') rt.failEdge(e, err);
+      else if (action.type === 'restart') rt.restartVictim(e, err);
+    };
+    // As in-thread, the failed ask's message must not be handled later: it would start the same cycle
+    // again. A target that lives here now is handled by failEdge. A remote target's executor withdraws
+    // it first, and only its acknowledgement fails the ask: failing first let the unwinding replies
+    // (over other executors' channels) unblock the target before the withdrawal arrived, and it
+    // handled the message — the same cycle, again and again.
+    if (e.to.cell === null && !rt.host.cells.has(e.to.id)) this.withdraw(e, apply);
+    else apply();
     return true;
   }
 }
@@ -189,5 +201,6 @@ export function withdrawQueued(host: Host, cell: ActorCell, node: number, askId:
     }
   if (meta === undefined) return;
   const msg = takeQueued(cell, meta);
-  if (msg !== NOT_FOUND) host.deadLetter(msg, meta, 'deadlock', cell);
+  // The asker fails the ask itself, with the DeadlockError, once this withdrawal is acknowledged.
+  if (msg !== NOT_FOUND) host.deadLetter(msg, meta.sender, 'deadlock', cell);
 }

@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   )
     host.deadlock.forwarder = new EdgeForwarder(
       (tokens) => link.send(0, [F_DL_EDGES, tokens]),
-      (e) => link.withdrawAsk(e.to, e),
+      (e, done) => link.withdrawAsk(e.to, e, done),
     );
   const placer = new Placer(board);
   const steal = new StealController(node, board, data.steal);

@@ -32,7 +32,7 @@
 
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
-import { AskHandle } from '../ask.ts';
+import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { ALIVE, MIGRATED } from '../cell.ts';
 import { withdrawQueued } from '../deadlock/forwarder.ts';
@@ -53,7 +53,7 @@ export const K_STOP = 2;
 export const K_TERM = 3;
 export const K_MIGRATE = 4;
 export const K_STOPASK = 5;
-/** Withdraw a queued ask whose asker got a DeadlockError (a: asker's node, b: its exported ask id). */
+/** Withdraw a queued ask deadlock resolution fails (a: asker's node, b: its exported ask id, meta: the acknowledgement). */
 export const K_DL_WITHDRAW = 6;
 /** A child linked by ref terminated (a: its id); the item goes to its parent (links.ts step 4). */
 export const K_CHILD_GONE = 7;
@@ -589,7 +589,9 @@ export class ThreadLink implements RemoteLink {
       this.watchdog.sentTo(this.node, node);
       if (this.asks !== null && Array.isArray(meta) && !(item.meta instanceof RemoteAsk))
         trackAsk(this.asks, meta[1], item.ref.id, item.meta as AskHandle);
-    }
+    } else if (item.k === K_DL_WITHDRAW && this.asks !== null && Array.isArray(meta))
+      // A deadlocked ask fails on this acknowledgement: the target's executor lost must settle it too.
+      trackAsk(this.asks, meta[1], item.ref.id, item.meta as AskHandle);
   }
 
   private apply(cell: ActorCell, item: Item): void {
@@ -625,6 +627,7 @@ export class ThreadLink implements RemoteLink {
       }
       case K_DL_WITHDRAW:
         withdrawQueued(this.host, cell, item.a as number, item.b as number);
+        (item.meta as AskHandle | undefined)?.resolve(undefined);
         return;
       case K_CHILD_GONE:
         cell.remoteChildStopped(item.a as number, item.b as string);
@@ -661,6 +664,7 @@ export class ThreadLink implements RemoteLink {
         (item.meta as AskHandle | undefined)?.reject(new ActorStoppedError(item.ref.toJSON(), reason));
         return;
       case K_STOPASK:
+      case K_DL_WITHDRAW:
         (item.meta as AskHandle | undefined)?.resolve(undefined);
         return;
     }
@@ -831,11 +835,17 @@ export class ThreadLink implements RemoteLink {
     this.dispatch({ k: K_MIGRATE, ref, a: to, meta: handle, b: null }, 0, false);
   }
 
-  /** Deadlock resolution failed a local ask to a remote actor: its message, still queued there, goes too. */
-  withdrawAsk(to: ActorRef, handle: AskHandle): void {
+  /**
+   * Deadlock resolution fails a local ask to a remote actor: its message, if still queued there, goes
+   * first; `done` runs when the target's executor acknowledged (or the target or its executor is gone).
+   */
+  withdrawAsk(to: ActorRef, handle: AskHandle, done: () => void): void {
     const id = this.host.exportedIdOf(handle);
-    if (id !== undefined)
-      this.dispatch({ k: K_DL_WITHDRAW, ref: to, a: this.node, meta: undefined, b: id }, 0, false);
+    if (id === undefined) done();
+    else {
+      const ack = new PendingAsk(done, done, undefined, this.host.clock);
+      this.dispatch({ k: K_DL_WITHDRAW, ref: to, a: this.node, meta: ack, b: id }, 0, false);
+    }
   }
 
   requestStopAndWait(ref: ActorRef, handle: AskHandle): void {
