@@ -10,7 +10,9 @@
  *    executor). Victims are executors whose depth is ≥ `stealThreshold`, so
  *    tiny backlogs never migrate, and that have not run out of ready actors
  *    for at least SATURATED_MS (their `idleAt`); the thief itself must have
- *    been busy at most THIEF_MAX_UTILIZATION of its last UTIL_WINDOW_MS.
+ *    been busy at most THIEF_MAX_UTILIZATION of its last UTIL_WINDOW_MS, or
+ *    of the last QUIET_MS or more (a thief that just ran dry need not wait
+ *    for its window to end: that cost 5-7 ms at every tail of skewed load).
  *    Executors that both work about half the time are waiting on each other,
  *    not overloaded, and moving actors between them only adds migrations to
  *    latency-bound traffic: Savina Big thrashed with thousands of steals per
@@ -43,6 +45,8 @@ export const SATURATED_MS = 3;
 /** A thief busier than this fraction of its last UTIL_WINDOW_MS does not steal (step 2). */
 export const THIEF_MAX_UTILIZATION = 0.25;
 export const UTIL_WINDOW_MS = 5;
+/** A thief at most THIEF_MAX_UTILIZATION busy for this long is idle, whatever its window says (step 2). */
+export const QUIET_MS = 2;
 
 export interface StealConfig {
   readonly enabled: boolean;
@@ -67,6 +71,10 @@ export class StealController {
   private windowBusy = 0;
   /** The thief's busy fraction over its last complete window (a new executor: idle). */
   private utilization = 0;
+  /** Since when the thief has been busy at most THIEF_MAX_UTILIZATION between each two polls. */
+  private quietAt = Number.NEGATIVE_INFINITY;
+  private polledAt = Number.NEGATIVE_INFINITY;
+  private polledBusy = 0;
 
   constructor(
     private readonly self: number,
@@ -89,6 +97,10 @@ export class StealController {
       this.windowAt = now;
       this.windowBusy = busyMs;
     }
+    // Busier than that since the previous poll: the quiet stretch starts again.
+    if (busyMs - this.polledBusy > THIEF_MAX_UTILIZATION * (now - this.polledAt)) this.quietAt = now;
+    this.polledAt = now;
+    this.polledBusy = busyMs;
     const c = this.config;
     if (!c.enabled || this.pending !== null) return null;
     if (localDepth > 0) {
@@ -98,7 +110,7 @@ export class StealController {
     if (now < this.nextAt) return null;
     const b = this.board;
     // Step 2: mostly idle, not between two answers of latency-bound traffic.
-    if (this.utilization > THIEF_MAX_UTILIZATION) return null;
+    if (this.utilization > THIEF_MAX_UTILIZATION && now - this.quietAt < QUIET_MS) return null;
     const group = b.get(this.self, SLOT.group);
     let local = -1;
     let localDepthMax = 0;

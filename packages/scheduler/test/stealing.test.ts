@@ -67,6 +67,17 @@ describe('StealController (receiver-initiated protocol)', () => {
     expect(c.poll(0, 114, 4.5)).toEqual({ victim: 3, cross: false, rounds: 0 });
   });
 
+  it('a thief that ran dry asks after QUIET_MS, without waiting for its window to end', () => {
+    const b = board([0, 0, 9, 0]);
+    const c = new StealController(1, b, config);
+    expect(c.poll(2, 95, 0)).toBeNull(); // its own work…
+    expect(c.poll(2, 100, 5)).toBeNull(); // …all of the window 95-100
+    expect(c.poll(1, 101, 6)).toBeNull();
+    expect(c.poll(0, 101.9, 6.85)).toBeNull(); // ran dry at 101.85; this tick was busy
+    expect(c.poll(0, 103, 6.9)).toBeNull(); // quiet for 1.1 ms only, and its last window was all busy
+    expect(c.poll(0, 104, 6.9)).toEqual({ victim: 3, cross: false, rounds: 0 }); // quiet for 2.1 ms
+  });
+
   it('does nothing while its own queue has work or stealing is off', () => {
     const b = board([0, 9, 9, 9]);
     expect(new StealController(1, b, config).poll(3, 0)).toBeNull();
