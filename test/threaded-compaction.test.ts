@@ -1,6 +1,7 @@
 /**
  * Compaction (scheduler/compaction.ts): actors on two executors that mostly
- * wait on each other's messages end up on one executor; with
+ * wait on each other's messages end up on one executor (the lower-numbered
+ * when both are mostly idle, the busy one when only one is); with
  * `compaction: false` they stay where they were placed.
  */
 import { type ActorRef, type ActorSystem, createSystem } from '@troupe/runtime';
@@ -16,13 +17,13 @@ afterEach(async () => {
 
 const PAIRS = 8;
 
-/** PAIRS pongers on executor 1, their pingers on executor 2, playing `n` round trips each. */
-async function chatter(sys: ActorSystem, n: number) {
+/** PAIRS pongers on executor `pongs`, their pingers on `pings`, playing `n` round trips each. */
+async function chatter(sys: ActorSystem, n: number, pongs = 1, pings = 2) {
   const pongers: ActorRef[] = [];
   const pingers: ActorRef[] = [];
   for (let i = 0; i < PAIRS; i++) {
-    pongers.push(await sys.spawn(A.ponger, undefined, { placement: { executor: 1 } }));
-    pingers.push(await sys.spawn(A.pinger, undefined, { placement: { executor: 2 } }));
+    pongers.push(await sys.spawn(A.ponger, undefined, { placement: { executor: pongs } }));
+    pingers.push(await sys.spawn(A.pinger, undefined, { placement: { executor: pings } }));
   }
   for (let i = 0; i < PAIRS; i++) pingers[i]!.tell({ type: 'go', peer: pongers[i]!, n });
   const threads = async () =>
@@ -47,6 +48,24 @@ it('chatty actors on two mostly idle executors are gathered onto one, and keep p
   // Every pair still plays, now within one thread: the count left keeps falling.
   const before = await left();
   await expect.poll(left, { timeout: 30_000, interval: 20 }).toBeLessThan(before);
+});
+
+it('an idle executor gathers its chatty actors onto a saturated peer, even a higher-numbered one', {
+  timeout: 60_000,
+}, async () => {
+  const sys = await createSystem({ actors, executors: 2, stealing: false });
+  system = sys;
+  // Executor 2 busy without a break (a pinned self-teller) hosts the pongers; executor 1, with the
+  // pingers, only waits on pongs. Both-idle gathering would go to executor 1 (the lower number).
+  const looper = await sys.spawn(A.looper, undefined, { placement: { executor: 2 } });
+  looper.tell({ type: 'go' });
+  const { threads, left } = await chatter(sys, 1_000_000, 2, 1);
+  await expect.poll(async () => (await threads()).size, { timeout: 30_000, interval: 20 }).toBe(1);
+  const probe = await sys.spawn(A.where, undefined, { placement: { executor: 2 } });
+  expect([...(await threads())]).toEqual([await probe.ask<number>({ type: 'where' })]);
+  const before = await left();
+  await expect.poll(left, { timeout: 30_000, interval: 20 }).toBeLessThan(before);
+  looper.tell({ type: 'halt' });
 });
 
 it('with compaction: false they stay where they were placed', { timeout: 60_000 }, async () => {

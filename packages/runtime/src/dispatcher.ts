@@ -19,8 +19,15 @@ export class Dispatcher {
   private armed = false;
   /** Turns run since creation (metrics: tasks the executor completed). */
   turns = 0;
-  /** Time spent inside drains, ms (metrics: utilization). */
+  /** Time spent inside finished drains, ms (metrics: utilization); `busyNow()` adds the running one. */
   busyMs = 0;
+  /** When the running drain began (performance.now()), or NaN between drains. */
+  private drainAt = Number.NaN;
+
+  /** Busy time so far, the running drain included: a drain lasts up to `yieldMs`. */
+  busyNow(): number {
+    return Number.isNaN(this.drainAt) ? this.busyMs : this.busyMs + (performance.now() - this.drainAt);
+  }
   /**
    * Executors only: called before each actor turn (watchdog heartbeat and
    * running record) and with null when a drain runs out of work. Null in-thread.
@@ -110,6 +117,7 @@ export class Dispatcher {
   private readonly drain = (): void => {
     const ready = this.ready;
     const start = performance.now();
+    this.drainAt = start;
     let last = start;
     let k = 0;
     let mask = this.checkMask;
@@ -156,6 +164,7 @@ export class Dispatcher {
     } finally {
       this.turns += k;
       this.busyMs += performance.now() - start;
+      this.drainAt = Number.NaN;
     }
   };
 }

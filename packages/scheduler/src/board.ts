@@ -84,6 +84,13 @@ export const SLOT = {
  */
 export const INBOX_WAIT_MS = 0.1;
 
+/**
+ * How often a long drain publishes its busy time so far, ms: peers measure
+ * each other's utilization over windows of a few ms (compaction.ts), and a
+ * drain lasts up to the runtime's yieldMs (5 ms by default).
+ */
+export const BUSY_PUBLISH_MS = 0.5;
+
 /** Wall-clock ms, comparable across threads (each thread's performance.now() has its own origin). */
 export function wallNow(): number {
   return performance.timeOrigin + performance.now();

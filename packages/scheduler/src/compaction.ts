@@ -13,10 +13,20 @@
  * 1. Over a window of COMPACT_WINDOW_MS it measures its own utilization,
  *    each same-group peer's (their published busy time) and the user
  *    messages exchanged with each peer (the transit ledger, both ways).
- * 2. It gathers onto the peer P with the most traffic when: P has a lower
- *    node number (so two executors never move onto each other at once),
- *    both were busy at most COMPACT_MAX_UTILIZATION of the window, and they
- *    exchanged at least COMPACT_MIN_RATE messages per ms.
+ * 2. It gathers onto the peer P with the most traffic when they exchanged
+ *    at least COMPACT_MIN_RATE messages per ms and either
+ *    a. both were busy at most COMPACT_MAX_UTILIZATION of the window and P
+ *       has a lower node number (so two executors never move onto each
+ *       other at once), or
+ *    b. it was busy at most COMPACT_IDLE_UTILIZATION and P more than
+ *       COMPACT_MAX_UTILIZATION for LOPSIDED_WINDOWS windows in a row (the
+ *       idle one moves; the two cannot both be it; in Savina Big a single
+ *       lopsided window was common and gathering on it undid step a's). Dining philosophers stranded a few philosophers on an
+ *       idle executor in ~1 run in 12: each meal then waited on cross-thread
+ *       round trips to an arbiter whose executor was saturated by the
+ *       others' retries, and the run took 1.3-2.5 s instead of ~0.1 s.
+ *       Stealing never undoes this: the actors it gathers hold one cheap
+ *       message at a time, not worth a migration.
  * 3. Gathering migrates its actors to P, at most MAX_STEAL per tick (the
  *    executor applies the stealing rules of what may move: not pinned, not
  *    busy, portable).
@@ -32,6 +42,10 @@ export const COMPACT_WINDOW_MS = 10;
 export const COMPACT_MAX_UTILIZATION = 0.5;
 /** Least user messages per ms exchanged between the two (step 2). */
 export const COMPACT_MIN_RATE = 20;
+/** An executor busy at most this fraction of the window gathers onto a busier peer (step 2b)… */
+export const COMPACT_IDLE_UTILIZATION = 0.25;
+/** …once the pair was so lopsided this many windows in a row. */
+export const LOPSIDED_WINDOWS = 3;
 
 /** Reads the count of user-message frames `from` posted to `to` (the watchdog's transit ledger). */
 export type SentCount = (from: number, to: number) => number;
@@ -39,8 +53,11 @@ export type SentCount = (from: number, to: number) => number;
 export class Compactor {
   private windowAt = Number.NEGATIVE_INFINITY;
   private ownBusy = 0;
-  /** Per peer at the window's start: its published busy ms and the messages exchanged so far. */
-  private readonly peers = new Map<number, { busy: number; traffic: number }>();
+  /**
+   * Per peer at the window's start: its published busy ms, the messages exchanged so far, and how
+   * many windows in a row the pair was lopsided (step 2b).
+   */
+  private readonly peers = new Map<number, { busy: number; traffic: number; lopsided: number }>();
 
   constructor(
     private readonly self: number,
@@ -57,8 +74,7 @@ export class Compactor {
     if (elapsed < COMPACT_WINDOW_MS) return -1;
     const b = this.board;
     const group = b.get(this.self, SLOT.group);
-    const measured = Number.isFinite(this.windowAt);
-    const quiet = measured && (busyMs - this.ownBusy) / elapsed <= COMPACT_MAX_UTILIZATION;
+    const own = Number.isFinite(this.windowAt) ? (busyMs - this.ownBusy) / elapsed : 1;
     let target = -1;
     let most = 0;
     for (const n of b.executors()) {
@@ -66,10 +82,18 @@ export class Compactor {
       const busy = b.get(n, SLOT.busyMs);
       const traffic = this.sent(this.self, n) + this.sent(n, this.self);
       const was = this.peers.get(n);
-      this.peers.set(n, { busy, traffic });
-      if (!quiet || was === undefined || n > this.self) continue;
+      if (was === undefined) {
+        this.peers.set(n, { busy, traffic, lopsided: 0 });
+        continue;
+      }
       const rate = (traffic - was.traffic) / elapsed;
-      if ((busy - was.busy) / elapsed <= COMPACT_MAX_UTILIZATION && rate >= COMPACT_MIN_RATE && rate > most) {
+      const peer = (busy - was.busy) / elapsed;
+      const both = own <= COMPACT_MAX_UTILIZATION && peer <= COMPACT_MAX_UTILIZATION && n < this.self;
+      const lop =
+        own <= COMPACT_IDLE_UTILIZATION && peer > COMPACT_MAX_UTILIZATION && rate >= COMPACT_MIN_RATE;
+      const lopsided = lop && was.lopsided + 1 >= LOPSIDED_WINDOWS;
+      this.peers.set(n, { busy, traffic, lopsided: lop ? was.lopsided + 1 : 0 });
+      if ((both || lopsided) && rate >= COMPACT_MIN_RATE && rate > most) {
         target = n;
         most = rate;
       }

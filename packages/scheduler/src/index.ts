@@ -1,5 +1,5 @@
 export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
-export { Board, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
+export { Board, BUSY_PUBLISH_MS, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export {
   COMPACT_MAX_UTILIZATION,

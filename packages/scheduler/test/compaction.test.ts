@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Board, SLOT } from '../src/board.ts';
-import { COMPACT_MIN_RATE, COMPACT_WINDOW_MS, Compactor } from '../src/compaction.ts';
+import { COMPACT_MIN_RATE, COMPACT_WINDOW_MS, Compactor, LOPSIDED_WINDOWS } from '../src/compaction.ts';
 
 /** Executors 1..4 alive; groups [0, 0, 0, 1]. */
 function setup() {
@@ -19,7 +19,7 @@ const W = COMPACT_WINDOW_MS;
 /** Messages that make one window's rate exactly the bound. */
 const ENOUGH = COMPACT_MIN_RATE * W;
 
-describe('Compactor (gather chatty, mostly idle executors)', () => {
+describe('Compactor (gather chatty executors: both mostly idle, or one idle and one busy)', () => {
   it('gathers onto the lower-numbered peer it exchanged enough messages with, both mostly idle', () => {
     const { b, sent, send } = setup();
     const c = new Compactor(2, b, sent);
@@ -39,7 +39,7 @@ describe('Compactor (gather chatty, mostly idle executors)', () => {
     expect(c.poll(W, 0)).toBe(-1);
   });
 
-  it('leaves busy executors alone: either side over half busy', () => {
+  it('leaves an executor alone that works: over half busy, or over a quarter while its peer is busy', () => {
     const { b, sent, send } = setup();
     const own = new Compactor(2, b, sent);
     own.poll(0, 0);
@@ -50,7 +50,38 @@ describe('Compactor (gather chatty, mostly idle executors)', () => {
     peer.poll(0, 0);
     send(3, 1, ENOUGH * 10);
     b.set(1, SLOT.busyMs, W * 0.51);
-    expect(peer.poll(W, 0)).toBe(-1);
+    expect(peer.poll(W, W * 0.26)).toBe(-1);
+  });
+
+  it('an idle executor gathers onto a busy peer it is chatty with, whatever their numbers (step 2b)', () => {
+    const { b, sent, send } = setup();
+    const c = new Compactor(1, b, sent);
+    c.poll(0, 0);
+    // Saturated, partly by retries that wait on this executor's actors, window after window.
+    const lopsidedWindow = (w: number) => {
+      send(1, 3, ENOUGH / 2);
+      send(3, 1, ENOUGH / 2);
+      b.set(3, SLOT.busyMs, w * W * 0.95);
+      return c.poll(w * W, w * W * 0.25);
+    };
+    for (let w = 1; w < LOPSIDED_WINDOWS; w++) expect(lopsidedWindow(w)).toBe(-1); // a passing skew is left alone
+    expect(lopsidedWindow(LOPSIDED_WINDOWS)).toBe(3);
+    // A balanced window in between starts the count again.
+    const d = new Compactor(1, b, sent);
+    let t = 10 * W;
+    d.poll(t, 0);
+    for (let w = 1; w <= 2 * LOPSIDED_WINDOWS; w++) {
+      t += W;
+      send(1, 3, ENOUGH);
+      b.set(3, SLOT.busyMs, b.get(3, SLOT.busyMs) + W * (w === LOPSIDED_WINDOWS ? 0.4 : 0.95));
+      expect(d.poll(t, w * W * 0.25)).toBe(w === 2 * LOPSIDED_WINDOWS ? 3 : -1);
+    }
+    // The busy side never moves onto the idle one.
+    const busy = new Compactor(3, b, sent);
+    busy.poll(t, 0);
+    send(1, 3, ENOUGH * 10);
+    b.set(1, SLOT.busyMs, b.get(1, SLOT.busyMs) + W * 0.1);
+    expect(busy.poll(t + W, W * 0.95)).toBe(-1);
   });
 
   it('leaves quiet pairs alone: less traffic than the bound', () => {

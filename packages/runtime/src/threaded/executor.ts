@@ -16,6 +16,7 @@ import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_
 import {
   BATCH_WAIT_MS,
   Board,
+  BUSY_PUBLISH_MS,
   Compactor,
   INBOX_WAIT_MS,
   MAX_STEAL,
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
     const s = host.stats;
     board.set(node, SLOT.queueDepth, host.dispatcher.depth);
     board.set(node, SLOT.tasksCompleted, host.dispatcher.turns);
-    board.set(node, SLOT.busyMs, host.dispatcher.busyMs);
+    board.set(node, SLOT.busyMs, host.dispatcher.busyNow());
     board.set(node, SLOT.sent, s.sent);
     board.set(node, SLOT.processed, s.processed);
     board.set(node, SLOT.dead, s.dead);
@@ -227,11 +228,18 @@ async function main(): Promise<void> {
   // a yielded drain would let every batch that arrives meanwhile run before its ready actors), and
   // posts its own every BATCH_WAIT_MS: a peer waiting on a reply should not wait out the time slice.
   let flushedAt = 0;
+  let busyAt = 0;
   host.dispatcher.midDrain = (elapsed, now) => {
     if (elapsed >= INBOX_WAIT_MS && board.posts(node) > link.batchesIn) link.pump();
     if (elapsed >= BATCH_WAIT_MS && now - flushedAt >= BATCH_WAIT_MS) {
       flushedAt = now;
       link.flushAll();
+    }
+    // Busy time so far, this drain included: a drain lasts up to yieldMs, and peers that read only
+    // finished drains saw a saturated executor as half idle in their 10 ms compaction window.
+    if (now - busyAt >= BUSY_PUBLISH_MS) {
+      busyAt = now;
+      board.set(node, SLOT.busyMs, host.dispatcher.busyMs + elapsed);
     }
   };
   // A ring is answered by yielding: the frames posted before it run before the next drain.
