@@ -95,7 +95,11 @@ type WireMeta = null | number | [number, number, number] | [number, number, numb
  * - W_TELLS id senderId k msg₁ … msgₖ — k tells in a row from one sender to
  *   one actor (the hot path's stream: one token per message, not four);
  * - W_ROUTE id fwd kind a meta b — any other routed item (asks, watch, stop, …);
- * - W_FRAME frame — everything else, as one array (F_* codes).
+ * - W_FRAME frame — everything else, as one array (F_* codes);
+ * - W_RESET — the sender forgot what it defined on this channel (it had
+ *   CHANNEL_REFS_CAP): the receiver forgets it too, and every ref is defined
+ *   again before its next use. Neither end's table grows without bound
+ *   however many actors come and go.
  */
 const W_DEF = 0;
 const W_TELL = 1;
@@ -103,13 +107,19 @@ const W_TELL_FWD = 2;
 const W_ROUTE = 3;
 const W_FRAME = 4;
 const W_TELLS = 5;
+const W_RESET = 6;
+
+/** Refs a channel defines before both ends start over (W_RESET). */
+export const CHANNEL_REFS_CAP = 16_384;
 
 const birthOf = (id: number): number => id % NODE_SPACE;
 
 export class ThreadLink implements RemoteLink {
   readonly channels = new Map<number, Channel>();
-  /** Ref ids already defined on each channel (W_DEF), by node. */
-  private readonly known = new Map<number, Set<number>>();
+  /** Sending side: the refs defined on each channel (W_DEF) since it last started over, by node. */
+  private readonly known = new Map<number, Map<number, ActorRef>>();
+  /** Receiving side: the refs each node defined on its channel since it last started over (W_RESET). */
+  private readonly defined = new Map<number, Map<number, ActorRef>>();
   /** Birth side: where an actor born here lives now (absent: here, or gone). */
   readonly loc = new Map<number, number>();
   /** Former holder: next hop until the fence passes. */
@@ -118,7 +128,14 @@ export class ThreadLink implements RemoteLink {
   /** Snapshots sent / received (board SLOT.snapshotsOut/In: actors in flight are counted by those). */
   snapshotsOut = 0;
   snapshotsIn = 0;
-  private readonly refs = new Map<number, ActorRef>();
+  /**
+   * One ref object per remote id (`intern`) while anything holds it: watch sets and WeakMaps compare
+   * refs. Weakly held, so the ids of actors long gone do not pile up.
+   */
+  private readonly refs = new Map<number, WeakRef<ActorRef>>();
+  private readonly collected = new FinalizationRegistry<number>((id) => {
+    if (this.refs.get(id)?.deref() === undefined) this.refs.delete(id);
+  });
   /** Frames other than routing (spawn, steal, events…), handled by the executor or main side. */
   onControl: (from: number, frame: unknown[]) => void = () => {};
   /** Called after each inbound batch (executors publish their counters). */
@@ -148,7 +165,8 @@ export class ThreadLink implements RemoteLink {
     }
     this.channels.set(node, ch);
     this.pumpOrder = null;
-    this.known.set(node, new Set());
+    this.known.set(node, new Map());
+    this.defined.set(node, new Map());
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
   }
 
@@ -157,6 +175,7 @@ export class ThreadLink implements RemoteLink {
     this.channels.delete(node);
     this.pumpOrder = null;
     this.known.delete(node);
+    this.defined.delete(node);
     this.forgetLast();
   }
 
@@ -222,13 +241,23 @@ export class ThreadLink implements RemoteLink {
     if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
     const out = ch.out();
     const known = this.known.get(node)!;
-    if (!known.has(ref.id)) {
-      known.add(ref.id);
-      out.push(W_DEF, ref.id, ref.name ?? null, ref.def);
-    }
-    if (sender !== undefined && !known.has(sender.id)) {
-      known.add(sender.id);
-      out.push(W_DEF, sender.id, sender.name ?? null, sender.def);
+    const newRef = !known.has(ref.id);
+    const newSender = sender !== undefined && !known.has(sender.id);
+    if (newRef || newSender) {
+      // Before the frame's own definitions: a reset after them would drop them.
+      if (known.size + 2 > CHANNEL_REFS_CAP) {
+        known.clear();
+        out.push(W_RESET);
+        this.run = null; // a W_TELLS run cannot continue across the reset
+      }
+      if (!known.has(ref.id)) {
+        known.set(ref.id, ref);
+        out.push(W_DEF, ref.id, ref.name ?? null, ref.def);
+      }
+      if (sender !== undefined && !known.has(sender.id)) {
+        known.set(sender.id, sender);
+        out.push(W_DEF, sender.id, sender.name ?? null, sender.def);
+      }
     }
     this.lastRef = ref;
     this.lastSender = sender;
@@ -291,9 +320,9 @@ export class ThreadLink implements RemoteLink {
     this.runEnd = out.length;
   }
 
-  /** The ref for an id defined on a channel (or local). */
-  private refOf(id: number): ActorRef {
-    return this.host.cells.get(id)?.ref ?? this.refs.get(id) ?? this.intern(id, undefined, '?');
+  /** The ref for an id defined on a channel (`defs`: its definitions), or local. */
+  private refOf(id: number, defs: Map<number, ActorRef>): ActorRef {
+    return this.host.cells.get(id)?.ref ?? defs.get(id) ?? this.intern(id, undefined, '?');
   }
 
   /** Time spent taking inbound batches apart (decode, deliver, route), ms: busy time outside drains. */
@@ -307,6 +336,8 @@ export class ThreadLink implements RemoteLink {
     const t0 = performance.now();
     const t = decodeFor<unknown[]>(this.host, bytes);
     const n = t.length;
+    let defs = this.defined.get(from);
+    if (defs === undefined) this.defined.set(from, (defs = new Map()));
     let i = 0;
     while (i < n) {
       const code = t[i];
@@ -314,7 +345,14 @@ export class ThreadLink implements RemoteLink {
         switch (code) {
           case W_DEF:
             i += 4;
-            this.intern(t[i - 3] as number, (t[i - 2] as string | null) ?? undefined, t[i - 1] as string);
+            defs.set(
+              t[i - 3] as number,
+              this.intern(t[i - 3] as number, (t[i - 2] as string | null) ?? undefined, t[i - 1] as string),
+            );
+            break;
+          case W_RESET:
+            i += 1;
+            defs.clear();
             break;
           case W_TELL:
           case W_TELL_FWD: {
@@ -322,12 +360,12 @@ export class ThreadLink implements RemoteLink {
             this.watchdog?.receivedFrom(this.node, from);
             const id = t[i - 3] as number;
             const sid = t[i - 1] as number;
-            const sender = sid === 0 ? undefined : this.refOf(sid);
+            const sender = sid === 0 ? undefined : this.refOf(sid, defs);
             const cell = this.host.cells.get(id);
             if (cell !== undefined) cell.deliver(t[i - 2], sender);
             else
               this.dispatch(
-                { k: K_TELL, ref: this.refOf(id), a: t[i - 2], meta: sender, b: null },
+                { k: K_TELL, ref: this.refOf(id, defs), a: t[i - 2], meta: sender, b: null },
                 code === W_TELL_FWD ? 1 : 0,
                 true,
               );
@@ -339,7 +377,7 @@ export class ThreadLink implements RemoteLink {
             const first = i + 4;
             i = first + (t[i + 3] as number);
             this.watchdog?.receivedFrom(this.node, from, i - first);
-            this.tells(id, sid === 0 ? undefined : this.refOf(sid), t, first, i);
+            this.tells(id, sid === 0 ? undefined : this.refOf(sid, defs), t, first, i, defs);
             break;
           }
           case W_ROUTE: {
@@ -348,9 +386,9 @@ export class ThreadLink implements RemoteLink {
             if (k === K_TELL) this.watchdog?.receivedFrom(this.node, from);
             const item: Item = {
               k,
-              ref: this.refOf(t[i - 6] as number),
+              ref: this.refOf(t[i - 6] as number, defs),
               a: t[i - 3],
-              meta: this.decodeMeta(t[i - 2] as WireMeta),
+              meta: this.decodeMeta(t[i - 2] as WireMeta, defs),
               b: t[i - 1],
             };
             this.dispatch(item, t[i - 5] as number, true);
@@ -370,6 +408,7 @@ export class ThreadLink implements RemoteLink {
         });
         if (
           code !== W_DEF &&
+          code !== W_RESET &&
           code !== W_TELL &&
           code !== W_TELL_FWD &&
           code !== W_TELLS &&
@@ -384,9 +423,16 @@ export class ThreadLink implements RemoteLink {
   }
 
   /** Delivers tokens [first, end) of a W_TELLS run in order; one failing delivery loses no other. */
-  private tells(id: number, sender: ActorRef | undefined, t: unknown[], first: number, end: number): void {
+  private tells(
+    id: number,
+    sender: ActorRef | undefined,
+    t: unknown[],
+    first: number,
+    end: number,
+    defs: Map<number, ActorRef>,
+  ): void {
     const cell = this.host.cells.get(id);
-    const ref = cell === undefined ? this.refOf(id) : null;
+    const ref = cell === undefined ? this.refOf(id, defs) : null;
     for (let j = first; j < end; j++) {
       try {
         if (ref === null) cell!.deliver(t[j], sender);
@@ -502,12 +548,17 @@ export class ThreadLink implements RemoteLink {
   }
 
   intern(id: number, name: string | undefined, def: string): ActorRef {
-    let r = this.refs.get(id);
+    let r = this.refs.get(id)?.deref();
     if (r === undefined) {
       r = new ActorRef(id, name, def, this.host, null);
-      this.refs.set(id, r);
+      this.keep(r);
     }
     return r;
+  }
+
+  private keep(r: ActorRef): void {
+    this.refs.set(r.id, new WeakRef(r));
+    this.collected.register(r, r.id);
   }
 
   adopted(cell: ActorCell): void {
@@ -516,8 +567,8 @@ export class ThreadLink implements RemoteLink {
 
   unregistered(cell: ActorCell): void {
     if (cell.status === MIGRATED) {
-      const r = this.refs.get(cell.id);
-      if (r === undefined) this.refs.set(cell.id, cell.ref);
+      const r = this.refs.get(cell.id)?.deref();
+      if (r === undefined) this.keep(cell.ref);
       // Re-bound by an earlier arrival (onFence): it must not keep the cell the actor just left.
       else if (r.cell === cell) r.cell = null;
       return;
@@ -684,10 +735,10 @@ export class ThreadLink implements RemoteLink {
     return c === 0 ? [this.node, id, meta.sender?.id ?? 0] : [this.node, id, meta.sender?.id ?? 0, c];
   }
 
-  private decodeMeta(m: WireMeta): Item['meta'] {
+  private decodeMeta(m: WireMeta, defs: Map<number, ActorRef>): Item['meta'] {
     if (m === null) return undefined;
-    if (typeof m === 'number') return this.refOf(m);
-    const a = new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2]), this.host);
+    if (typeof m === 'number') return this.refOf(m, defs);
+    const a = new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2], defs), this.host);
     if (m.length === 4) {
       a.chain = m[3];
       // Asks made while handling this one inherit its chain (deadlock/runtime.ts chainOf).
@@ -698,30 +749,34 @@ export class ThreadLink implements RemoteLink {
 
   /** A frame failed to encode although its parts were checked: account for it. */
   private unsendable(node: number, t: unknown[], error: unknown): void {
-    // Nothing of the batch arrived: its ref definitions must be sent again.
+    // Nothing of the batch arrived: no tell joins it any more, and its ref definitions are sent again.
     this.forgetLast();
-    const known = this.known.get(node);
+    // The refs it names, as this side defined them; those defined by this batch are forgotten after.
+    const known = this.known.get(node) ?? new Map<number, ActorRef>();
+    const undefine: number[] = [];
     let i = 0;
     while (i < t.length) {
       const code = t[i];
       if (code === W_DEF) {
-        known?.delete(t[i + 1] as number);
+        undefine.push(t[i + 1] as number);
         i += 4;
+      } else if (code === W_RESET) {
+        i += 1;
       } else if (code === W_TELL || code === W_TELL_FWD) {
         const sid = t[i + 3] as number;
         const item: Item = {
           k: K_TELL,
-          ref: this.refOf(t[i + 1] as number),
+          ref: this.refOf(t[i + 1] as number, known),
           a: t[i + 2],
-          meta: sid === 0 ? undefined : this.refOf(sid),
+          meta: sid === 0 ? undefined : this.refOf(sid, known),
           b: null,
         };
         this.dead(item, 'unserializable');
         i += 4;
       } else if (code === W_TELLS) {
-        const ref = this.refOf(t[i + 1] as number);
+        const ref = this.refOf(t[i + 1] as number, known);
         const sid = t[i + 2] as number;
-        const meta = sid === 0 ? undefined : this.refOf(sid);
+        const meta = sid === 0 ? undefined : this.refOf(sid, known);
         const end = i + 4 + (t[i + 3] as number);
         for (let j = i + 4; j < end; j++)
           this.dead({ k: K_TELL, ref, a: t[j], meta, b: null }, 'unserializable');
@@ -729,9 +784,9 @@ export class ThreadLink implements RemoteLink {
       } else if (code === W_ROUTE) {
         const item: Item = {
           k: t[i + 3] as number,
-          ref: this.refOf(t[i + 1] as number),
+          ref: this.refOf(t[i + 1] as number, known),
           a: t[i + 4],
-          meta: this.decodeMeta(t[i + 5] as WireMeta),
+          meta: this.decodeMeta(t[i + 5] as WireMeta, known),
           b: t[i + 6],
         };
         this.dead(item, 'unserializable');
@@ -743,6 +798,8 @@ export class ThreadLink implements RemoteLink {
         });
       }
     }
+    // Nothing of the batch arrived: its ref definitions must be sent again.
+    for (const id of undefine) known.delete(id);
   }
 
   // ---- migration (handshake steps in the module header) -------------------
@@ -817,7 +874,7 @@ export class ThreadLink implements RemoteLink {
       for (const it of arr.later) this.dead(it, 'failed');
       return;
     }
-    const r = this.refs.get(id);
+    const r = this.refs.get(id)?.deref();
     if (r !== undefined) r.cell = ref.cell;
     if (ref.cell !== null) arrived(this.host, ref.cell);
     for (const it of arr.earlier) this.dispatch(it, 0, true);
