@@ -50,3 +50,22 @@ describe('executor count and topology', () => {
     }
   });
 });
+
+describe('event options on executors', () => {
+  // A subscriber turns per-message events on ('auto'); the system's options must hold on every thread.
+  for (const [perMessage, expected] of [
+    ['auto', true],
+    ['off', false],
+  ] as const)
+    it(`perMessage '${perMessage}': executors ${expected ? 'send' : 'do not send'} per-message events`, async () => {
+      system = await createSystem({ actors, executors: 1, events: { perMessage } });
+      const types = new Set<string>();
+      system.events$.subscribe((e) => types.add(e.type));
+      const w = await system.spawn(A.where, undefined, { placement: { executor: 1 } });
+      for (let i = 0; i < 20; i++) w.tell({ type: 'add', n: 1 });
+      expect(await w.ask<number>({ type: 'get' })).toBe(20);
+      // The executor's events are forwarded ahead of the answer on the same channel.
+      expect(types.has('actor.spawned')).toBe(true);
+      expect(types.has('message.processed')).toBe(expected);
+    });
+});

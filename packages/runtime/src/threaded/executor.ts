@@ -39,7 +39,7 @@ import type { ResolvedDeadlockOptions } from '../deadlock/options.ts';
 import type { DeadlockAction } from '../deadlock/strategies.ts';
 import { definitionsOf } from '../definition.ts';
 import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
-import { messageType } from '../events.ts';
+import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { checkPortable } from '../snapshot.ts';
@@ -75,6 +75,8 @@ interface ExecutorData {
   mailbox: ResolvedMailbox;
   /** The system's deadlock options: detection, strategies, reentrancy and stalls work here too. */
   deadlock: ResolvedDeadlockOptions;
+  /** The system's event options: per-message events and their sampling apply here too. */
+  events: EventOptions;
   tickMs: number;
   /** Spin-then-park after a drain that posted (options.ts idleSpinMs). */
   idleSpinMs: number;
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     askTimeoutMs: data.askTimeoutMs,
     mailbox: data.mailbox,
     deadlock: data.deadlock,
+    events: data.events,
   });
   for (const d of defs) host.register(d, `actors.${d.name}`);
   host.nameTable = new NameTable({ node: data.node, buffer: data.namesBuffer });

@@ -193,6 +193,7 @@ export class ThreadedRuntime {
         askTimeoutMs: options.askTimeoutMs,
         mailbox: options.mailbox,
         deadlock: options.deadlock,
+        events: options.events,
         tickMs: options.scheduler.tickMs,
         idleSpinMs: options.scheduler.idleSpinMs,
         compaction: options.scheduler.compaction,
