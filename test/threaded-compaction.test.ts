@@ -35,16 +35,30 @@ async function chatter(sys: ActorSystem, n: number, pongs = 1, pings = 2) {
 
 const migrations = (sys: ActorSystem) => sys.metrics().executors.reduce((a, e) => a + e.migrations, 0);
 
+/** `compaction.gathered` events: who gathered onto whom, how many actors, by which rule. */
+function gatherings(sys: ActorSystem): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  sys.events$.subscribe((e) => {
+    if (e.type === 'compaction.gathered') out.push(e as unknown as Record<string, unknown>);
+  });
+  return out;
+}
+
 // stealing: false in both: only compaction may move an actor here.
 it('chatty actors on two mostly idle executors are gathered onto one, and keep playing', {
   timeout: 60_000,
 }, async () => {
-  const sys = await createSystem({ actors, executors: 2, stealing: false });
+  const sys = await createSystem({ actors, executors: 2, stealing: false, events: { perMessage: 'off' } });
   system = sys;
+  const gathered = gatherings(sys);
   const { threads, left } = await chatter(sys, 1_000_000);
   await expect.poll(async () => (await threads()).size, { timeout: 30_000, interval: 20 }).toBe(1);
   await sys.syncStats();
   expect(migrations(sys)).toBeGreaterThanOrEqual(PAIRS);
+  // Said as it happened: the higher-numbered executor moved onto the lower, both mostly idle.
+  await expect.poll(() => gathered.length, { timeout: 10_000, interval: 10 }).toBeGreaterThan(0);
+  expect(gathered[0]).toMatchObject({ from: 2, to: 1, rule: 'idle-pair' });
+  expect(gathered.reduce((a, e) => a + (e.actors as number), 0)).toBe(PAIRS);
   // Every pair still plays, now within one thread: the count left keeps falling.
   const before = await left();
   await expect.poll(left, { timeout: 30_000, interval: 20 }).toBeLessThan(before);
@@ -53,14 +67,17 @@ it('chatty actors on two mostly idle executors are gathered onto one, and keep p
 it('an idle executor gathers its chatty actors onto a saturated peer, even a higher-numbered one', {
   timeout: 60_000,
 }, async () => {
-  const sys = await createSystem({ actors, executors: 2, stealing: false });
+  const sys = await createSystem({ actors, executors: 2, stealing: false, events: { perMessage: 'off' } });
   system = sys;
   // Executor 2 busy without a break (a pinned self-teller) hosts the pongers; executor 1, with the
   // pingers, only waits on pongs. Both-idle gathering would go to executor 1 (the lower number).
+  const gathered = gatherings(sys);
   const looper = await sys.spawn(A.looper, undefined, { placement: { executor: 2 } });
   looper.tell({ type: 'go' });
   const { threads, left } = await chatter(sys, 1_000_000, 2, 1);
   await expect.poll(async () => (await threads()).size, { timeout: 30_000, interval: 20 }).toBe(1);
+  await expect.poll(() => gathered.length, { timeout: 10_000, interval: 10 }).toBeGreaterThan(0);
+  expect(gathered[0]).toMatchObject({ from: 1, to: 2, rule: 'lopsided' });
   const probe = await sys.spawn(A.where, undefined, { placement: { executor: 2 } });
   expect([...(await threads())]).toEqual([await probe.ask<number>({ type: 'where' })]);
   const before = await left();

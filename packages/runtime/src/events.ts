@@ -83,7 +83,7 @@ export interface MessageDeadLetteredEvent extends At {
 
 /** Events other modules add (supervision, deadlock, scheduler, shutdown) share this shape. */
 export interface ExtensionEvent extends At {
-  readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal'}.${string}`;
+  readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal' | 'compaction'}.${string}`;
   readonly [key: string]: unknown;
 }
 

@@ -47,10 +47,15 @@ export const COMPACT_IDLE_UTILIZATION = 0.25;
 /** …once the pair was so lopsided this many windows in a row. */
 export const LOPSIDED_WINDOWS = 3;
 
+/** Which rule of step 2 chose the last gathering: both mostly idle (a) or one idle next to a busy one (b). */
+export type CompactionRule = 'idle-pair' | 'lopsided';
+
 /** Reads the count of user-message frames `from` posted to `to` (the watchdog's transit ledger). */
 export type SentCount = (from: number, to: number) => number;
 
 export class Compactor {
+  /** The rule behind the target `poll` returned last (events say why actors moved). */
+  rule: CompactionRule = 'idle-pair';
   private windowAt = Number.NEGATIVE_INFINITY;
   private ownBusy = 0;
   /**
@@ -96,6 +101,7 @@ export class Compactor {
       if ((both || lopsided) && rate >= COMPACT_MIN_RATE && rate > most) {
         target = n;
         most = rate;
+        this.rule = both ? 'idle-pair' : 'lopsided';
       }
     }
     this.windowAt = now;

@@ -5,6 +5,7 @@ export {
   COMPACT_MAX_UTILIZATION,
   COMPACT_MIN_RATE,
   COMPACT_WINDOW_MS,
+  type CompactionRule,
   Compactor,
   type SentCount,
 } from './compaction.ts';

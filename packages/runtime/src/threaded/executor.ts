@@ -286,8 +286,8 @@ async function main(): Promise<void> {
 
   /** Compaction step 3: up to MAX_STEAL of this executor's actors move to `to`. */
   const compactor = new Compactor(node, board, (from, to) => wd.sent(from, to));
-  const gatherOnto = (to: number): void => {
-    if (!host.accepting) return;
+  const gatherOnto = (to: number): number => {
+    if (!host.accepting) return 0;
     let moved = 0;
     for (const c of host.cells.values()) {
       if (moved >= MAX_STEAL) break;
@@ -301,6 +301,7 @@ async function main(): Promise<void> {
         host.emit({ type: 'migration.refused', at: Date.now(), actor: c.desc, to, error: String(e) });
       }
     }
+    return moved;
   };
 
   /** Vacating for retirement (adaptive pool): steals nothing. */
@@ -510,7 +511,16 @@ async function main(): Promise<void> {
     if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
     else if (data.compaction && !retiring) {
       const to = compactor.poll(wallNow(), host.dispatcher.busyMs);
-      if (to > 0) gatherOnto(to);
+      const moved = to > 0 ? gatherOnto(to) : 0;
+      if (moved > 0)
+        host.emit({
+          type: 'compaction.gathered',
+          at: Date.now(),
+          from: node,
+          to,
+          actors: moved,
+          rule: compactor.rule,
+        });
     }
   }, data.tickMs);
   tick.unref();
