@@ -69,3 +69,24 @@ describe('event options on executors', () => {
       expect(types.has('message.processed')).toBe(expected);
     });
 });
+
+describe('deferred replies across executors', () => {
+  it('a reply deferred into the state is given after the actor moved, to the main thread and to an actor', async () => {
+    system = await createSystem({ actors, executors: 2, stealing: false, compaction: false });
+    const d = await system.spawn(A.deferrer, undefined, { placement: { executor: 1 } });
+    const t = await system.spawn(A.taker, undefined, { placement: { executor: 2 } });
+    const fromMain = d.ask<{ value: number; thread: number }>({ type: 'take' });
+    const fromActor = t.ask<{ value: number; thread: number }>({ type: 'relayTake', to: d });
+    // Both answers are owed from the state before the move, and given after it.
+    await expect.poll(() => d.ask<number>({ type: 'owed' }), { interval: 5 }).toBe(2);
+    const before = await d.ask<number>({ type: 'where' });
+    await system.migrate(d, { executor: 2 });
+    const after = await d.ask<number>({ type: 'where' });
+    expect(after).not.toBe(before);
+    d.tell({ type: 'give', value: 1 });
+    d.tell({ type: 'give', value: 2 });
+    const answers = [await fromMain, await fromActor];
+    expect(answers.map((a) => a.value).sort()).toEqual([1, 2]);
+    expect(answers.map((a) => a.thread)).toEqual([after, after]);
+  });
+});

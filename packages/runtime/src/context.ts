@@ -8,6 +8,7 @@ import type { ActorCell } from './cell.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
+import { RemoteAsk } from './remote-ask.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 
 export interface Cancellable {
@@ -19,6 +20,18 @@ export interface ScheduleOptions<T = unknown> {
   readonly to?: ActorRef<T>;
   /** Re-deliver every `delayMs` until cancelled or the actor stops. */
   readonly repeat?: boolean;
+}
+
+/**
+ * An answer owed to an ask, to give in a later turn (Erlang's `{noreply, …}`
+ * then `gen_server:reply(From, …)`): plain data, so it can sit in the state
+ * and move with the actor to another executor. The asker's timeout still
+ * applies.
+ */
+export interface PendingReply {
+  /** The asker's node and the ask's id there. */
+  readonly node: number;
+  readonly askId: number;
 }
 
 export interface InitContext {
@@ -36,6 +49,16 @@ export interface ActorContext<M = unknown> extends InitContext {
   reply(value: unknown): void;
   /** Rejects the current ask with `error` (a tell from an actor gets nothing). */
   fail(error: unknown): void;
+  /**
+   * Takes the current ask's answer out of this turn: settle it later with
+   * `completeReply` / `failReply`, from this actor wherever it runs by then.
+   * Undefined when the current message is not an unanswered ask.
+   */
+  deferReply(): PendingReply | undefined;
+  /** Answers an ask whose reply was deferred (a second answer is ignored, as for `reply`). */
+  completeReply(pending: PendingReply, value: unknown): void;
+  /** Rejects an ask whose reply was deferred. */
+  failReply(pending: PendingReply, error: unknown): void;
   spawn<D extends ActorDefinition>(def: D, props: PropsOf<D>, options?: SpawnOptions): ActorRef<MessageOf<D>>;
   /** Stops a child, or this actor when called without a ref. */
   stop(ref?: ActorRef): void;
@@ -106,6 +129,40 @@ export class Context<M = unknown> implements ActorContext<M> {
     const m = this.meta;
     this.replied = true;
     if (m instanceof AskHandle) m.reject(error);
+  }
+
+  deferReply(): PendingReply | undefined {
+    const m = this.meta;
+    if (!(m instanceof AskHandle) || m.settled) return undefined;
+    this.replied = true;
+    // An asker elsewhere already names its ask by (node, id); a local one is exported like a migrating ask.
+    if (m instanceof RemoteAsk) return { node: m.node, askId: m.askId };
+    const host = this.cell.host;
+    return { node: host.node, askId: host.exportAsk(m) };
+  }
+
+  completeReply(pending: PendingReply, value: unknown): void {
+    this.pending(pending, 'ctx.completeReply(pending)').resolve(value);
+  }
+
+  failReply(pending: PendingReply, error: unknown): void {
+    this.pending(pending, 'ctx.failReply(pending)').reject(error);
+  }
+
+  private pending(p: PendingReply, path: string): RemoteAsk {
+    if (
+      p === null ||
+      typeof p !== 'object' ||
+      !Number.isInteger(p.node) ||
+      p.node < 0 ||
+      !Number.isInteger(p.askId) ||
+      p.askId <= 0
+    )
+      throw new ConfigError(path, 'a PendingReply from ctx.deferReply()', p);
+    const host = this.cell.host;
+    if (p.node !== host.node && host.remote === null)
+      throw new ConfigError(`${path}.node`, `${host.node} (this system has no executors)`, p.node);
+    return new RemoteAsk(p.node, p.askId, undefined, host);
   }
 
   spawn<D extends ActorDefinition>(

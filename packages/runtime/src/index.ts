@@ -1,5 +1,5 @@
 export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './clock.ts';
-export type { ActorContext, Cancellable, InitContext, ScheduleOptions } from './context.ts';
+export type { ActorContext, Cancellable, InitContext, PendingReply, ScheduleOptions } from './context.ts';
 export type { DeadlockOptions, DefinitionDeadlockOptions } from './deadlock/options.ts';
 export {
   type DeadlockAction,

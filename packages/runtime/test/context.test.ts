@@ -5,6 +5,7 @@ import {
   isActorStoppedError,
   isConfigError,
   isTerminated,
+  type PendingReply,
   type Terminated,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
@@ -376,5 +377,70 @@ describe('ctx.schedule', () => {
     system.spawnSync(Bad, undefined).tell(1);
     await quiesce(system);
     expect(isConfigError(err) && err.context.path).toBe(path);
+  });
+});
+
+describe('deferred replies', () => {
+  type QMsg = { type: 'take' } | { type: 'give'; value: number } | { type: 'refuse' } | { type: 'tell-take' };
+  /** A queue whose `take` waits for a later `give` (or is refused): replies owed across turns, kept in state. */
+  const Queue = defineActor('ctx.deferred-queue', {
+    init: () => ({ waiting: [] as PendingReply[], told: [] as unknown[] }),
+    receive(s, msg: QMsg, ctx) {
+      if (msg.type === 'take') {
+        const p = ctx.deferReply();
+        if (p !== undefined) s.waiting.push(p);
+      } else if (msg.type === 'tell-take') s.told.push(ctx.deferReply());
+      else if (msg.type === 'give') ctx.completeReply(s.waiting.shift()!, msg.value);
+      else ctx.failReply(s.waiting.shift()!, new Error('refused'));
+      return s;
+    },
+  });
+
+  it('an ask answered in a later turn, from the state; a failure rejects it; a tell has no reply to defer', async () => {
+    const { system } = await simSystem();
+    const q = await system.spawn(Queue, undefined);
+    const first = q.ask<number>({ type: 'take' });
+    const second = q.ask<number>({ type: 'take' });
+    await quiesce(system);
+    let settled = false;
+    void first.then(() => {
+      settled = true;
+    });
+    await quiesce(system);
+    expect(settled).toBe(false); // the turn ended without an answer
+    q.tell({ type: 'give', value: 7 });
+    q.tell({ type: 'refuse' });
+    expect(await first).toBe(7);
+    await expect(second).rejects.toThrow('refused');
+    q.tell({ type: 'tell-take' });
+    await quiesce(system);
+    const snap = system.dehydrate(q); // still portable: the owed replies are plain data
+    expect(snap).toBeInstanceOf(Uint8Array);
+  });
+
+  it('a PendingReply that is not one is a ConfigError naming the call', async () => {
+    const { system } = await simSystem();
+    const errors: unknown[] = [];
+    const Bad = defineActor('ctx.deferred-bad', {
+      init: () => 0,
+      receive(s: number, msg: { type: 'go' }, ctx) {
+        for (const p of [null, { node: 0, askId: 0 }, { node: 3, askId: 1 }] as unknown as PendingReply[])
+          try {
+            ctx.completeReply(p, msg);
+          } catch (e) {
+            errors.push(e);
+          }
+        return s;
+      },
+    });
+    (await system.spawn(Bad, undefined)).tell({ type: 'go' });
+    await quiesce(system);
+    expect(errors).toHaveLength(3);
+    expect(errors.every(isConfigError)).toBe(true);
+    expect(errors.map((e) => (e as { context: { path: string } }).context.path)).toEqual([
+      'ctx.completeReply(pending)',
+      'ctx.completeReply(pending)',
+      'ctx.completeReply(pending).node',
+    ]);
   });
 });
