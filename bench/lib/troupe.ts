@@ -104,10 +104,11 @@ const ALL_ACTORS = new URL('../workloads/all.actors.ts', import.meta.url);
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
- * Asks `ref` for its result until it has one. In-thread each ask is answered
- * within the dispatcher drain that is running anyway, so it adds one message
- * per drain (every ~5 ms) and no wait; with executors the main thread is idle,
- * so it asks again after 1 ms instead of flooding the actor's mailbox.
+ * Asks `ref` for its result once: the workloads' result holders defer their
+ * reply until they have it (`ctx.deferReply`), so the main thread waits on
+ * one promise, as Piscina's caller does. (It polled every 1 ms before, and on
+ * two cores those wake-ups took CPU from the two executors being timed.) An
+ * actor that answers `undefined` (not done, not deferring) is asked again.
  */
 export async function pollResult<R>(ref: ActorRef<any>, executors: number): Promise<R> {
   for (;;) {

@@ -9,7 +9,8 @@
  * continuation only sends (Akka's ask + pipeTo), so the account keeps taking
  * messages while its asks are pending.
  */
-import { type ActorRef, defineActor } from '@troupe/runtime';
+import { type ActorRef, defineActor, type PendingReply } from '@troupe/runtime';
+import { answerOrDefer, answerWaiting } from './common.actors.ts';
 import { minstd } from './compute.ts';
 
 export const OK = Object.freeze({ type: 'ok' as const });
@@ -70,14 +71,16 @@ export type TellerMsg =
   | { readonly type: 'result' };
 
 export const Teller = defineActor('bench.banking.teller', {
-  init: () => ({ n: 0, done: 0, failed: 0 }),
+  init: () => ({ n: 0, done: 0, failed: 0, waiting: [] as PendingReply[] }),
   receive(s, msg: TellerMsg, ctx) {
     switch (msg.type) {
       case 'done':
         s.done++;
+        if (s.done + s.failed === s.n) answerWaiting(ctx, s.waiting, { done: s.done, failed: s.failed });
         break;
       case 'failed':
         s.failed++;
+        if (s.done + s.failed === s.n) answerWaiting(ctx, s.waiting, { done: s.done, failed: s.failed });
         break;
       case 'start': {
         s.n = msg.n;
@@ -91,7 +94,11 @@ export const Teller = defineActor('bench.banking.teller', {
         break;
       }
       case 'result':
-        ctx.reply(s.n > 0 && s.done + s.failed === s.n ? { done: s.done, failed: s.failed } : undefined);
+        answerOrDefer(
+          ctx,
+          s.waiting,
+          s.n > 0 && s.done + s.failed === s.n ? { done: s.done, failed: s.failed } : undefined,
+        );
         break;
     }
     return s;

@@ -2,8 +2,8 @@
  * Savina PingPong: `ping` sends N pings, one at a time; `pong` answers each
  * with a pong. Messages are preallocated, as in the Savina implementations.
  */
-import { type ActorRef, defineActor } from '@troupe/runtime';
-import type { RESULT } from './common.actors.ts';
+import { type ActorRef, defineActor, type PendingReply } from '@troupe/runtime';
+import { answerOrDefer, answerWaiting, type RESULT } from './common.actors.ts';
 
 export { Join } from './common.actors.ts';
 
@@ -25,7 +25,7 @@ export const Pong = defineActor('bench.pingpong.pong', {
 });
 
 export const Ping = defineActor('bench.pingpong.ping', {
-  init: () => ({ left: 0, pongs: 0, done: false }),
+  init: () => ({ left: 0, pongs: 0, done: false, waiting: [] as PendingReply[] }),
   receive(s, msg: PingMsg, ctx) {
     switch (msg.type) {
       case 'start':
@@ -37,10 +37,13 @@ export const Ping = defineActor('bench.pingpong.ping', {
         if (s.left > 0) {
           s.left--;
           ctx.reply(PING);
-        } else s.done = true;
+        } else {
+          s.done = true;
+          answerWaiting(ctx, s.waiting, s.pongs);
+        }
         break;
       case 'result':
-        ctx.reply(s.done ? s.pongs : undefined);
+        answerOrDefer(ctx, s.waiting, s.done ? s.pongs : undefined);
         break;
     }
     return s;
