@@ -201,7 +201,7 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
     '- Timed region = the work alone: system creation, spawning the fixed actors, and shutdown are outside it, for every system alike.',
     '- Each run checks its answer (a wrong answer fails the suite).',
     '- Ratios: per round, peer ms ÷ Troupe ms; the table shows the median of those.',
-    '- `limit` is the physical limit in this process: a direct handler-call loop, or preallocated queues moved by a plain loop.',
+    '- `limit` is the physical limit in this process: a direct handler-call loop, preallocated queues moved by a plain loop, or (compute workloads) plain worker threads given an even share of the work up front.',
     '',
   );
   return out.join('\n');

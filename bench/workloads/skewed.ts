@@ -4,10 +4,12 @@
  * the baseline. Without executor threads in this build only the in-thread
  * baseline runs (the suite prints why).
  */
+import { bareThreadsContender } from '../lib/bare-threads.ts';
 import { modeName, pollResult, withSystem } from '../lib/troupe.ts';
-import { type Contender, check, type SuiteContext, type Workload } from '../lib/types.ts';
+import { type Contender, check, type SuiteContext, type Workload, WrongAnswer } from '../lib/types.ts';
 import { Join, type JoinResult } from './common.actors.ts';
 import { SkewSpawner } from './skewed.actors.ts';
+import { area } from './trapezoid.task.ts';
 
 interface P {
   workers: number;
@@ -66,6 +68,20 @@ export const skewed: Workload<P> = {
           run: () => troupe(p, 2, { stealing }),
           details: () => scheduling.get(`2 ${JSON.stringify({ stealing })}`),
         });
+    // The same slices on two plain threads, split evenly up front: what two cores give here at best.
+    const slice = { l: 1, r: 2, h: 1 / p.pieces };
+    const n = p.workers * p.messages;
+    out.push(
+      bareThreadsContender(
+        new URL('./trapezoid.task.ts', import.meta.url),
+        () => Array.from({ length: n }, () => slice),
+        (sum) => {
+          const want = n * area(slice.l, slice.r, slice.h);
+          if (!(Math.abs(sum - want) <= 1e-9 * Math.abs(want)))
+            throw new WrongAnswer('skewed', 'limit', want, sum);
+        },
+      ),
+    );
     return out;
   },
 };

@@ -6,6 +6,7 @@
  * with the limit's to 1e-9 (slices finish in any order, so the last bits of
  * the sum may differ).
  */
+import { bareThreadsContender } from '../lib/bare-threads.ts';
 import { troupeFanOut } from '../lib/fan-out.ts';
 import { piscinaContender } from '../lib/piscina-contender.ts';
 import { troupeContenders } from '../lib/troupe.ts';
@@ -69,6 +70,13 @@ export const trapezoid: Workload<P> = {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
     out.push(piscina(p));
     out.push({ system: 'limit', mode: 'single loop, this thread', run: () => limit(p) });
+    out.push(
+      bareThreadsContender(
+        new URL('./trapezoid.task.ts', import.meta.url),
+        () => slices(p),
+        (sum) => expectArea(p, 'limit', sum),
+      ),
+    );
     return out;
   },
 };
