@@ -1,5 +1,5 @@
 /**
- * ThreadLink's ref definition tables (threaded/link.ts, W_DEF / W_RESET),
+ * ThreadLink's ref definition tables (threaded/ref-tables.ts, W_DEF / W_RESET),
  * between two hosts over a real MessageChannel: a channel defines each ref
  * once, both ends start over after CHANNEL_REFS_CAP definitions, and a ref
  * defined before a reset is defined again before its next use.
@@ -10,7 +10,8 @@ import { defineActor } from '../src/definition.ts';
 import { Host } from '../src/host.ts';
 import { resolveOptions } from '../src/options.ts';
 import { ActorRef } from '../src/ref.ts';
-import { CHANNEL_REFS_CAP, ThreadLink } from '../src/threaded/link.ts';
+import { ThreadLink } from '../src/threaded/link.ts';
+import { CHANNEL_REFS_CAP } from '../src/threaded/wire.ts';
 
 function node(n: number): { host: Host; link: ThreadLink } {
   const o = resolveOptions({});
@@ -51,8 +52,8 @@ it('both ends start over past the cap, and a ref defined before a reset is defin
     const sender = (i: number, def: string) => new ActorRef(i * 65_536 + 1, undefined, def, a.host, null);
     const long = sender(1, 'long');
     const n = 2 * CHANNEL_REFS_CAP + 100;
-    const known = (a.link as any).known.get(2) as Map<number, unknown>;
-    const defined = (b.link as any).defined.get(1) as Map<number, unknown>;
+    const known = (a.link as any).tables.known.get(2) as Map<number, unknown>;
+    const defined = (b.link as any).tables.defined.get(1) as Map<number, unknown>;
     let most = 0;
     a.link.route(there, 'hi', long);
     for (let i = 0; i < n; i++) {

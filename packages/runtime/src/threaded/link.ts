@@ -35,34 +35,34 @@ import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler
 import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { ALIVE, MIGRATED } from '../cell.ts';
-import { withdrawQueued } from '../deadlock/forwarder.ts';
-import { ActorStoppedError, ConfigError, UnserializableError } from '../errors.ts';
+import { ConfigError, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
 import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
-import { Terminated } from '../terminated.ts';
+import type { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
-import { applyChildFailed, applyDirective, arrived, crossLinks, immovable } from './links.ts';
+import {
+  applyItem,
+  deadItem,
+  type Item,
+  K_CHILD_FAILED,
+  K_CHILD_GONE,
+  K_DIRECTIVE,
+  K_DL_WITHDRAW,
+  K_KILL,
+  K_MIGRATE,
+  K_STOP,
+  K_STOPASK,
+  K_TELL,
+  K_TERM,
+  K_WATCH,
+} from './items.ts';
+import { arrived, crossLinks, immovable } from './links.ts';
 import { trackAsk } from './recovery.ts';
-
-export const K_TELL = 0;
-export const K_WATCH = 1;
-export const K_STOP = 2;
-export const K_TERM = 3;
-export const K_MIGRATE = 4;
-export const K_STOPASK = 5;
-/** Withdraw a queued ask deadlock resolution fails (a: asker's node, b: its exported ask id, meta: the acknowledgement). */
-export const K_DL_WITHDRAW = 6;
-/** A child linked by ref terminated (a: its id); the item goes to its parent (links.ts step 4). */
-export const K_CHILD_GONE = 7;
-/** A child supervised from afar failed (a: error, meta: the child, b: phase); goes to its parent (links.ts step 5). */
-export const K_CHILD_FAILED = 8;
-/** A supervision directive (a: 'resume' | 'restart') for a child (links.ts step 6). */
-export const K_DIRECTIVE = 9;
-/** Terminate now (a: reason): a supervisor's shutdownMs for a child on another executor ran out. */
-export const K_KILL = 10;
+import { RefTables } from './ref-tables.ts';
+import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS, type WireMeta } from './wire.ts';
 
 export const F_SETTLE = 2;
 export const F_SNAPSHOT = 3;
@@ -70,56 +70,16 @@ export const F_ARRIVED = 4;
 export const F_FENCE = 5;
 export const F_GONE = 6;
 
-interface Item {
-  readonly k: number;
-  readonly ref: ActorRef;
-  readonly a: unknown;
-  readonly meta: ActorRef | AskHandle | undefined;
-  readonly b: unknown;
-}
-
 interface Arrival {
   readonly bytes: Uint8Array;
   readonly earlier: Item[];
   readonly later: Item[];
 }
 
-/** Sender id, or an ask as (asker's node, ask id, sender id or 0[, call chain when not 0]). */
-type WireMeta = null | number | [number, number, number] | [number, number, number, number];
-
-/**
- * Wire format: a batch is one flat token array (see transport.ts); a frame
- * is a code followed by a fixed number of tokens.
- * - W_DEF id name def — defines a ref on this channel (sent once per id);
- * - W_TELL / W_TELL_FWD id msg senderId — a tell (senderId 0: none);
- * - W_TELLS id senderId k msg₁ … msgₖ — k tells in a row from one sender to
- *   one actor (the hot path's stream: one token per message, not four);
- * - W_ROUTE id fwd kind a meta b — any other routed item (asks, watch, stop, …);
- * - W_FRAME frame — everything else, as one array (F_* codes);
- * - W_RESET — the sender forgot what it defined on this channel (it had
- *   CHANNEL_REFS_CAP): the receiver forgets it too, and every ref is defined
- *   again before its next use. Neither end's table grows without bound
- *   however many actors come and go.
- */
-const W_DEF = 0;
-const W_TELL = 1;
-const W_TELL_FWD = 2;
-const W_ROUTE = 3;
-const W_FRAME = 4;
-const W_TELLS = 5;
-const W_RESET = 6;
-
-/** Refs a channel defines before both ends start over (W_RESET). */
-export const CHANNEL_REFS_CAP = 16_384;
-
 const birthOf = (id: number): number => id % NODE_SPACE;
 
 export class ThreadLink implements RemoteLink {
   readonly channels = new Map<number, Channel>();
-  /** Sending side: the refs defined on each channel (W_DEF) since it last started over, by node. */
-  private readonly known = new Map<number, Map<number, ActorRef>>();
-  /** Receiving side: the refs each node defined on its channel since it last started over (W_RESET). */
-  private readonly defined = new Map<number, Map<number, ActorRef>>();
   /** Birth side: where an actor born here lives now (absent: here, or gone). */
   readonly loc = new Map<number, number>();
   /** Former holder: next hop until the fence passes. */
@@ -128,14 +88,6 @@ export class ThreadLink implements RemoteLink {
   /** Snapshots sent / received (board SLOT.snapshotsOut/In: actors in flight are counted by those). */
   snapshotsOut = 0;
   snapshotsIn = 0;
-  /**
-   * One ref object per remote id (`intern`) while anything holds it: watch sets and WeakMaps compare
-   * refs. Weakly held, so the ids of actors long gone do not pile up.
-   */
-  private readonly refs = new Map<number, WeakRef<ActorRef>>();
-  private readonly collected = new FinalizationRegistry<number>((id) => {
-    if (this.refs.get(id)?.deref() === undefined) this.refs.delete(id);
-  });
   /** Frames other than routing (spawn, steal, events…), handled by the executor or main side. */
   onControl: (from: number, frame: unknown[]) => void = () => {};
   /** Called after each inbound batch (executors publish their counters). */
@@ -147,10 +99,15 @@ export class ThreadLink implements RemoteLink {
   /** Actors whose birth node was lost, by id: the node that holds them now (recovery.ts). */
   rehomed: Map<number, number> | null = null;
 
+  /** Ref definitions per channel and the one ref object per remote id (ref-tables.ts). */
+  private readonly tables: RefTables;
+
   constructor(
     readonly host: Host,
     readonly board: Board | null,
-  ) {}
+  ) {
+    this.tables = new RefTables(host);
+  }
 
   get node(): number {
     return this.host.node;
@@ -165,8 +122,7 @@ export class ThreadLink implements RemoteLink {
     }
     this.channels.set(node, ch);
     this.pumpOrder = null;
-    this.known.set(node, new Map());
-    this.defined.set(node, new Map());
+    this.tables.connect(node);
     port.on('message', (bytes: Uint8Array) => this.receive(node, bytes));
   }
 
@@ -174,8 +130,7 @@ export class ThreadLink implements RemoteLink {
     this.channels.get(node)?.port.close();
     this.channels.delete(node);
     this.pumpOrder = null;
-    this.known.delete(node);
-    this.defined.delete(node);
+    this.tables.disconnect(node);
     this.forgetLast();
   }
 
@@ -240,25 +195,7 @@ export class ThreadLink implements RemoteLink {
     const ch = this.channels.get(node);
     if (ch === undefined) throw new ConfigError('executor', `a connected node`, node);
     const out = ch.out();
-    const known = this.known.get(node)!;
-    const newRef = !known.has(ref.id);
-    const newSender = sender !== undefined && !known.has(sender.id);
-    if (newRef || newSender) {
-      // Before the frame's own definitions: a reset after them would drop them.
-      if (known.size + 2 > CHANNEL_REFS_CAP) {
-        known.clear();
-        out.push(W_RESET);
-        this.run = null; // a W_TELLS run cannot continue across the reset
-      }
-      if (!known.has(ref.id)) {
-        known.set(ref.id, ref);
-        out.push(W_DEF, ref.id, ref.name ?? null, ref.def);
-      }
-      if (sender !== undefined && !known.has(sender.id)) {
-        known.set(sender.id, sender);
-        out.push(W_DEF, sender.id, sender.name ?? null, sender.def);
-      }
-    }
+    if (this.tables.define(node, out, ref, sender)) this.run = null; // no W_TELLS run continues across a reset
     this.lastRef = ref;
     this.lastSender = sender;
     this.lastNode = node;
@@ -336,8 +273,7 @@ export class ThreadLink implements RemoteLink {
     const t0 = performance.now();
     const t = decodeFor<unknown[]>(this.host, bytes);
     const n = t.length;
-    let defs = this.defined.get(from);
-    if (defs === undefined) this.defined.set(from, (defs = new Map()));
+    const defs = this.tables.from(from);
     let i = 0;
     while (i < n) {
       const code = t[i];
@@ -548,17 +484,7 @@ export class ThreadLink implements RemoteLink {
   }
 
   intern(id: number, name: string | undefined, def: string): ActorRef {
-    let r = this.refs.get(id)?.deref();
-    if (r === undefined) {
-      r = new ActorRef(id, name, def, this.host, null);
-      this.keep(r);
-    }
-    return r;
-  }
-
-  private keep(r: ActorRef): void {
-    this.refs.set(r.id, new WeakRef(r));
-    this.collected.register(r, r.id);
+    return this.tables.intern(id, name, def);
   }
 
   adopted(cell: ActorCell): void {
@@ -567,13 +493,13 @@ export class ThreadLink implements RemoteLink {
 
   unregistered(cell: ActorCell): void {
     if (cell.status === MIGRATED) {
-      const r = this.refs.get(cell.id)?.deref();
-      if (r === undefined) this.keep(cell.ref);
+      const r = this.tables.cached(cell.id);
+      if (r === undefined) this.tables.keep(cell.ref);
       // Re-bound by an earlier arrival (onFence): it must not keep the cell the actor just left.
       else if (r.cell === cell) r.cell = null;
       return;
     }
-    this.refs.delete(cell.id);
+    this.tables.forget(cell.id);
     const birth = birthOf(cell.id);
     if (birth !== this.node && this.channels.has(birth)) this.send(birth, [F_GONE, cell.id]);
     this.onGone(cell);
@@ -646,79 +572,11 @@ export class ThreadLink implements RemoteLink {
   }
 
   private apply(cell: ActorCell, item: Item): void {
-    switch (item.k) {
-      case K_TELL:
-        cell.deliver(item.a, item.meta);
-        // Reentrancy step 2 for an ask from another thread: the target is blocked but serves its chain.
-        if (item.meta instanceof RemoteAsk && item.meta.chain !== 0 && cell.busy)
-          this.host.deadlock?.reenterRemote(cell, item.meta);
-        return;
-      case K_WATCH: {
-        const watcher = item.a as ActorRef;
-        if (!cell.addWatcher(watcher))
-          this.host.deliverTerminated(watcher, new Terminated(cell.ref, cell.stopReason || 'stopped'));
-        return;
-      }
-      case K_STOP:
-        cell.requestStop(item.a as string);
-        return;
-      case K_TERM: {
-        cell.sysPush('terminated', new Terminated(item.a as ActorRef, item.b as string));
-        return;
-      }
-      case K_MIGRATE: {
-        const h = item.meta as AskHandle | undefined;
-        try {
-          this.migrateOut(cell, item.a as number);
-          h?.resolve(undefined);
-        } catch (e) {
-          h?.reject(e);
-        }
-        return;
-      }
-      case K_DL_WITHDRAW:
-        withdrawQueued(this.host, cell, item.a as number, item.b as number);
-        (item.meta as AskHandle | undefined)?.resolve(undefined);
-        return;
-      case K_CHILD_GONE:
-        cell.remoteChildStopped(item.a as number, item.b as string);
-        return;
-      case K_CHILD_FAILED:
-        applyChildFailed(cell, item.meta as ActorRef, fromWire(item.a), item.b);
-        return;
-      case K_DIRECTIVE:
-        applyDirective(cell, item.a as Directed);
-        return;
-      case K_KILL:
-        cell.kill(item.a as string);
-        return;
-      case K_STOPASK: {
-        const h = item.meta as AskHandle | undefined;
-        cell.requestStop('stopped');
-        void cell.whenStopped().then(() => h?.resolve(undefined));
-        return;
-      }
-    }
+    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to));
   }
 
   private dead(item: Item, reason: DeadLetterReason): void {
-    const host = this.host;
-    switch (item.k) {
-      case K_TELL:
-        host.stats.sent++;
-        host.deadLetter(item.a, item.meta, reason, item.ref);
-        return;
-      case K_WATCH:
-        host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, reason));
-        return;
-      case K_MIGRATE:
-        (item.meta as AskHandle | undefined)?.reject(new ActorStoppedError(item.ref.toJSON(), reason));
-        return;
-      case K_STOPASK:
-      case K_DL_WITHDRAW:
-        (item.meta as AskHandle | undefined)?.resolve(undefined);
-        return;
-    }
+    deadItem(this.host, item, reason);
   }
 
   /** Sender refs must already be defined on the channel (see `out`). */
@@ -752,7 +610,7 @@ export class ThreadLink implements RemoteLink {
     // Nothing of the batch arrived: no tell joins it any more, and its ref definitions are sent again.
     this.forgetLast();
     // The refs it names, as this side defined them; those defined by this batch are forgotten after.
-    const known = this.known.get(node) ?? new Map<number, ActorRef>();
+    const known = this.tables.sentTo(node);
     const undefine: number[] = [];
     let i = 0;
     while (i < t.length) {
@@ -874,7 +732,7 @@ export class ThreadLink implements RemoteLink {
       for (const it of arr.later) this.dead(it, 'failed');
       return;
     }
-    const r = this.refs.get(id)?.deref();
+    const r = this.tables.cached(id);
     if (r !== undefined) r.cell = ref.cell;
     if (ref.cell !== null) arrived(this.host, ref.cell);
     for (const it of arr.earlier) this.dispatch(it, 0, true);
