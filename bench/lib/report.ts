@@ -162,16 +162,21 @@ export function markdown(report: Report, workloads: readonly Workload<any>[], co
     const rs = report.results.filter((r) => r.workload === w.name);
     if (rs.length === 0) continue;
     out.push(`### ${w.title} — ${rs[0]!.params}`, '');
+    // Threaded Troupe against the same peers too (the 2-bare-threads bound, Piscina, Erlang on 2 schedulers).
+    const threaded = rs.find((r) => r.system === 'troupe' && r.mode.startsWith('2 executors'))?.mode;
+    const ratioOf = (troupe: string, r: Result) => {
+      const q = report.ratios.find(
+        (x) => x.workload === w.name && x.troupe === troupe && x.peer === `${r.system} ${r.mode}`,
+      );
+      return q ? `${q.ratio.toFixed(2)}×` : '';
+    };
     out.push(
-      `| system | mode | runs | median ms | min ms | max ms | ${w.unit}/s | Troupe in-thread ÷ this |`,
-      '|---|---|---:|---:|---:|---:|---:|---:|',
+      `| system | mode | runs | median ms | min ms | max ms | ${w.unit}/s | Troupe in-thread ÷ this |${threaded ? ` Troupe ${threaded} ÷ this |` : ''}`,
+      `|---|---|---:|---:|---:|---:|---:|---:|${threaded ? '---:|' : ''}`,
     );
     for (const r of rs) {
-      const q = report.ratios.find(
-        (x) => x.workload === w.name && x.troupe === 'in-thread' && x.peer === `${r.system} ${r.mode}`,
-      );
       out.push(
-        `| ${r.system} | ${r.mode} | ${r.runs} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${fmt(r.maxMs)} | ${rate(r.throughput)} | ${q ? `${q.ratio.toFixed(2)}×` : ''} |`,
+        `| ${r.system} | ${r.mode} | ${r.runs} | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${fmt(r.maxMs)} | ${rate(r.throughput)} | ${ratioOf('in-thread', r)} |${threaded ? ` ${ratioOf(threaded, r)} |` : ''}`,
       );
     }
     out.push('');
