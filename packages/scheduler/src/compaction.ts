@@ -14,7 +14,11 @@
  *    each same-group peer's (their published busy time) and the user
  *    messages exchanged with each peer (the transit ledger, both ways).
  * 2. It gathers onto the peer P with the most traffic when they exchanged
- *    at least COMPACT_MIN_RATE messages per ms and either
+ *    at least COMPACT_MIN_RATE messages per ms, each direction carrying at
+ *    least COMPACT_MIN_SHARE of them (actors that wait on each other's
+ *    answers; a one-way stream such as Fork-Join throughput's feeder and
+ *    workers was gathered, then stolen back, 30 workers each way per run),
+ *    and either
  *    a. both were busy at most COMPACT_MAX_UTILIZATION of the window and P
  *       has a lower node number (so two executors never move onto each
  *       other at once), or
@@ -29,7 +33,8 @@
  *       message at a time, not worth a migration.
  * 3. Gathering migrates its actors to P, at most MAX_STEAL per tick (the
  *    executor applies the stealing rules of what may move: not pinned, not
- *    busy, portable).
+ *    busy, portable), and never one whose backlog is worth a steal: stealing
+ *    would move it back.
  * Load that needs both threads keeps them busy past the bound, so it is never
  * gathered; if P later saturates with work worth moving, stealing (step 2 of
  * stealing.ts) spreads it again.
@@ -40,8 +45,10 @@ import { type Board, SLOT } from './board.ts';
 export const COMPACT_WINDOW_MS = 10;
 /** Both executors busy at most this fraction of the window (step 2). */
 export const COMPACT_MAX_UTILIZATION = 0.5;
-/** Least user messages per ms exchanged between the two (step 2). */
+/** Least user messages per ms exchanged between the two (step 2)… */
 export const COMPACT_MIN_RATE = 20;
+/** …each direction carrying at least this share of them (step 2). */
+export const COMPACT_MIN_SHARE = 0.25;
 /** An executor busy at most this fraction of the window gathers onto a busier peer (step 2b)… */
 export const COMPACT_IDLE_UTILIZATION = 0.25;
 /** …once the pair was so lopsided this many windows in a row. */
@@ -62,7 +69,7 @@ export class Compactor {
    * Per peer at the window's start: its published busy ms, the messages exchanged so far, and how
    * many windows in a row the pair was lopsided (step 2b).
    */
-  private readonly peers = new Map<number, { busy: number; traffic: number; lopsided: number }>();
+  private readonly peers = new Map<number, { busy: number; out: number; in: number; lopsided: number }>();
 
   constructor(
     private readonly self: number,
@@ -85,19 +92,23 @@ export class Compactor {
     for (const n of b.executors()) {
       if (n === this.self || b.get(n, SLOT.group) !== group) continue;
       const busy = b.get(n, SLOT.busyMs);
-      const traffic = this.sent(this.self, n) + this.sent(n, this.self);
+      const out = this.sent(this.self, n);
+      const inn = this.sent(n, this.self);
       const was = this.peers.get(n);
       if (was === undefined) {
-        this.peers.set(n, { busy, traffic, lopsided: 0 });
+        this.peers.set(n, { busy, out, in: inn, lopsided: 0 });
         continue;
       }
-      const rate = (traffic - was.traffic) / elapsed;
+      const there = out - was.out;
+      const back = inn - was.in;
+      // Waiting on each other means answers: a one-way stream (a feeder and its workers) is left to stealing.
+      const rate = Math.min(there, back) >= COMPACT_MIN_SHARE * (there + back) ? (there + back) / elapsed : 0;
       const peer = (busy - was.busy) / elapsed;
       const both = own <= COMPACT_MAX_UTILIZATION && peer <= COMPACT_MAX_UTILIZATION && n < this.self;
       const lop =
         own <= COMPACT_IDLE_UTILIZATION && peer > COMPACT_MAX_UTILIZATION && rate >= COMPACT_MIN_RATE;
       const lopsided = lop && was.lopsided + 1 >= LOPSIDED_WINDOWS;
-      this.peers.set(n, { busy, traffic, lopsided: lop ? was.lopsided + 1 : 0 });
+      this.peers.set(n, { busy, out, in: inn, lopsided: lop ? was.lopsided + 1 : 0 });
       if ((both || lopsided) && rate >= COMPACT_MIN_RATE && rate > most) {
         target = n;
         most = rate;

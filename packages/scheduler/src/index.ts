@@ -4,6 +4,7 @@ export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export {
   COMPACT_MAX_UTILIZATION,
   COMPACT_MIN_RATE,
+  COMPACT_MIN_SHARE,
   COMPACT_WINDOW_MS,
   type CompactionRule,
   Compactor,
