@@ -75,11 +75,9 @@ export const Teller = defineActor('bench.banking.teller', {
   receive(s, msg: TellerMsg, ctx) {
     switch (msg.type) {
       case 'done':
-        s.done++;
-        if (s.done + s.failed === s.n) answerWaiting(ctx, s.waiting, { done: s.done, failed: s.failed });
-        break;
       case 'failed':
-        s.failed++;
+        if (msg.type === 'done') s.done++;
+        else s.failed++;
         if (s.done + s.failed === s.n) answerWaiting(ctx, s.waiting, { done: s.done, failed: s.failed });
         break;
       case 'start': {

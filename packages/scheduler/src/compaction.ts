@@ -25,8 +25,9 @@
  *    b. it was busy at most COMPACT_IDLE_UTILIZATION and P more than
  *       COMPACT_MAX_UTILIZATION for LOPSIDED_WINDOWS windows in a row (the
  *       idle one moves; the two cannot both be it; in Savina Big a single
- *       lopsided window was common and gathering on it undid step a's). Dining philosophers stranded a few philosophers on an
- *       idle executor in ~1 run in 12: each meal then waited on cross-thread
+ *       lopsided window was common and gathering on it undid step a's).
+ *       Dining philosophers stranded a few philosophers on an idle
+ *       executor in ~1 run in 12: each meal then waited on cross-thread
  *       round trips to an arbiter whose executor was saturated by the
  *       others' retries, and the run took 1.3-2.5 s instead of ~0.1 s.
  *       Stealing never undoes this: the actors it gathers hold one cheap
@@ -101,15 +102,15 @@ export class Compactor {
       }
       const there = out - was.out;
       const back = inn - was.in;
+      const rate = (there + back) / elapsed;
       // Waiting on each other means answers: a one-way stream (a feeder and its workers) is left to stealing.
-      const rate = Math.min(there, back) >= COMPACT_MIN_SHARE * (there + back) ? (there + back) / elapsed : 0;
+      const chatty = rate >= COMPACT_MIN_RATE && Math.min(there, back) >= COMPACT_MIN_SHARE * (there + back);
       const peer = (busy - was.busy) / elapsed;
       const both = own <= COMPACT_MAX_UTILIZATION && peer <= COMPACT_MAX_UTILIZATION && n < this.self;
-      const lop =
-        own <= COMPACT_IDLE_UTILIZATION && peer > COMPACT_MAX_UTILIZATION && rate >= COMPACT_MIN_RATE;
+      const lop = chatty && own <= COMPACT_IDLE_UTILIZATION && peer > COMPACT_MAX_UTILIZATION;
       const lopsided = lop && was.lopsided + 1 >= LOPSIDED_WINDOWS;
       this.peers.set(n, { busy, out, in: inn, lopsided: lop ? was.lopsided + 1 : 0 });
-      if ((both || lopsided) && rate >= COMPACT_MIN_RATE && rate > most) {
+      if (chatty && (both || lopsided) && rate > most) {
         target = n;
         most = rate;
         this.rule = both ? 'idle-pair' : 'lopsided';
