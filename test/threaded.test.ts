@@ -3,6 +3,10 @@
  * asks and watches across threads, migration, unserializable values,
  * startup failures.
  */
+
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ActorRef,
   type ActorSystem,
@@ -125,6 +129,62 @@ describe('migration', () => {
     const before = system.metrics().executors.reduce((n, e) => n + e.migrations, 0);
     expect(before).toBeGreaterThanOrEqual(3);
   });
+
+  it('a moved actor runs the messages it took along before the handshake that registers it completes', async () => {
+    const flag = join(tmpdir(), `troupe-early-${process.pid}-${Date.now()}`);
+    const r = await system.spawn(A.where, undefined, { placement: { executor: 1 } });
+    const g = await system.spawn(A.gate, undefined, { placement: { executor: 1 } });
+    // One batch to executor 1, in order: the ask joins r's mailbox, r leaves with it, then the gate
+    // holds executor 1 — r's birth executor, which must answer r's arrival before the fence can pass.
+    const asked = where(r);
+    const moved = system.migrate(r, { executor: 2 });
+    const held = g.ask<boolean>({ type: 'hold', path: flag, maxMs: 10_000 }, { timeoutMs: 20_000 });
+    try {
+      expect(await asked).toBe(threadOf(2));
+    } finally {
+      writeFileSync(flag, '');
+    }
+    expect(await held).toBe(true); // the file released it, not its deadline: r answered meanwhile
+    await moved;
+    r.tell({ type: 'add', n: 3 });
+    expect(await r.ask({ type: 'get' })).toBe(3);
+    expect(await where(r)).toBe(threadOf(2));
+    rmSync(flag);
+  }, 30_000);
+
+  it('an actor that stops while arriving releases its name, and a watch sent meanwhile gets Terminated', async () => {
+    const flag = join(tmpdir(), `troupe-early-stop-${process.pid}-${Date.now()}`);
+    const events: AnyTroupeEvent[] = [];
+    const sub = system.events$.subscribe((e) => events.push(e));
+    const name = `quits-arriving-${Date.now()}`;
+    const q = await system.spawn(A.quitter, undefined, { name, placement: { executor: 1 } });
+    const g = await system.spawn(A.gate, undefined, { placement: { executor: 1 } });
+    const w = await system.spawn(A.watcher, undefined, { placement: { executor: 2 } });
+    // As above: q leaves executor 1 with `quit` queued, and executor 1 is held, so q stops on arrival.
+    q.tell({ type: 'quit' });
+    const moved = system.migrate(q, { executor: 2 });
+    const held = g.ask<boolean>({ type: 'hold', path: flag, maxMs: 10_000 }, { timeoutMs: 20_000 });
+    try {
+      await expect
+        .poll(
+          () => events.some((e) => e.type === 'actor.stopped' && (e.actor as { id: number }).id === q.id),
+          { timeout: 8000 },
+        )
+        .toBe(true);
+      // A watch from q's new executor now waits behind the fence.
+      expect(await w.ask({ type: 'watch', ref: q })).toBe(true);
+    } finally {
+      writeFileSync(flag, '');
+    }
+    expect(await held).toBe(true);
+    await moved;
+    await expect.poll(() => w.ask<string[]>({ type: 'got' })).toEqual([`${q.id}:stopped`]);
+    expect(system.lookup(name)).toBeUndefined();
+    const again = await system.spawn(A.quitter, undefined, { name, placement: { executor: 3 } });
+    expect(system.lookup(name)?.id).toBe(again.id);
+    sub.unsubscribe();
+    rmSync(flag);
+  }, 30_000);
 
   it('accounts for every message (sent = processed + dead-lettered)', async () => {
     await system.syncStats();

@@ -150,8 +150,19 @@ function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | As
   return null;
 }
 
-/** Recreates an actor from a snapshot on `host`; it keeps its id, name and pending messages. */
+/**
+ * Recreates an actor from a snapshot on `host`; it keeps its id, name and
+ * pending messages. With `arriving` (rehydrateCell), the actor runs its pending messages but
+ * is not yet registered (no name, no lookup by id, even its own ref unbound):
+ * everything else sent to it goes through the host's remote link until
+ * `adoptArrived` (a migration's fence, threaded/link.ts).
+ */
 export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
+  return rehydrateCell(host, bytes, false).ref;
+}
+
+/** `rehydrate`, optionally `arriving`, for the migration handshake: the cell, whose ref may be unbound. */
+export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean): ActorCell {
   const snap = decodeFor<ActorSnapshot>(host, bytes);
   const def = host.definitions.get(snap.def);
   if (def === undefined) throw new UnknownActorError(snap.def, [...host.definitions.keys()]);
@@ -179,7 +190,7 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   cell.started = snap.started;
   cell.restarts = snap.restarts;
   // Before any side effect. A migrating actor finds its own id holding the name (never released at detach).
-  if (snap.name !== null) host.claimName(cell);
+  if (snap.name !== null && !arriving) host.claimName(cell);
   for (const [msg, meta] of snap.mailbox) {
     cell.mailbox.push(
       msg,
@@ -193,9 +204,18 @@ export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   if (snap.sup === true) cell.remoteSupervised = true;
   if (snap.kids !== undefined && snap.kids.length > 0)
     cell.remoteKids = new Map(snap.kids.map((k) => [k.id, k]));
-  host.adopt(cell);
+  if (!arriving) host.adopt(cell);
+  // Even the actor's own ref routes until then: a reply to it must not overtake a message on the old route.
+  else cell.ref.cell = null;
   cell.reschedule();
-  return cell.ref;
+  return cell;
+}
+
+/** Registers an actor rehydrated as `arriving` once nothing can reach it by the old route. */
+export function adoptArrived(host: Host, cell: ActorCell): void {
+  if (cell.ref.name !== undefined) host.claimName(cell);
+  cell.ref.cell = cell;
+  host.adopt(cell);
 }
 
 function toHandle(host: Host, d: AskDescriptor): AskHandle | undefined {

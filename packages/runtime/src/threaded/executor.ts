@@ -265,6 +265,7 @@ async function main(): Promise<void> {
         !c.def.pinned &&
         !stuck.has(c) &&
         immovable(c) === undefined &&
+        !link.arriving(c) &&
         worthMoving(c.mailbox.length, cost.of(c.def)),
       Math.max(2 * MAX_STEAL, threshold),
       STEAL_SCAN,

@@ -18,29 +18,36 @@
  * Migration handshake (holder H, target T, birth N), keeping per-pair FIFO:
  * 1. H detaches the actor (snapshot), sets forward → T, sends the snapshot
  *    to T.
- * 2. T records the arrival (inactive) and tells N `arrived(H, T)`.
+ * 2. T rehydrates the actor unregistered, so it starts on the messages of its
+ *    snapshot at once (early activation: a steal's thief works while the
+ *    handshake runs), records the arrival and tells N `arrived(H, T)`.
+ *    Everything else for the actor, from any thread and from T itself, is
+ *    routed (it has no cell here yet) and so buffered.
  * 3. N sets `loc` to T and sends `fence` to H (or straight to T when N = H,
  *    dropping its forward entry).
  * 4. H passes the fence on to T behind every item it forwarded, and drops its
  *    forward entry: after the fence nothing can reach H for this actor.
- * 5. T rehydrates the actor and delivers the buffered items, forwarded ones
- *    first. Only now may the actor move again.
+ * 5. T registers the actor and delivers the buffered items, forwarded ones
+ *    first, behind whatever is left of the snapshot's messages. Only now may
+ *    the actor move again.
  * Every hop is one FIFO MessagePort, and every item for the actor that left
  * N before step 3 travels behind the snapshot or ahead of the fence, so two
- * messages from one sender are never reordered.
+ * messages from one sender are never reordered: the snapshot's messages were
+ * all received before anything buffered was sent on from H, and no ref, not
+ * even the actor's own, points at the unregistered cell.
  */
 
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
 import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
-import { ALIVE, MIGRATED } from '../cell.ts';
+import { ALIVE, MIGRATED, STOPPED } from '../cell.ts';
 import { ConfigError, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
-import { checkPortable, decodeFor, dehydrate, rehydrate } from '../snapshot.ts';
+import { adoptArrived, checkPortable, decodeFor, dehydrate, rehydrateCell } from '../snapshot.ts';
 import type { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
 import {
@@ -71,7 +78,9 @@ export const F_FENCE = 5;
 export const F_GONE = 6;
 
 interface Arrival {
-  readonly bytes: Uint8Array;
+  /** Running its snapshot's messages, not yet registered (step 2); null when it could not be rehydrated. */
+  readonly cell: ActorCell | null;
+  readonly error: unknown;
   readonly earlier: Item[];
   readonly later: Item[];
 }
@@ -672,6 +681,8 @@ export class ThreadLink implements RemoteLink {
     if (why !== undefined) throw new ConfigError(`migrate(${cell.ref})`, why.expected, why.found);
     if (this.rehomed?.has(cell.id))
       throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose birth executor is running', 'lost');
+    if (this.arriving(cell))
+      throw new ConfigError(`migrate(${cell.ref})`, 'an actor whose last migration is complete', 'arriving');
     // Links switch to refs before the snapshot records them (links.ts step 1); they work here as well
     // should dehydrate refuse the actor below.
     if (!cell.def.pinned && !cell.busy && cell.status === ALIVE) crossLinks(cell);
@@ -680,6 +691,9 @@ export class ThreadLink implements RemoteLink {
     this.board?.add(this.node, SLOT.migrations);
     this.snapshotsOut++;
     this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
+    // The snapshot leaves now, not when this thread's run ends: the target starts on it at once (step 2),
+    // while a steal encodes the next one or a long turn holds this thread.
+    this.channels.get(to)!.flush();
     this.host.emit({
       type: 'migration.started',
       at: this.host.clock.now(),
@@ -691,7 +705,15 @@ export class ThreadLink implements RemoteLink {
 
   /** Step 2. */
   private onSnapshot(id: number, bytes: Uint8Array, from: number): void {
-    this.arrivals.set(id, { bytes, earlier: [], later: [] });
+    let cell: ActorCell | null = null;
+    let error: unknown;
+    try {
+      cell = rehydrateCell(this.host, bytes, true);
+      arrived(this.host, cell);
+    } catch (e) {
+      error = e;
+    }
+    this.arrivals.set(id, { cell, error, earlier: [], later: [] });
     this.snapshotsIn++;
     const birth = birthOf(id);
     if (birth === this.node) this.onArrived(id, from, this.node);
@@ -723,26 +745,32 @@ export class ThreadLink implements RemoteLink {
       return;
     }
     this.arrivals.delete(id);
-    let ref: ActorRef;
-    try {
-      ref = rehydrate(this.host, arr.bytes);
-    } catch (e) {
-      this.host.emit({ type: 'migration.failed', at: this.host.clock.now(), id, error: String(e) });
+    const cell = arr.cell;
+    if (cell === null) {
+      this.host.emit({ type: 'migration.failed', at: this.host.clock.now(), id, error: String(arr.error) });
       for (const it of arr.earlier) this.dead(it, 'failed');
       for (const it of arr.later) this.dead(it, 'failed');
       return;
     }
-    const r = this.tables.cached(id);
-    if (r !== undefined) r.cell = ref.cell;
-    if (ref.cell !== null) arrived(this.host, ref.cell);
+    // An actor that stopped while arriving is gone: what waited for it is dead-lettered by routing.
+    if (cell.status !== STOPPED) {
+      adoptArrived(this.host, cell);
+      const r = this.tables.cached(id);
+      if (r !== undefined) r.cell = cell;
+    }
     for (const it of arr.earlier) this.dispatch(it, 0, true);
     for (const it of arr.later) this.dispatch(it, 0, true);
     this.host.emit({
       type: 'migration.completed',
       at: this.host.clock.now(),
-      actor: ref.toJSON(),
+      actor: cell.ref.toJSON(),
       to: this.node,
     });
+  }
+
+  /** Rehydrated here and running, but not fenced yet (migration step 2): it may not move again. */
+  arriving(cell: ActorCell): boolean {
+    return this.arrivals.get(cell.id)?.cell === cell;
   }
 
   /** `system.migrate` / placement: route a migrate request to wherever the actor is. */
