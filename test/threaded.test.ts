@@ -4,7 +4,7 @@
  * startup failures.
  */
 
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -150,6 +150,43 @@ describe('migration', () => {
     expect(await r.ask({ type: 'get' })).toBe(3);
     expect(await where(r)).toBe(threadOf(2));
     rmSync(flag);
+  }, 30_000);
+
+  it('keeps per-pair FIFO for a sender on the executor the actor arrives at, fence held', async () => {
+    const tag = `${process.pid}-${Date.now()}`;
+    const file = (f: string) => join(tmpdir(), `troupe-fifo-${f}-${tag}`);
+    const open = file('open');
+    const held1 = file('held');
+    const release = file('release');
+    const r = await system.spawn(A.recorder, undefined, { placement: { executor: 1 } });
+    const g = await system.spawn(A.gate, undefined, { placement: { executor: 1 } });
+    const name = `fifo-${tag}`;
+    const s = await system.spawn(A.sender, { name }, { placement: { executor: 2 } });
+    // 1. Executor 2 is held in s's turn, so r's snapshot waits in its port.
+    const first = s.ask({ type: 'send', to: r, from: 0, n: 3, waitFor: open }, { timeoutMs: 20_000 });
+    // 2. Executor 1 sends r (with the ask) to executor 2, then is held: nothing leaves it, no fence.
+    const asked = r.ask<number>({ type: 'where' }, { timeoutMs: 20_000 });
+    const moved = system.migrate(r, { executor: 2 });
+    const held = g.ask<boolean>(
+      { type: 'hold', path: release, maxMs: 10_000, signal: held1 },
+      { timeoutMs: 20_000 },
+    );
+    try {
+      await expect.poll(() => existsSync(held1), { timeout: 8000 }).toBe(true);
+      // 3. s sends 0-2 by r's birth executor (r is not known on executor 2 yet): they wait there.
+      writeFileSync(open, '');
+      expect(await first).toBe(3);
+      // 4. r runs on executor 2 (early activation); s sends 3-5 from beside it.
+      expect(await asked).toBe(threadOf(2));
+      expect(await s.ask({ type: 'send', to: r, from: 3, n: 3 })).toBe(3);
+    } finally {
+      writeFileSync(release, '');
+    }
+    expect(await held).toBe(true);
+    await moved;
+    const dump = await r.ask<{ seen: Record<string, number[]> }>({ type: 'dump' });
+    expect(dump.seen[name]).toEqual([0, 1, 2, 3, 4, 5]);
+    for (const f of [open, held1, release]) rmSync(f);
   }, 30_000);
 
   it('an actor that stops while arriving releases its name, and a watch sent meanwhile gets Terminated', async () => {
