@@ -169,3 +169,28 @@ describe('executor fault isolation', () => {
     await faultAndRecover('oom', 'executor.crashed');
   });
 });
+
+describe('a migration cut short by the loss of an executor', () => {
+  it('an actor arriving when its birth executor is lost lives on where it arrived', async () => {
+    h = await start();
+    const on = (executor: number) => ({ placement: { executor } });
+    const culprit = await h.system.spawn(F.worker, { key: 'culprit' }, on(1));
+    const mover = await h.system.spawn(F.worker, { key: 'mover' }, on(1));
+    mover.tell({ type: 'inc' });
+    expect(await mover.ask<number>({ type: 'get' })).toBe(1);
+    // One batch to executor 1: the ask joins mover's mailbox, mover leaves for executor 2 with it,
+    // then the culprit hangs executor 1 before it can answer mover's arrival (no fence ever comes).
+    const asked = mover.ask<number>({ type: 'get' }, { timeoutMs: 60_000 });
+    // Its answer may die with executor 1 (then only its timeout settles it): not awaited.
+    void h.system.migrate(mover, { executor: 2 }).catch(() => {});
+    culprit.tell({ type: 'spin' });
+    expect(await asked).toBe(1); // answered on executor 2 while executor 1 hangs
+    await h.next('executor.replaced');
+    // Its birth executor is gone, yet it is hosted, not lost: reachable, with its state.
+    mover.tell({ type: 'inc' });
+    expect(await mover.ask<number>({ type: 'get' })).toBe(2);
+    const st = await balanced(h.system);
+    expect(st.balanced).toBe(true);
+    expect(st.inFlight).toBe(0);
+  });
+});

@@ -81,6 +81,8 @@ interface Arrival {
   /** Running its snapshot's messages, not yet registered (step 2); null when it could not be rehydrated. */
   readonly cell: ActorCell | null;
   readonly error: unknown;
+  /** The holder it came from (step 1). */
+  readonly from: number;
   readonly earlier: Item[];
   readonly later: Item[];
 }
@@ -713,7 +715,7 @@ export class ThreadLink implements RemoteLink {
     } catch (e) {
       error = e;
     }
-    this.arrivals.set(id, { cell, error, earlier: [], later: [] });
+    this.arrivals.set(id, { cell, error, from, earlier: [], later: [] });
     this.snapshotsIn++;
     const birth = birthOf(id);
     if (birth === this.node) this.onArrived(id, from, this.node);
@@ -727,7 +729,18 @@ export class ThreadLink implements RemoteLink {
     if (holder === this.node) {
       this.forward.delete(id);
       this.fence(target, id);
-    } else this.sendUrgent(holder, [F_FENCE, id]);
+    } else if (this.channels.has(holder)) this.sendUrgent(holder, [F_FENCE, id]);
+    // A lost holder forwards nothing more: the target completes on its own (`settleArrivals`).
+  }
+
+  /**
+   * Recovery: arrivals whose birth executor or holder was `lost` will never
+   * see their fence. Nothing more can come by those routes (what was in
+   * flight is accounted as lost), so they complete now (step 5).
+   */
+  settleArrivals(lost: number): void {
+    for (const [id, arr] of [...this.arrivals])
+      if (birthOf(id) === lost || arr.from === lost) this.onFence(id);
   }
 
   private fence(to: number, id: number): void {

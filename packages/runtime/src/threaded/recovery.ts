@@ -276,6 +276,8 @@ export function survivorReport(
   host: Host,
   lost: number,
 ): { hosted: number[]; lost: number[] } {
+  // An actor arriving from (or born on) the lost node lives on here: its fence will never come.
+  link.settleArrivals(lost);
   const hosted: number[] = [];
   for (const id of host.cells.keys()) if (id % NODE_SPACE === lost) hosted.push(id);
   const gone: number[] = [];
