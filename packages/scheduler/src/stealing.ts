@@ -19,6 +19,10 @@
  *    run, and a single steal burst left a 90/30 split that halved its rate
  *    for the rest of the run. With no victim anywhere nothing happens and no
  *    round is counted (an idle system is not a failed steal).
+ *    A victim the thief gathered its own actors onto (compaction.ts) within
+ *    SPARE_MS is left alone: they were gathered because the two executors
+ *    wait on each other, and a steal right behind moved them straight back
+ *    (Banking and Chameneos on 2 executors thrashed between the two).
  * 3. Local round: the most loaded victim in the thief's own NUMA group gets
  *    a steal request. `stealAttempts` counts requests.
  * 4. A round fails when there is no local victim or the victim gave nothing;
@@ -47,6 +51,8 @@ export const THIEF_MAX_UTILIZATION = 0.25;
 export const UTIL_WINDOW_MS = 5;
 /** A thief at most THIEF_MAX_UTILIZATION busy for this long is idle, whatever its window says (step 2). */
 export const QUIET_MS = 2;
+/** How long after gathering onto an executor a thief does not steal from it, ms (step 2). */
+export const SPARE_MS = 100;
 
 export interface StealConfig {
   readonly enabled: boolean;
@@ -75,6 +81,8 @@ export class StealController {
   private quietAt = Number.NEGATIVE_INFINITY;
   private polledAt = Number.NEGATIVE_INFINITY;
   private polledBusy = 0;
+  /** Victims this thief must leave alone until the given time (it gathered its actors onto them). */
+  private readonly spared = new Map<number, number>();
 
   constructor(
     private readonly self: number,
@@ -84,6 +92,11 @@ export class StealController {
 
   get outstanding(): StealRequest | null {
     return this.pending;
+  }
+
+  /** Step 2: this executor just gathered actors onto `victim`, at `now` (wall-clock ms). */
+  gathered(victim: number, now: number): void {
+    this.spared.set(victim, now + SPARE_MS);
   }
 
   /**
@@ -120,6 +133,7 @@ export class StealController {
       if (n === this.self) continue;
       const d = b.get(n, SLOT.queueDepth);
       if (d < c.stealThreshold || now - b.get(n, SLOT.idleAt) < SATURATED_MS) continue;
+      if (this.spared.size > 0 && now < (this.spared.get(n) ?? 0)) continue;
       if (b.get(n, SLOT.group) === group) {
         if (d > localDepthMax) {
           local = n;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Board, SLOT } from '../src/board.ts';
-import { MAX_STEAL, MessageCost, StealController, stealCount, worthMoving } from '../src/stealing.ts';
+import {
+  MAX_STEAL,
+  MessageCost,
+  SPARE_MS,
+  StealController,
+  stealCount,
+  worthMoving,
+} from '../src/stealing.ts';
 
 /** Executors 1..4; groups [0, 1, 0, 1]. */
 function board(depths: number[]): Board {
@@ -40,6 +47,21 @@ describe('StealController (receiver-initiated protocol)', () => {
     expect(b.get(1, SLOT.stealSuccesses)).toBe(1);
     // a success resets the rounds: the next cross-group steal waits for the retries again
     expect(c.poll(0, 16)).toBeNull();
+  });
+
+  it('leaves alone, for SPARE_MS, an executor it gathered its actors onto (no thrash with compaction)', () => {
+    const b = board([0, 0, 9, 0]); // 3 shares group 0 with 1
+    const c = new StealController(1, b, config);
+    c.gathered(3, 100);
+    expect(c.poll(0, 100)).toBeNull();
+    expect(c.poll(0, 100 + SPARE_MS - 1)).toBeNull();
+    expect(b.get(1, SLOT.stealAttempts)).toBe(0);
+    // No victim is no failed round (rounds stay 0); past SPARE_MS it is a victim again.
+    expect(c.poll(0, 100 + SPARE_MS + config.stealCooldownMs)).toEqual({
+      victim: 3,
+      cross: false,
+      rounds: 0,
+    });
   });
 
   it('a victim that gives nothing costs a round; a threshold keeps tiny backlogs home', () => {

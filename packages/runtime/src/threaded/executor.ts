@@ -516,7 +516,8 @@ async function main(): Promise<void> {
     else if (data.compaction && !retiring) {
       const to = compactor.poll(wallNow(), host.dispatcher.busyMs);
       const moved = to > 0 ? gatherOnto(to) : 0;
-      if (moved > 0)
+      if (moved > 0) {
+        steal.gathered(to, wallNow());
         host.emit({
           type: 'compaction.gathered',
           at: Date.now(),
@@ -525,6 +526,7 @@ async function main(): Promise<void> {
           actors: moved,
           rule: compactor.rule,
         });
+      }
     }
   }, data.tickMs);
   tick.unref();
