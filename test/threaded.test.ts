@@ -13,6 +13,7 @@ import {
   type AnyTroupeEvent,
   createSystem,
   type DeadLetter,
+  isActorStoppedError,
   isConfigError,
   isUnserializableError,
 } from '@troupe/runtime';
@@ -222,6 +223,37 @@ describe('migration', () => {
     sub.unsubscribe();
     rmSync(flag);
   }, 30_000);
+
+  it('a moved actor whose state cannot be restored is gone: what it took along is dead-lettered, its watchers told', async () => {
+    const dead: DeadLetter[] = [];
+    const events: AnyTroupeEvent[] = [];
+    const s1 = system.deadLetters$.subscribe((d) => dead.push(d));
+    const s2 = system.events$.subscribe((e) => events.push(e));
+    const name = `spoilable-${Date.now()}`;
+    const x = await system.spawn(A.spoilable, undefined, { name, placement: { executor: 1 } });
+    const w = await system.spawn(A.watcher, undefined, { placement: { executor: 3 } });
+    expect(await w.ask({ type: 'watch', ref: x })).toBe(true);
+    x.tell({ type: 'spoil' });
+    expect(await x.ask({ type: 'get' })).toBe(true);
+    // One batch: the ask joins x's mailbox and leaves with it; executor 2 cannot restore x.
+    const asked = x.ask({ type: 'get' }).then(
+      () => 'answered',
+      (e: unknown) => e,
+    );
+    await system.migrate(x, { executor: 2 });
+    const err = await asked;
+    expect(isActorStoppedError(err)).toBe(true);
+    expect((err as { context: { reason: string } }).context.reason).toBe('failed');
+    await expect.poll(() => w.ask<string[]>({ type: 'got' })).toEqual([`${x.id}:failed`]);
+    await expect
+      .poll(() => events.find((e) => e.type === 'migration.failed' && e.id === x.id))
+      .toMatchObject({ error: expect.stringMatching(/spoiled state/) });
+    expect(dead.filter((d) => d.recipient?.id === x.id).map((d) => d.reason)).toEqual(['failed']);
+    expect(system.lookup(name)).toBeUndefined();
+    expect((await system.spawn(A.spoilable, undefined, { name })).id).not.toBe(x.id);
+    s1.unsubscribe();
+    s2.unsubscribe();
+  });
 
   it('accounts for every message (sent = processed + dead-lettered)', async () => {
     await system.syncStats();

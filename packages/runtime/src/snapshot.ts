@@ -16,6 +16,7 @@ import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
+import { Terminated } from './terminated.ts';
 
 export interface AskDescriptor {
   readonly node: number;
@@ -216,6 +217,36 @@ export function adoptArrived(host: Host, cell: ActorCell): void {
   if (cell.ref.name !== undefined) host.claimName(cell);
   cell.ref.cell = cell;
   host.adopt(cell);
+}
+
+/**
+ * A detached actor that cannot be rehydrated here (its `fromValue` threw)
+ * is gone: what it took along is dead-lettered with `reason` (asks reject),
+ * its name is released, its watchers get Terminated and a parent linked by
+ * ref hears it is gone, as if it had stopped. Undecodable bytes leave nothing to account for.
+ */
+export function abandonSnapshot(host: Host, bytes: Uint8Array, reason: 'failed'): void {
+  let snap: ActorSnapshot;
+  try {
+    snap = decodeFor<ActorSnapshot>(host, bytes);
+  } catch {
+    return;
+  }
+  const ref = host.refFor(snap.id, snap.name ?? undefined, snap.def);
+  // It kept its name while it moved (same id): nobody holds it now.
+  if (snap.name !== null) host.nameTable?.release(snap.name, snap.id);
+  for (const [msg, meta] of snap.mailbox) {
+    host.stats.sent++; // dehydrate took them off the holder's count
+    host.deadLetter(
+      msg,
+      meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta),
+      reason,
+      ref,
+    );
+  }
+  const t = new Terminated(ref, reason);
+  for (const w of snap.watchers) host.deliverTerminated(w, t);
+  if (snap.linked === true && snap.parent !== null) host.remote?.childGone?.(snap.parent, ref, reason);
 }
 
 function toHandle(host: Host, d: AskDescriptor): AskHandle | undefined {

@@ -47,7 +47,14 @@ import type { DeadLetterReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
-import { adoptArrived, checkPortable, decodeFor, dehydrate, rehydrateCell } from '../snapshot.ts';
+import {
+  abandonSnapshot,
+  adoptArrived,
+  checkPortable,
+  decodeFor,
+  dehydrate,
+  rehydrateCell,
+} from '../snapshot.ts';
 import type { Terminated } from '../terminated.ts';
 import { fromWire, toWire } from './errors-wire.ts';
 import {
@@ -714,6 +721,7 @@ export class ThreadLink implements RemoteLink {
       arrived(this.host, cell);
     } catch (e) {
       error = e;
+      abandonSnapshot(this.host, bytes, 'failed');
     }
     this.arrivals.set(id, { cell, error, from, earlier: [], later: [] });
     this.snapshotsIn++;
