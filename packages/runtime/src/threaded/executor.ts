@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < ready.length && given < k; i++) {
       const c = ready[i]!;
       try {
-        link.migrateOut(c, thief);
+        link.migrateOut(c, thief, true);
         given++;
       } catch (e) {
         stuck.add(c);

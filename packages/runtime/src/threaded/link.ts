@@ -590,7 +590,7 @@ export class ThreadLink implements RemoteLink {
   }
 
   private apply(cell: ActorCell, item: Item): void {
-    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to));
+    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, true));
   }
 
   private dead(item: Item, reason: DeadLetterReason): void {
@@ -680,8 +680,13 @@ export class ThreadLink implements RemoteLink {
 
   // ---- migration (handshake steps in the module header) -------------------
 
-  /** Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays. */
-  migrateOut(cell: ActorCell, to: number): void {
+  /**
+   * Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays.
+   * `now`: the snapshot leaves at once, not when this thread's run ends, so the target starts on it
+   * (step 2) while a steal encodes the next one or a long turn holds this thread; placement and
+   * compaction leave it to the batch (a postMessage per spawn would cost more than it gains).
+   */
+  migrateOut(cell: ActorCell, to: number, now = false): void {
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
@@ -700,9 +705,7 @@ export class ThreadLink implements RemoteLink {
     this.board?.add(this.node, SLOT.migrations);
     this.snapshotsOut++;
     this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
-    // The snapshot leaves now, not when this thread's run ends: the target starts on it at once (step 2),
-    // while a steal encodes the next one or a long turn holds this thread.
-    this.channels.get(to)!.flush();
+    if (now) this.channels.get(to)!.flush();
     this.host.emit({
       type: 'migration.started',
       at: this.host.clock.now(),
