@@ -704,6 +704,9 @@ export class ThreadLink implements RemoteLink {
     this.forward.set(cell.id, to);
     this.board?.add(this.node, SLOT.migrations);
     this.snapshotsOut++;
+    // What the actor sent before it left is posted before the snapshot: posted after it, a message could
+    // trail one the actor sends from its new executor (per-pair FIFO with the actor as the sender).
+    if (now) this.flushAll();
     this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
     if (now) this.channels.get(to)!.flush();
     this.host.emit({
