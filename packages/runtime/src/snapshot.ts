@@ -151,18 +151,17 @@ function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | As
   return null;
 }
 
-/**
- * Recreates an actor from a snapshot on `host`; it keeps its id, name and
- * pending messages. With `arriving` (rehydrateCell), the actor runs its pending messages but
- * is not yet registered (no name, no lookup by id, even its own ref unbound):
- * everything else sent to it goes through the host's remote link until
- * `adoptArrived` (a migration's fence, threaded/link.ts).
- */
+/** Recreates an actor from a snapshot on `host`; it keeps its id, name and pending messages. */
 export function rehydrate(host: Host, bytes: Uint8Array): ActorRef {
   return rehydrateCell(host, bytes, false).ref;
 }
 
-/** `rehydrate`, optionally `arriving`, for the migration handshake: the cell, whose ref may be unbound. */
+/**
+ * `rehydrate`, returning the cell. With `arriving`, the actor runs its
+ * pending messages but is not yet registered (no name, no lookup by id, even
+ * its own ref unbound): everything else sent to it goes through the host's
+ * remote link until `adoptArrived` (a migration's fence, threaded/link.ts).
+ */
 export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean): ActorCell {
   const snap = decodeFor<ActorSnapshot>(host, bytes);
   const def = host.definitions.get(snap.def);
@@ -193,10 +192,7 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   // Before any side effect. A migrating actor finds its own id holding the name (never released at detach).
   if (snap.name !== null && !arriving) host.claimName(cell);
   for (const [msg, meta] of snap.mailbox) {
-    cell.mailbox.push(
-      msg,
-      meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta),
-    );
+    cell.mailbox.push(msg, senderOrAsk(host, meta));
   }
   host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
   if (snap.watchers.length) cell.watchers = new Map(snap.watchers.map((r) => [r.id, r]));
@@ -237,16 +233,16 @@ export function abandonSnapshot(host: Host, bytes: Uint8Array, reason: 'failed')
   if (snap.name !== null) host.nameTable?.release(snap.name, snap.id);
   for (const [msg, meta] of snap.mailbox) {
     host.stats.sent++; // dehydrate took them off the holder's count
-    host.deadLetter(
-      msg,
-      meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta),
-      reason,
-      ref,
-    );
+    host.deadLetter(msg, senderOrAsk(host, meta), reason, ref);
   }
   const t = new Terminated(ref, reason);
   for (const w of snap.watchers) host.deliverTerminated(w, t);
   if (snap.linked === true && snap.parent !== null) host.remote?.childGone?.(snap.parent, ref, reason);
+}
+
+/** A snapshot's message meta back on a host: the sender's ref, or the ask to answer by frame. */
+function senderOrAsk(host: Host, meta: ActorRef | AskDescriptor | null): ActorRef | AskHandle | undefined {
+  return meta === null || meta instanceof ActorRef ? (meta ?? undefined) : toHandle(host, meta);
 }
 
 function toHandle(host: Host, d: AskDescriptor): AskHandle | undefined {
