@@ -2,7 +2,6 @@
  * ActorSystem: the application's handle. `createSystem` validates options,
  * loads the actor module's definitions and starts the hosts.
  */
-import { pathToFileURL } from 'node:url';
 import type { Observable } from 'rxjs';
 import type { ActorCell } from './cell.ts';
 import type { WaitForGraphSnapshot } from './deadlock/wait-for-graph.ts';
@@ -11,7 +10,7 @@ import { definitionsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from './events.ts';
 import { Host } from './host.ts';
-import { type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
+import { actorsModuleHref, type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
 import { type ActorRef, checkRef } from './ref.ts';
 import {
   resolveSignals,
@@ -250,8 +249,7 @@ export class ActorSystem {
 async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDefinition[]> {
   if (actors === undefined) return [];
   if (actors instanceof URL || typeof actors === 'string') {
-    const url =
-      actors instanceof URL ? actors.href : actors.startsWith('file:') ? actors : pathToFileURL(actors).href;
+    const url = actorsModuleHref(actors);
     let mod: Record<string, unknown>;
     try {
       mod = (await import(url)) as Record<string, unknown>;

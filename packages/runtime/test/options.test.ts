@@ -1,4 +1,5 @@
 import { createSystem, isConfigError, SimulatedClock } from '@troupe/runtime';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/options.ts';
 import { resolveSpawnOptions } from '../src/spawn-options.ts';
@@ -34,6 +35,8 @@ describe('system options', () => {
     [{ events: { sampleRate: 2 } }, 'options.events.sampleRate'],
     [{ events: { sampleRate: -0.1 } }, 'options.events.sampleRate'],
     [{ actors: 5 }, 'options.actors'],
+    [{ actors: './actors.js' }, 'options.actors'],
+    [{ actors: 'actors.js' }, 'options.actors'],
   ])('rejects %j naming %s', (opts, path) => {
     expect(pathOf(() => resolveOptions(opts as never))).toBe(path);
   });
@@ -52,6 +55,18 @@ describe('system options', () => {
       expect(isConfigError(e)).toBe(true);
       expect((e as Error).message).toBe('options.throughput: expected a positive integer, got 0');
       expect((e as { code: string }).code).toBe('config');
+    }
+  });
+
+  it('a relative actors path is refused, saying to pass a URL; an absolute path or URL string loads', async () => {
+    const err = await createSystem({ actors: './fixtures-actors.ts' }).catch((e: unknown) => e);
+    expect(isConfigError(err) && err.context.path === 'options.actors').toBe(true);
+    expect((err as Error).message).toContain("new URL('./actors.js', import.meta.url)");
+    const url = new URL('../../../test/fixtures/names-actors.ts', import.meta.url);
+    for (const actors of [fileURLToPath(url), url.href]) {
+      const system = await createSystem({ actors, clock: new SimulatedClock() });
+      expect(system.definitions().length).toBeGreaterThan(0);
+      await system.shutdown();
     }
   });
 

@@ -12,7 +12,7 @@
  */
 
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   assignGroups,
@@ -37,7 +37,7 @@ import type { ActorDefinition } from '../definition.ts';
 import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } from '../errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
-import type { ResolvedOptions } from '../options.ts';
+import { actorsModuleHref, type ResolvedOptions } from '../options.ts';
 import { ActorRef } from '../ref.ts';
 import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
 import { checkPortable } from '../snapshot.ts';
@@ -683,9 +683,7 @@ export class ThreadedRuntime {
 
 function actorsUrl(actors: ResolvedOptions['actors']): string | null {
   if (actors === undefined) return null;
-  if (actors instanceof URL) return actors.href;
-  if (typeof actors === 'string')
-    return actors.startsWith('file:') ? actors : pathToFileURL(resolve(actors)).href;
+  if (actors instanceof URL || typeof actors === 'string') return actorsModuleHref(actors);
   throw new ConfigError(
     'options.actors',
     'a URL or path of a module (executors import it; a module object cannot cross threads)',
