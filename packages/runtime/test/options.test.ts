@@ -1,5 +1,5 @@
-import { createSystem, isConfigError, SimulatedClock } from '@troupe/runtime';
 import { fileURLToPath } from 'node:url';
+import { createSystem, isConfigError, SimulatedClock } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/options.ts';
 import { resolveSpawnOptions } from '../src/spawn-options.ts';
