@@ -7,9 +7,19 @@
 import type { Clock, TimerHandle } from './clock.ts';
 import type { ActorRef } from './ref.ts';
 
+/** Where a handle is filed while a reply may come back by frame (the host's exported asks). */
+export interface AskLedger {
+  /** The handle exported as `id` settled: nothing may keep it (or its error) alive any more. */
+  forgetExported(id: number): void;
+}
+
 export abstract class AskHandle {
   /** Call chain this ask belongs to (reentrancy); 0 = none. Only asks carry one, so tells stay free. */
   chain = 0;
+  /** Id the asker's host exported this handle under (reply by frame); 0 while not exported. */
+  exportId = 0;
+  /** The ledger holding it under `exportId`; settling takes it out, so a settled ask leaves nothing. */
+  ledger: AskLedger | null = null;
   constructor(
     /** The asking actor, when an actor asked (undefined for asks from outside). */
     readonly sender: ActorRef | undefined,
@@ -53,6 +63,10 @@ export class PendingAsk extends AskHandle {
   private finish(): void {
     this.done = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    if (this.ledger !== null) {
+      this.ledger.forgetExported(this.exportId);
+      this.ledger = null;
+    }
     this.onSettle?.();
   }
 }

@@ -7,7 +7,7 @@
  */
 import { type NameTable, NameTableFullError } from '@troupe/scheduler';
 import { Subject } from 'rxjs';
-import { AskHandle, PendingAsk } from './ask.ts';
+import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
 import type { Clock } from './clock.ts';
 import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from './deadlock/options.ts';
@@ -77,6 +77,8 @@ export interface RemoteLink {
   unregistered?(cell: ActorCell): void;
   /** Threaded mode: a spawn asked for a placement other than `'local'`. */
   place?(cell: ActorCell, placement: unknown): void;
+  /** Threaded mode: the ask exported as `askId` settled; the link drops what it tracked for it. */
+  forgetAsk?(askId: number): void;
 }
 
 export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'init' | 'start' | 'receive') => void;
@@ -92,7 +94,7 @@ export interface HostOptions {
   readonly deadlock?: ResolvedDeadlockOptions | undefined;
 }
 
-export class Host {
+export class Host implements AskLedger {
   /** The cell whose handler is running (synchronously) on this thread. */
   current: ActorCell | null = null;
   readonly stats = new Stats();
@@ -336,31 +338,50 @@ export class Host {
     });
   }
 
-  /** Gives an ask handle an id so a reply can come back by frame (cross-thread asks, migration). */
+  /**
+   * Gives an ask handle an id so a reply can come back by frame (cross-thread
+   * asks, migration). One id per handle: exporting it again returns the same.
+   * Settling the handle (reply, timeout, rejection) takes it out of the ledger
+   * (`forgetExported`), so the ledger holds exactly the asks still pending.
+   */
   exportAsk(handle: AskHandle): number {
+    if (handle.exportId !== 0 && handle.ledger === this) return handle.exportId;
     const id = ++this.askSeq;
+    // Already settled (a timed-out ask whose message is still routed): a reply to it goes nowhere.
+    if (handle.settled) return id;
+    handle.exportId = id;
+    handle.ledger = this;
     this.exported.set(id, handle);
     return id;
   }
 
-  /** The id `handle` was exported under (deadlock resolution withdraws its message); linear, rare. */
+  /** The id `handle` was exported under (deadlock resolution withdraws its message). */
   exportedIdOf(handle: AskHandle): number | undefined {
-    for (const [id, h] of this.exported) if (h === handle) return id;
-    return undefined;
+    return handle.ledger === this ? handle.exportId : undefined;
+  }
+
+  /** Asks exported and not settled yet (tests check that settled asks leave nothing). */
+  get exportedCount(): number {
+    return this.exported.size;
   }
 
   /** A reply frame arrived for an exported ask. */
   settleExported(askId: number, ok: boolean, value: unknown): void {
     const h = this.exported.get(askId);
-    if (h === undefined) return; // timed out and was collected, or settled twice
-    this.exported.delete(askId);
+    if (h === undefined) return; // settled already (timed out, or settled twice)
+    this.forgetExported(askId);
     if (ok) h.resolve(value);
     else h.reject(value);
   }
 
-  /** Drops exported asks that already settled locally (timeouts). */
+  /** AskLedger: the handle exported as `id` settled. */
+  forgetExported(id: number): void {
+    if (this.exported.delete(id)) this.remote?.forgetAsk?.(id);
+  }
+
+  /** Drops exported asks that settled without telling the ledger (a handle type other than PendingAsk). */
   collectExported(): void {
-    for (const [id, h] of this.exported) if (h.settled) this.exported.delete(id);
+    for (const [id, h] of this.exported) if (h.settled) this.forgetExported(id);
   }
 
   deadLetter(

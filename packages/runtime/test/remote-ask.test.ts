@@ -56,4 +56,37 @@ describe('RemoteAsk', () => {
     late.resolve(1); // nothing left to settle; no throw
     expect(p.settled).toBe(true);
   });
+
+  it('a settled exported ask leaves nothing in the ledger, and the link hears of it', async () => {
+    const { system, clock } = await simSystem();
+    const host = system.host;
+    const forgotten: number[] = [];
+    host.remote = {
+      route: () => false,
+      settle: () => {},
+      watch: () => {},
+      forgetAsk: (id) => forgotten.push(id),
+    };
+    const asks = Array.from(
+      { length: 3 },
+      () =>
+        new PendingAsk(
+          () => {},
+          () => {},
+          undefined,
+          clock,
+        ),
+    );
+    const ids = asks.map((a) => host.exportAsk(a));
+    expect(host.exportAsk(asks[0]!)).toBe(ids[0]); // one id per handle
+    expect(host.exportedCount).toBe(3);
+    asks[0]!.reject(new Error('timeout')); // settled here (a timeout)
+    host.settleExported(ids[1]!, true, 1); // a reply by frame
+    new RemoteAsk(host.node, ids[2]!, undefined, host).resolve(2); // the actor came back to this host
+    expect(host.exportedCount).toBe(0);
+    expect(forgotten).toEqual(ids);
+    // A handle settled before it is routed on is not filed again.
+    host.exportAsk(asks[0]!);
+    expect(host.exportedCount).toBe(0);
+  });
 });

@@ -94,8 +94,6 @@ interface ExecutorData {
 }
 
 const data = workerData as ExecutorData;
-/** How often timed-out exported asks are dropped, ms. */
-const COLLECT_MS = 5000;
 const port = parentPort!;
 
 async function main(): Promise<void> {
@@ -530,8 +528,6 @@ async function main(): Promise<void> {
     }
   }, data.tickMs);
   tick.unref();
-  // Asks exported by frame that timed out here would otherwise wait forever for a reply.
-  setInterval(() => host.collectExported(), COLLECT_MS).unref();
   port.postMessage({ type: 'ready' });
 }
 

@@ -523,6 +523,10 @@ export class ThreadLink implements RemoteLink {
     this.onGone(cell);
   }
 
+  forgetAsk(askId: number): void {
+    this.asks?.delete(askId);
+  }
+
   /** Hooks for the executor / main side (names, events). */
   onAdopted: (cell: ActorCell) => void = () => {};
   onGone: (cell: ActorCell) => void = () => {};

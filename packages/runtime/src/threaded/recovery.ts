@@ -340,17 +340,15 @@ export function quarantine(host: Host, def: string): number {
   return n;
 }
 
-let pruneAt = 4096;
-
-/** Records an ask exported to another node; drops settled ones now and then so the map stays small. */
+/**
+ * Records an ask exported to another node (its target's loss rejects it, step 4). A settled
+ * ask is dropped as it settles (`ThreadLink.forgetAsk`), so the map holds only pending asks.
+ */
 export function trackAsk(
   asks: Map<number, [number, AskHandle]>,
   askId: number,
   target: number,
   handle: AskHandle,
 ): void {
-  asks.set(askId, [target, handle]);
-  if (asks.size <= pruneAt) return;
-  for (const [id, [, h]] of asks) if (h.settled) asks.delete(id);
-  pruneAt = Math.max(4096, asks.size * 2);
+  if (!handle.settled) asks.set(askId, [target, handle]);
 }

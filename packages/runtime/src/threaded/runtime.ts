@@ -126,7 +126,6 @@ export class ThreadedRuntime {
   /** Executors retired by the adaptive pool (or leaving): their counters still count. */
   private readonly retired = new Set<number>();
   private adaptive: AdaptiveRunner | null = null;
-  private collector: ReturnType<typeof setInterval> | null = null;
 
   private constructor(
     readonly host: Host,
@@ -244,9 +243,6 @@ export class ThreadedRuntime {
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
-    // Asks from the main thread that timed out would otherwise wait forever for a reply frame.
-    rt.collector = setInterval(() => host.collectExported(), 5000);
-    rt.collector.unref();
     const min = sch.minExecutors ?? n;
     const max = sch.maxExecutors ?? n;
     if (min !== n || max !== n)
@@ -668,7 +664,6 @@ export class ThreadedRuntime {
   terminateExecutors(): Promise<void> {
     this.terminated ??= (async () => {
       this.adaptive?.stop();
-      if (this.collector !== null) clearInterval(this.collector);
       if (this.metricsTimer !== null) clearInterval(this.metricsTimer);
       this.watchdog?.stop();
       for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
