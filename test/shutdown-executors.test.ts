@@ -5,7 +5,7 @@
  */
 import { createSystem, type DeadLetter } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { Front, Spin } from './fixtures/shutdown-actors.ts';
+import { Front, Spin, Stage } from './fixtures/shutdown-actors.ts';
 
 describe('shutdown on executors', () => {
   it('terminates the executor whose handler hangs synchronously', async () => {
@@ -37,5 +37,17 @@ describe('shutdown on executors', () => {
     const s = report.stats;
     expect(s.sent).toBe(s.processed + s.deadLettered.total);
     expect(s.deadLettered.byReason.shutdown).toBeGreaterThan(0);
+  });
+
+  it("stats() after shutdown equal the report: executors' counters outlive their threads", async () => {
+    const system = await createSystem({
+      actors: new URL('./fixtures/shutdown-actors.ts', import.meta.url),
+      executors: 2,
+    });
+    const stages = await Promise.all(Array.from({ length: 4 }, () => system.spawn(Stage, undefined)));
+    for (let i = 0; i < 1001; i++) stages[i % 4]!.tell({ type: 'job', id: i, hops: 0 });
+    const report = await system.shutdown({ timeoutMs: 20_000 });
+    expect(report.stats).toMatchObject({ sent: 1001, processed: 1001, inFlight: 0, actors: 0 });
+    expect(system.stats()).toEqual(report.stats);
   });
 });

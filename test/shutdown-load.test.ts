@@ -54,7 +54,7 @@ async function runLoad(opts: {
   });
   await new Promise((r) => setTimeout(r, 5));
   const report = await system.shutdown({ drain: opts.drain, timeoutMs: opts.timeoutMs });
-  // Executors' counters go with their threads: the report holds the final stats.
+  // The report holds the final stats (stats() says the same after shutdown).
   const s = report.stats;
   expect(s.inFlight).toBe(0);
   expect(s.sent).toBe(s.processed + s.deadLettered.total);

@@ -94,8 +94,6 @@ export class ShutdownCoordinator {
   private readonly listeners: Array<(r: ShutdownReport) => void> = [];
   /** Why the kills happening now happen; a kill we did not start is a supervisor's shutdownMs. */
   private killCause: ForcedActor['cause'] = 'shutdown-timeout';
-  /** Stats read just before executors terminate: their counters go with them. */
-  private finalStats: SystemStats | null = null;
 
   constructor(private readonly subject: ShutdownSubject) {}
 
@@ -176,7 +174,8 @@ export class ShutdownCoordinator {
       clearInterval(keepAlive);
       host.onKilled = previousOnKilled;
     }
-    const report = rb.build(clock.now(), this.finalStats ?? this.subject.stats(), this.force.fired);
+    // Read once no executor thread can write its row any more: stats() says the same from now on.
+    const report = rb.build(clock.now(), this.subject.stats(), this.force.fired);
     host.emit({ type: 'shutdown.completed', at: clock.now(), report });
     host.events.complete();
     host.deadLetters.complete();
@@ -339,8 +338,8 @@ export class ShutdownCoordinator {
   private async terminate(rb: ReportBuilder): Promise<void> {
     if (this.executors === null) return;
     const clock = this.subject.host.clock;
+    // Rows as of the executors' last message, not their last tick: the report reads them after this.
     if (this.executors.sync !== undefined) await within(this.executors.sync(), SYNC_MS, clock, new Latch());
-    this.finalStats = this.subject.stats();
     const o = await within(this.executors.terminateAll(), TERMINATE_MS, clock, new Latch());
     if (o.kind === 'done') return;
     rb.hookFailures.push({

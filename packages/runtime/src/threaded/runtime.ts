@@ -123,7 +123,7 @@ export class ThreadedRuntime {
   private readonly hung = new Map<number, { running: RunningRecord; silentMs: number }>();
   /** Replacements take fresh node numbers (ids born on a lost node are never reused). */
   private nextNode = 1;
-  /** Executors retired by the adaptive pool (or leaving): their counters still count. */
+  /** Executors retired by the adaptive pool (or leaving), or terminated at shutdown: their counters still count. */
   private readonly retired = new Set<number>();
   private adaptive: AdaptiveRunner | null = null;
 
@@ -666,7 +666,11 @@ export class ThreadedRuntime {
       this.adaptive?.stop();
       if (this.metricsTimer !== null) clearInterval(this.metricsTimer);
       this.watchdog?.stop();
-      for (const n of this.board.executors()) this.board.set(n, SLOT.alive, 0);
+      for (const n of this.board.executors()) {
+        // Its counters outlive its thread: stats() after shutdown says what the report says.
+        this.retired.add(n);
+        this.board.set(n, SLOT.alive, 0);
+      }
       await this.pool.terminate();
       // A thread terminated inside a name claim must not leave lookup() spinning on its lock.
       for (let n = 1; n < this.board.nodes; n++) this.nameTable.breakLock(n);
