@@ -10,6 +10,7 @@ export {
   Compactor,
   type SentCount,
 } from './compaction.ts';
+export { registerErrorClass } from './error-codec.ts';
 export {
   DEFAULT_MAX_NAMES,
   NameTable,
@@ -18,7 +19,13 @@ export {
 } from './names.ts';
 export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';
 export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
-export { findUnserializable, type SerializableProblem } from './serializable.ts';
+export {
+  type CheckOptions,
+  ERROR_WEIGHT,
+  findUnserializable,
+  MAX_DEPTH,
+  type SerializableProblem,
+} from './serializable.ts';
 export {
   MAX_STEAL,
   MessageCost,

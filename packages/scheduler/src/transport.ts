@@ -11,9 +11,11 @@
  *    array per drain).
  * 2. A flush encodes the batch — one flat array of tokens — with msgpackr
  *    (structured-clone mode, records) and transfers the bytes. Senders check
- *    portability before they append, so a batch that still fails to encode
- *    is a runtime bug: it goes to `onUnsendable`, whose owner accounts for
- *    every frame in it (dead letters), so nothing is dropped silently.
+ *    portability before they append (depth included), so a batch that still
+ *    fails to encode holds a value that changed since (a getter, a proxy):
+ *    it goes to `onUnsendable`, whose owner encodes its frames one by one,
+ *    posts those that encode (`post`) and accounts for the others (dead
+ *    letters, rejections), so one bad message never takes the others along.
  * 3. The receiver decodes a batch and handles its frames in order; a port is
  *    FIFO, so frames between two nodes arrive in the order they were sent.
  *
@@ -75,14 +77,23 @@ export class Channel {
     const b = this.tokens;
     if (b.length === 0) return;
     this.tokens = [];
-    this.batches++;
+    const error = this.post(b);
+    if (error !== undefined) this.onUnsendable(b, error);
+  };
+
+  /**
+   * Encodes `tokens` as one batch and posts it now: undefined when it left,
+   * else the encoding error (nothing was posted). `onUnsendable` uses it to
+   * send on what of a failed batch can still be encoded.
+   */
+  post(tokens: unknown[]): unknown {
     let bytes: Uint8Array;
     try {
-      bytes = packr.pack(b);
+      bytes = packr.pack(tokens);
     } catch (e) {
-      this.onUnsendable(b, e);
-      return;
+      return e ?? new Error('msgpackr threw a nullish value');
     }
+    this.batches++;
     // packr reuses its buffer: copy out exactly the batch and transfer it (no second copy).
     const own = new Uint8Array(bytes);
     this.port.postMessage(own, [own.buffer]);
@@ -92,7 +103,8 @@ export class Channel {
       this.urgent = false;
       this.bell?.();
     }
-  };
+    return undefined;
+  }
 
   close(): void {
     this.flush();
