@@ -146,16 +146,21 @@ export class NameLimitError extends TroupeError<'name-limit', { name: string; ca
   }
 }
 
+/**
+ * A value cannot cross a thread intact: `path` names the part, `found` what is
+ * there. `limit` is set when the value is nested deeper than the depth every
+ * crossing value is held to (MAX_DEPTH of @troupe/scheduler, 512 levels).
+ */
 export class UnserializableError extends TroupeError<
   'unserializable',
-  { actor?: ActorDescription | undefined; path: string; found: string }
+  { actor?: ActorDescription | undefined; path: string; found: string; limit?: number }
 > {
   readonly code = 'unserializable';
-  constructor(what: string, path: string, found: string, actor?: ActorDescription) {
+  constructor(what: string, path: string, found: string, actor?: ActorDescription, limit?: number) {
     super(
       `${what}${actor ? ` of ${describe(actor)}` : ''} cannot be serialized: ${path} is a ${found}` +
         (actor ? ' (define the actor with { pinned: true } to keep it on one thread)' : ''),
-      { actor, path, found },
+      limit === undefined ? { actor, path, found } : { actor, path, found, limit },
     );
   }
 }
@@ -232,14 +237,19 @@ export const isInitFailedError = guard<InitFailedError>('init-failed');
 export const isHierarchyViolationError = guard<HierarchyViolationError>('hierarchy-violation');
 export const isEscalatedError = guard<EscalatedError>('escalated');
 
+/** A value as short text for an error message; never throws, whatever the value's getters do. */
 export function formatValue(v: unknown): string {
-  if (v instanceof Error) return `${v.name}: ${v.message}`;
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
   try {
-    const s = JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    if (v instanceof Error) return `${v.name}: ${v.message}`;
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'function') return `function ${v.name || '(anonymous)'}`;
+    try {
+      const s = JSON.stringify(v);
+      return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+    } catch {
+      return String(v);
+    }
   } catch {
-    return String(v);
+    return `(a ${typeof v} that cannot be described)`;
   }
 }

@@ -9,9 +9,10 @@
  * (they belong to the clock of the thread that armed them) — `ctx.schedule`
  * timers are cancelled by a migration and documented as such.
  */
-import { decode, encode, findUnserializable, registerExtension } from '@troupe/scheduler';
+import { decode, encode, findUnserializable, registerErrorClass, registerExtension } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import * as errors from './errors.ts';
 import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts';
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
@@ -60,6 +61,11 @@ registerExtension<ActorRef>({
   },
 });
 
+// A TroupeError crosses as an instance of its own class, with its code, context and cause.
+for (const v of Object.values(errors))
+  if (typeof v === 'function' && v.prototype instanceof errors.TroupeError)
+    registerErrorClass(v as unknown as abstract new (...args: never[]) => Error);
+
 /** Decodes bytes with refs bound to `host`. */
 export function decodeFor<T>(host: Host, bytes: Uint8Array): T {
   const prev = decodingHost;
@@ -73,9 +79,13 @@ export function decodeFor<T>(host: Host, bytes: Uint8Array): T {
 
 const portable = (v: object): boolean => v instanceof ActorRef;
 
-/** Finds what in `value` cannot cross a thread; undefined when all of it can. */
-export function checkPortable(value: unknown, root: string) {
-  return findUnserializable(value, root, portable);
+/**
+ * Finds what in `value` cannot cross a thread; undefined when all of it can.
+ * `anyError`: errors of any class cross (as their nearest registered class) —
+ * for what is reported, not for messages or state. `depth`: levels used above.
+ */
+export function checkPortable(value: unknown, root: string, anyError = false, depth = 0) {
+  return findUnserializable(value, root, portable, anyError || depth > 0 ? { anyError, depth } : undefined);
 }
 
 /**
@@ -98,10 +108,10 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   const pairs = cell.mailbox.toArray();
   for (let i = 0; i < pairs.length; i++) {
     const p = checkPortable(pairs[i]![0], `mailbox[${i}]`);
-    if (p) throw new UnserializableError('a pending message', p.path, p.found, cell.desc);
+    if (p) throw new UnserializableError('a pending message', p.path, p.found, cell.desc, p.limit);
   }
   const problem = checkPortable(state, 'state') ?? checkPortable(cell.props, 'props');
-  if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc);
+  if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc, problem.limit);
   const snap: ActorSnapshot = {
     v: 1,
     id: cell.id,

@@ -12,8 +12,10 @@ import {
   isDuplicateNameError,
   isUnserializableError,
 } from '@troupe/runtime';
+import { findUnserializable } from '@troupe/scheduler';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { differs, hostileValue } from '../../scheduler/test/values.ts';
 import { AskHandle } from '../src/ask.ts';
 import type { ActorCell } from '../src/cell.ts';
 import type { Host, RemoteLink } from '../src/host.ts';
@@ -121,11 +123,19 @@ const codecLimit = (v: unknown): boolean =>
   (v !== null &&
     typeof v === 'object' &&
     (Object.hasOwn(v, '__proto__') || Object.values(v).some(codecLimit)));
-const value = fc.jsonValue({ maxDepth: 2 }).filter((v) => !codecLimit(v));
+// Plain data, and now and then a shape msgpackr alone would change (lone surrogates, errors with
+// fields and causes, null prototypes, holes, Buffers, lastIndex…) or cannot carry at all: the
+// snapshot carries it exactly, or detach refuses the actor with an UnserializableError.
+const value = fc.oneof(
+  { weight: 7, arbitrary: fc.jsonValue({ maxDepth: 2 }).filter((v) => !codecLimit(v)) },
+  { weight: 1, arbitrary: hostileValue({ cycles: false, bigints: false, depth: 2 }) },
+);
 const step = fc.record({ v: value, how: fc.constantFrom('tell' as const, 'ask' as const, 'actor' as const) });
 
 describe('dehydrate / rehydrate', () => {
   it('a detached actor resumes identically to an unmigrated twin (property)', async () => {
+    let refused = 0;
+    let moves = 0;
     await fc.assert(
       fc.asyncProperty(
         value,
@@ -160,7 +170,25 @@ describe('dehydrate / rehydrate', () => {
           // Pending: queued, not yet processed, when the actor leaves.
           send(pending, ref, replies);
           send(pending, tref, twinReplies);
-          const bytes = a.detach(ref);
+          const carried = [seed, ...before.map((s) => s.v), ...pending.map((s) => s.v)].every(
+            (v) => findUnserializable(v) === undefined,
+          );
+          let bytes: Uint8Array;
+          try {
+            bytes = a.detach(ref);
+          } catch (e) {
+            // Refused: the error names the part of the state, props or mailbox, and the actor stays.
+            expect(carried).toBe(false);
+            expect(isUnserializableError(e)).toBe(true);
+            expect((e as { context: { path: string } }).context.path).toMatch(
+              /^(state|props|mailbox\[\d+\])/,
+            );
+            expect(a.host.cells.has(ref.id)).toBe(true);
+            refused++;
+            return;
+          }
+          expect(carried).toBe(true);
+          moves++;
           expect(a.host.cells.has(ref.id)).toBe(false);
           const moved = b.rehydrate<AccMsg>(bytes);
           expect(moved.id).toBe(ref.id);
@@ -172,7 +200,8 @@ describe('dehydrate / rehydrate', () => {
           await quiesce(b);
           await quiesce(twin);
           expect(await Promise.all(replies)).toEqual(await Promise.all(twinReplies));
-          expect(await moved.ask({ k: 'get' })).toEqual(await tref.ask({ k: 'get' }));
+          // Exactly: prototypes, holes, own fields and error parts included.
+          expect(differs(await tref.ask({ k: 'get' }), await moved.ask({ k: 'get' }))).toBeUndefined();
           // Replies to actor senders crossed back from b to the relay in a, in order.
           await quiesce(a);
           expect(await relay.ask('log')).toEqual(await twinRelay.ask('log'));
@@ -185,8 +214,11 @@ describe('dehydrate / rehydrate', () => {
           expect(b.stats().processed + a.stats().processed).toBe(twin.stats().processed);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 200 },
     );
+    // Both outcomes were exercised, the exact one mostly.
+    expect(moves).toBeGreaterThan(80);
+    expect(refused).toBeGreaterThan(10);
   });
 
   it('dehydrate copies without moving: the original keeps running, the copy starts from the same state', async () => {

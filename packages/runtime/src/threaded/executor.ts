@@ -42,8 +42,8 @@ import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
 import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
-import { checkPortable } from '../snapshot.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
+import { portableRecord } from './errors-wire.ts';
 import {
   F_DEADLETTER,
   F_DL_ACT,
@@ -357,13 +357,15 @@ async function main(): Promise<void> {
         const wantEvents = f[1] as boolean;
         const wantDead = f[2] as boolean;
         if (wantEvents && events === null)
-          events = host.events.events$.subscribe((e) => link.send(0, [F_EVENT, sanitize(e)]));
+          events = host.events.events$.subscribe((e) => link.send(0, [F_EVENT, portableRecord(e, 'event')]));
         else if (!wantEvents && events !== null) {
           events.unsubscribe();
           events = null;
         }
         if (wantDead && deadLetters === null)
-          deadLetters = host.deadLetters.subscribe((d) => link.send(0, [F_DEADLETTER, sanitize(d)]));
+          deadLetters = host.deadLetters.subscribe((d) =>
+            link.send(0, [F_DEADLETTER, portableRecord(d, 'deadLetter')]),
+          );
         else if (!wantDead && deadLetters !== null) {
           deadLetters.unsubscribe();
           deadLetters = null;
@@ -529,18 +531,6 @@ async function main(): Promise<void> {
   }, data.tickMs);
   tick.unref();
   port.postMessage({ type: 'ready' });
-}
-
-/** Events and dead letters cross to the main thread; a value that cannot is described instead. */
-function sanitize<T extends object>(v: T): T {
-  const p = checkPortable(v, 'event');
-  if (p === undefined) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    const q = checkPortable(x, k);
-    out[k] = q === undefined ? x : `[unserializable: ${q.found} at ${q.path}]`;
-  }
-  return out as T;
 }
 
 main().catch((e: unknown) => {

@@ -12,7 +12,6 @@ import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
 import { Terminated } from '../terminated.ts';
-import { fromWire } from './errors-wire.ts';
 import { applyChildFailed, applyDirective } from './links.ts';
 
 /** Item kinds (`k`): a user message (an ask when meta is an AskHandle), and the system operations that follow an actor. */
@@ -85,7 +84,7 @@ export function applyItem(
       cell.remoteChildStopped(item.a as number, item.b as string);
       return;
     case K_CHILD_FAILED:
-      applyChildFailed(cell, item.meta as ActorRef, fromWire(item.a), item.b);
+      applyChildFailed(cell, item.meta as ActorRef, item.a, item.b);
       return;
     case K_DIRECTIVE:
       applyDirective(cell, item.a as Directed);
@@ -102,11 +101,12 @@ export function applyItem(
   }
 }
 
-export function deadItem(host: Host, item: Item, reason: DeadLetterReason): void {
+/** `error`: what an ask rejects with (default: the reason's, host.ts `errorFor`). */
+export function deadItem(host: Host, item: Item, reason: DeadLetterReason, error?: unknown): void {
   switch (item.k) {
     case K_TELL:
       host.stats.sent++;
-      host.deadLetter(item.a, item.meta, reason, item.ref);
+      host.deadLetter(item.a, item.meta, reason, item.ref, error);
       return;
     case K_WATCH:
       host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, reason));

@@ -42,7 +42,7 @@ import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler
 import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { ALIVE, MIGRATED, STOPPED } from '../cell.ts';
-import { ConfigError, UnserializableError } from '../errors.ts';
+import { ConfigError, formatValue, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
@@ -56,7 +56,7 @@ import {
   rehydrateCell,
 } from '../snapshot.ts';
 import type { Terminated } from '../terminated.ts';
-import { fromWire, toWire } from './errors-wire.ts';
+import { portableReport, settlement } from './errors-wire.ts';
 import {
   applyItem,
   deadItem,
@@ -76,6 +76,7 @@ import {
 import { arrived, crossLinks, immovable } from './links.ts';
 import { trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
+import { type BatchOwner, resendBatch } from './unsendable.ts';
 import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS, type WireMeta } from './wire.ts';
 
 export const F_SETTLE = 2;
@@ -289,7 +290,23 @@ export class ThreadLink implements RemoteLink {
   private receive(from: number, bytes: Uint8Array): void {
     this.batchesIn++;
     const t0 = performance.now();
-    const t = decodeFor<unknown[]>(this.host, bytes);
+    let t: unknown[];
+    try {
+      t = decodeFor<unknown[]>(this.host, bytes);
+    } catch (e) {
+      // Values are checked before they leave (depth included), so this is a runtime bug; it must
+      // not take the thread down. What the batch held stays in flight in stats(), where it shows.
+      this.host.emit({
+        type: 'system.batch-undecodable',
+        at: this.host.clock.now(),
+        node: this.node,
+        from,
+        bytes: bytes.byteLength,
+        error: formatValue(e),
+      });
+      this.afterBatch();
+      return;
+    }
     const n = t.length;
     const defs = this.tables.from(from);
     let i = 0;
@@ -402,7 +419,7 @@ export class ThreadLink implements RemoteLink {
   private handle(from: number, f: unknown[]): void {
     switch (f[0]) {
       case F_SETTLE:
-        this.host.settleExported(f[1] as number, f[2] as boolean, fromWire(f[3]));
+        this.host.settleExported(f[1] as number, f[2] as boolean, f[3]);
         return;
       case F_SNAPSHOT:
         this.onSnapshot(f[1] as number, f[2] as Uint8Array, f[3] as number);
@@ -424,7 +441,9 @@ export class ThreadLink implements RemoteLink {
   // ---- RemoteLink ---------------------------------------------------------
 
   route(ref: ActorRef, msg: unknown, meta: unknown): boolean {
-    if (msg !== null && (typeof msg === 'object' || typeof msg === 'function' || typeof msg === 'symbol')) {
+    const t = typeof msg;
+    // Numbers, booleans, bigints and undefined always cross; a string may hold a lone surrogate.
+    if (t === 'object' ? msg !== null : t === 'string' || t === 'function' || t === 'symbol') {
       const p = checkPortable(msg, 'message');
       if (p !== undefined) {
         this.host.stats.sent++;
@@ -433,7 +452,7 @@ export class ThreadLink implements RemoteLink {
           meta,
           'unserializable',
           ref,
-          new UnserializableError('a message', p.path, p.found, ref.toJSON()),
+          new UnserializableError('a message', p.path, p.found, ref.toJSON(), p.limit),
         );
         return true;
       }
@@ -457,17 +476,9 @@ export class ThreadLink implements RemoteLink {
   }
 
   settle(node: number, askId: number, ok: boolean, value: unknown): void {
-    let v = toWire(value);
-    let good = ok;
-    // Errors cross as errors (msgpackr keeps built-in classes; TroupeErrors are tagged by toWire).
-    const p = value instanceof Error ? undefined : checkPortable(v, 'reply');
-    if (p !== undefined) {
-      v = toWire(new UnserializableError('a reply', p.path, p.found));
-      good = false;
-    }
     // The asker's executor was lost: nobody is left to answer (recovery.ts).
     if (!this.channels.has(node) && this.rehomed !== null) return;
-    this.send(node, [F_SETTLE, askId, good, v]);
+    this.send(node, [F_SETTLE, askId, ...settlement(ok, value)]);
   }
 
   watch(target: ActorRef, watcher: ActorRef): void {
@@ -488,8 +499,7 @@ export class ThreadLink implements RemoteLink {
 
   childFailed(parent: ActorRef, child: ActorRef, error: unknown, phase: string): void {
     // The report must cross even when the error cannot: the parent decides on its description.
-    let a = toWire(error);
-    if (!(error instanceof Error) && checkPortable(a, 'error') !== undefined) a = String(error);
+    const a = portableReport(error, 'error');
     this.dispatch({ k: K_CHILD_FAILED, ref: parent, a, meta: child, b: phase }, 0, false);
   }
 
@@ -597,8 +607,8 @@ export class ThreadLink implements RemoteLink {
     applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, true));
   }
 
-  private dead(item: Item, reason: DeadLetterReason): void {
-    deadItem(this.host, item, reason);
+  private dead(item: Item, reason: DeadLetterReason, error?: unknown): void {
+    deadItem(this.host, item, reason, error);
   }
 
   /** Sender refs must already be defined on the channel (see `out`). */
@@ -627,60 +637,37 @@ export class ThreadLink implements RemoteLink {
     return a;
   }
 
-  /** A frame failed to encode although its parts were checked: account for it. */
+  /** A batch for `node` failed to encode although its parts were checked: resend what encodes (unsendable.ts). */
   private unsendable(node: number, t: unknown[], error: unknown): void {
-    // Nothing of the batch arrived: no tell joins it any more, and its ref definitions are sent again.
+    // What was open at the batch's end is gone: no tell joins it any more.
     this.forgetLast();
-    // The refs it names, as this side defined them; those defined by this batch are forgotten after.
-    const known = this.tables.sentTo(node);
-    const undefine: number[] = [];
-    let i = 0;
-    while (i < t.length) {
-      const code = t[i];
-      if (code === W_DEF) {
-        undefine.push(t[i + 1] as number);
-        i += 4;
-      } else if (code === W_RESET) {
-        i += 1;
-      } else if (code === W_TELL || code === W_TELL_FWD) {
-        const sid = t[i + 3] as number;
-        const item: Item = {
-          k: K_TELL,
-          ref: this.refOf(t[i + 1] as number, known),
-          a: t[i + 2],
-          meta: sid === 0 ? undefined : this.refOf(sid, known),
-          b: null,
-        };
-        this.dead(item, 'unserializable');
-        i += 4;
-      } else if (code === W_TELLS) {
-        const ref = this.refOf(t[i + 1] as number, known);
-        const sid = t[i + 2] as number;
-        const meta = sid === 0 ? undefined : this.refOf(sid, known);
-        const end = i + 4 + (t[i + 3] as number);
-        for (let j = i + 4; j < end; j++)
-          this.dead({ k: K_TELL, ref, a: t[j], meta, b: null }, 'unserializable');
-        i = end;
-      } else if (code === W_ROUTE) {
-        const item: Item = {
-          k: t[i + 3] as number,
-          ref: this.refOf(t[i + 1] as number, known),
-          a: t[i + 4],
-          meta: this.decodeMeta(t[i + 5] as WireMeta, known),
-          b: t[i + 6],
-        };
-        this.dead(item, 'unserializable');
-        i += 7;
-      } else {
-        i += 2;
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-    // Nothing of the batch arrived: its ref definitions must be sent again.
-    for (const id of undefine) known.delete(id);
+    resendBatch(this.batchOwner, node, t, error);
   }
+
+  private readonly batchOwner: BatchOwner = {
+    link: this,
+    settleCode: F_SETTLE,
+    known: (node) => this.tables.sentTo(node),
+    item: (t, i, known) => ({
+      k: t[i + 3] as number,
+      ref: this.refOf(t[i + 1] as number, known),
+      a: t[i + 4],
+      meta: this.decodeMeta(t[i + 5] as WireMeta, known),
+      b: t[i + 6],
+    }),
+    tell: (id, msg, sid, known) => ({
+      k: K_TELL,
+      ref: this.refOf(id, known),
+      a: msg,
+      meta: sid === 0 ? undefined : this.refOf(sid, known),
+      b: null,
+    }),
+    dead: (item, error) => this.dead(item, 'unserializable', error),
+    post: (node, tokens) => {
+      const ch = this.channels.get(node);
+      return ch === undefined ? new ConfigError('executor', 'a connected node', node) : ch.post(tokens);
+    },
+  };
 
   // ---- migration (handshake steps in the module header) -------------------
 

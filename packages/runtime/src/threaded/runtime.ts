@@ -427,7 +427,7 @@ export class ThreadedRuntime {
       target = (rest.parent as ActorRef).id % 1024; // next to its parent
     else target = placeOrThrow(this.placer, placement ?? 'spread', 0, 'system.spawn(options).placement');
     const p = checkPortable(props, 'props') ?? checkPortable(rest, 'options');
-    if (p !== undefined) throw new UnserializableError('spawn props', p.path, p.found);
+    if (p !== undefined) throw new UnserializableError('spawn props', p.path, p.found, undefined, p.limit);
     const ref = await this.request<ActorRef>(target, 'spawn', [
       def.name,
       props,
