@@ -346,6 +346,8 @@ describe('tree members across executors', () => {
     b.tell({ type: 'boom' });
     // a's restart resets its state: the directive crossed to its thread.
     await expect.poll(() => a.ask<number>({ type: 'get' })).toBe(0);
+    // b and c restart after a has reported back (start order): wait for the last one.
+    await expect.poll(async () => (await h.children()).map((r) => r.restarts)).toEqual([1, 1, 1]);
     const rows = await h.children();
     expect(rows.map((r) => [r.id, r.alive, r.restarts])).toEqual([
       ['a', true, 1],

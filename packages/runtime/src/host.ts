@@ -65,6 +65,8 @@ export interface RemoteLink {
   childFailed?(parent: ActorRef, child: ActorRef, error: unknown, phase: 'init' | 'start' | 'receive'): void;
   /** Threaded mode: a supervision directive for a child on another host (threaded/links.ts). */
   directive?(child: ActorRef, d: Directed): void;
+  /** Threaded mode: `child` re-initialised after its supervising parent's restart directive (threaded/links.ts). */
+  childRestarted?(parent: ActorRef, child: ActorRef): void;
   /** Threaded mode: terminate an actor on another host now (a supervisor's shutdownMs ran out). */
   kill?(ref: ActorRef, reason: string): void;
   /** Threaded mode: a Terminated for a watcher on another host. */

@@ -24,8 +24,12 @@ export interface ChildRecord {
   afterExit: 'keep' | 'delete';
   /** Held (suspended) by its own failure or by a sibling's restart. */
   suspended: boolean;
-  /** A restart is scheduled: `waiting` for its delay, or `due`. */
-  pending: 'none' | 'waiting' | 'due';
+  /**
+   * A restart is scheduled: `waiting` for its delay, `due`, or `restarting`:
+   * told to re-initialise in place, the supervisor waits for the child to
+   * report back before it restarts the next child (start order).
+   */
+  pending: 'none' | 'waiting' | 'due' | 'restarting';
   delayMs: number;
   restarts: number;
   /** Backoff exponent: consecutive restarts without `resetAfterMs` of calm. */
@@ -56,13 +60,13 @@ export function newRecord(spec: ChildSpec): ChildRecord {
   };
 }
 
-/** Child side of an in-place restart: its own children go, then state re-initialises from props. */
-export function restartInPlace(cell: ActorCell): void {
-  if (cell.status !== ALIVE) return;
+/** Child side of an in-place restart: its own children go, then state re-initialises from props; false when init failed or it is gone. */
+export function restartInPlace(cell: ActorCell): boolean {
+  if (cell.status !== ALIVE) return false;
   if (cell.children !== null) for (const k of [...cell.children]) k.requestStop('parent-restarted');
   const far = cell.remoteKids;
   if (far !== null) for (const k of far.values()) cell.host.stopRef(k, 'parent-restarted');
-  cell.restart('supervisor');
+  return cell.restart('supervisor');
 }
 
 /**

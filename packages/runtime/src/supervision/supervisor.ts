@@ -14,9 +14,12 @@
  *    (workers) or stopped (sub-supervisors, temporary children), in reverse
  *    start order.
  * 4. When the delay has passed (on the clock), affected children restart in
- *    start order: a live worker re-initialises in place (same ref, same
- *    mailbox); a sub-supervisor or an exited child is spawned afresh once its
- *    previous incarnation has exited — never two incarnations at once.
+ *    start order, each one back before the next starts (a later child may
+ *    depend on an earlier one): a live worker re-initialises in place (same
+ *    ref, same mailbox) in its own turn and reports back; a sub-supervisor or
+ *    an exited child is spawned afresh once its previous incarnation has
+ *    exited — never two incarnations at once. `child-restarted` is emitted
+ *    as each restart happens, so it tells the order the inits ran in.
  * 5. A respawn that fails at init counts as another restart (step 3), so a
  *    child that always fails at init ends in escalation, not a respawn loop.
  * 6. Escalation: children stop one by one in reverse start order (each with
@@ -132,8 +135,22 @@ export class Supervisor {
     if (rec === undefined || !rec.alive) return;
     rec.suspended = true;
     if (this.mode !== 'running' && this.mode !== 'starting') return; // it is being stopped anyway
+    // Re-initialising in place failed at init: the restart happened, and failed; the
+    // children due after it wait until it is back (flush).
+    const wasRestarting = rec.pending === 'restarting';
+    if (wasRestarting) this.restarted(rec);
     this.reportFailed(rec, error, phase);
     if (rec.pending !== 'none' || rec.stopping) return; // already on its way out or back
+    this.decideFailure(rec, ref, error, phase);
+    if (wasRestarting) this.flush();
+  }
+
+  private decideFailure(
+    rec: ChildRecord,
+    ref: ActorRef,
+    error: unknown,
+    phase: 'init' | 'start' | 'receive',
+  ): void {
     if (this.mode === 'starting' && rec.spec.kind === 'supervisor' && !rec.treeStarted) {
       this.escalate(rec, error, 'start');
       return;
@@ -247,25 +264,60 @@ export class Supervisor {
     this.timers.add(h);
   }
 
-  /** Performs due restarts in start order; stops at one still waiting for its old incarnation to exit. */
+  /**
+   * Performs due restarts in start order, each child started before the next
+   * (OTP: a later child may depend on an earlier one being up). Stops at a
+   * child that is not ready yet: waiting for its backoff delay, for its old
+   * incarnation to exit, or re-initialising in place until it reports back
+   * (`childRestarted`). Under one-for-one the children are independent: a
+   * child that is not ready holds up no other.
+   */
   private flush(): void {
-    for (const r of this.records) {
+    const alone = this.spec.strategy === 'one-for-one';
+    for (const r of [...this.records]) {
       if (this.mode !== 'running' && this.mode !== 'starting') return;
-      if (r.pending !== 'due') continue;
-      if (r.alive && (r.stopping || r.spec.kind === 'supervisor')) return;
-      r.pending = 'none';
-      r.restarts++;
+      if (r.pending === 'none') continue;
+      if (r.pending !== 'due' || (r.alive && (r.stopping || r.spec.kind === 'supervisor'))) {
+        if (alone) continue;
+        return;
+      }
       if (r.alive && r.ref !== undefined) {
+        r.pending = 'restarting';
         r.suspended = false;
         r.startedAt = this.host.clock.now();
-        direct(this.host, r.ref, 'restart');
-        this.emitRestarted(r);
-        continue;
+        const ref = r.ref;
+        const self = this.cell.ref;
+        direct(this.host, ref, 'restart', () =>
+          sendSystem(self, (c) => {
+            if (supervisorOf(c) === this) this.childRestarted(ref);
+          }),
+        );
+        if (alone) continue;
+        return;
       }
+      r.pending = 'none';
+      r.restarts++;
       const err = this.launch(r);
       this.emitRestarted(r);
-      if (err !== undefined) this.launchFailed(r, err);
+      if (err === undefined) continue;
+      this.launchFailed(r, err);
+      if (r.pending !== 'none' && !alone) return; // it comes back first, the rest after it
     }
+  }
+
+  /** A child re-initialised in place (restart protocol step 4); the next due child may go. */
+  childRestarted(ref: ActorRef): void {
+    const rec = this.byRef(ref);
+    if (rec === undefined || rec.pending !== 'restarting') return;
+    this.restarted(rec);
+    this.flush();
+  }
+
+  /** The restart of `rec` in place happened (its init ran, successfully or not). */
+  private restarted(rec: ChildRecord): void {
+    rec.pending = 'none';
+    rec.restarts++;
+    this.emitRestarted(rec);
   }
 
   private emitRestarted(r: ChildRecord): void {
@@ -299,6 +351,7 @@ export class Supervisor {
       return;
     }
     rec.alive = false;
+    if (rec.pending === 'restarting') rec.pending = 'due'; // gone before it re-initialised: respawn it
     if (rec.stopTimer !== null) {
       this.host.clock.clearTimeout(rec.stopTimer);
       this.timers.delete(rec.stopTimer);

@@ -19,14 +19,23 @@ export function sendSystem(ref: ActorRef, fn: (cell: ActorCell) => void): boolea
   return true;
 }
 
-/** The child side of a directive, in the child's turn (here, or on its executor). */
-export function applyDirected(cell: ActorCell, d: Directed): void {
+/** The child side of a directive, in the child's turn (here, or on its executor); true when it restarted. */
+export function applyDirected(cell: ActorCell, d: Directed): boolean {
   if (d === 'resume') cell.resumeHeld();
   else if (d === 'suspend') cell.suspend();
-  else restartInPlace(cell);
+  else return restartInPlace(cell);
+  return false;
 }
 
-/** A supervisor's directive to its child, wherever the child lives now. */
-export function direct(host: Host, ref: ActorRef, d: Directed): void {
-  if (!sendSystem(ref, (c) => applyDirected(c, d))) host.remote?.directive?.(ref, d);
+/**
+ * A supervisor's directive to its child, wherever the child lives now.
+ * `restarted` runs in the child's turn once a `restart` has re-initialised it
+ * here; on another executor the child reports it by `childRestarted`
+ * (threaded/links.ts step 6) instead.
+ */
+export function direct(host: Host, ref: ActorRef, d: Directed, restarted?: () => void): void {
+  const sent = sendSystem(ref, (c) => {
+    if (applyDirected(c, d)) restarted?.();
+  });
+  if (!sent) host.remote?.directive?.(ref, d);
 }

@@ -12,7 +12,7 @@ import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
 import { Terminated } from '../terminated.ts';
-import { applyChildFailed, applyDirective } from './links.ts';
+import { applyChildFailed, applyChildRestarted, applyDirective } from './links.ts';
 
 /** Item kinds (`k`): a user message (an ask when meta is an AskHandle), and the system operations that follow an actor. */
 export const K_TELL = 0;
@@ -31,6 +31,8 @@ export const K_CHILD_FAILED = 8;
 export const K_DIRECTIVE = 9;
 /** Terminate now (a: reason): a supervisor's shutdownMs for a child on another executor ran out. */
 export const K_KILL = 10;
+/** A child re-initialised in place by its supervisor's restart directive (meta: the child); goes to its parent (links.ts step 6). */
+export const K_CHILD_RESTARTED = 11;
 
 export interface Item {
   readonly k: number;
@@ -91,6 +93,9 @@ export function applyItem(
       return;
     case K_KILL:
       cell.kill(item.a as string);
+      return;
+    case K_CHILD_RESTARTED:
+      applyChildRestarted(cell, item.meta as ActorRef);
       return;
     case K_STOPASK: {
       const h = item.meta as AskHandle | undefined;

@@ -63,6 +63,7 @@ import {
   type Item,
   K_CHILD_FAILED,
   K_CHILD_GONE,
+  K_CHILD_RESTARTED,
   K_DIRECTIVE,
   K_DL_WITHDRAW,
   K_KILL,
@@ -505,6 +506,10 @@ export class ThreadLink implements RemoteLink {
 
   directive(child: ActorRef, d: Directed): void {
     this.dispatch({ k: K_DIRECTIVE, ref: child, a: d, meta: undefined, b: null }, 0, false);
+  }
+
+  childRestarted(parent: ActorRef, child: ActorRef): void {
+    this.dispatch({ k: K_CHILD_RESTARTED, ref: parent, a: null, meta: child, b: null }, 0, false);
   }
 
   terminated(watcher: ActorRef, t: Terminated): void {

@@ -32,7 +32,9 @@
  * 6. P's resume / suspend / restart directive routes to C as K_DIRECTIVE and
  *    runs in C's turn; stop and escalate are stop requests, and a stop that
  *    overruns the child's shutdownMs is a kill request (K_KILL), as in one
- *    thread.
+ *    thread. Once a restart has re-initialised C, C routes child-restarted
+ *    to P (K_CHILD_RESTARTED): a supervisor restarts its children one by one,
+ *    in start order.
  * A supervisor itself is pinned (its state holds timers and records); its
  * workers move, by steal or migrate, like any actor.
  */
@@ -112,5 +114,13 @@ export function applyChildFailed(parent: ActorCell, child: ActorRef, error: unkn
 
 /** Step 6, child side. */
 export function applyDirective(cell: ActorCell, d: Directed): void {
-  cell.runAsSystem((c) => applyDirected(c, d));
+  cell.runAsSystem((c) => {
+    if (applyDirected(c, d) && c.remoteParent !== null)
+      c.host.remote?.childRestarted?.(c.remoteParent, c.ref);
+  });
+}
+
+/** Step 6, parent side: the child is back; a supervisor goes on with the next restart. */
+export function applyChildRestarted(parent: ActorCell, child: ActorRef): void {
+  parent.runAsSystem((p) => supervisorOf(p)?.childRestarted(child));
 }
