@@ -10,6 +10,7 @@ import { ConfigError } from './errors.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
 import type { SpawnOptions } from './spawn-options.ts';
+import { checkKeys, checkObject, checkRange, MAX_TIMER_MS } from './validate.ts';
 
 export interface Cancellable {
   cancel(): void;
@@ -75,6 +76,8 @@ export interface ActorContext<M = unknown> extends InitContext {
   /** Clock time in ms. */
   now(): number;
 }
+
+const NO_SCHEDULE_OPTIONS: ScheduleOptions<never> = Object.freeze({});
 
 export class Context<M = unknown> implements ActorContext<M> {
   /** Meta of the message being handled: sender ref, ask handle, or undefined. */
@@ -192,9 +195,14 @@ export class Context<M = unknown> implements ActorContext<M> {
     this.cell.unwatch(ref);
   }
 
-  schedule<T = M>(delayMs: number, msg: T, options: ScheduleOptions<T> = {}): Cancellable {
-    if (!(typeof delayMs === 'number' && delayMs >= 0 && Number.isFinite(delayMs)))
-      throw new ConfigError('ctx.schedule(delayMs)', 'a finite number ≥ 0', delayMs);
+  schedule<T = M>(delayMs: number, msg: T, options: ScheduleOptions<T> = NO_SCHEDULE_OPTIONS): Cancellable {
+    checkRange(delayMs, 'ctx.schedule(delayMs)', { min: 0, max: MAX_TIMER_MS });
+    if (options !== NO_SCHEDULE_OPTIONS) {
+      checkObject(options, 'ctx.schedule(options)', '{ to?, repeat? }');
+      checkKeys(options, ['to', 'repeat'], 'ctx.schedule(options)');
+      if (options.repeat !== undefined && typeof options.repeat !== 'boolean')
+        throw new ConfigError('ctx.schedule(options).repeat', 'a boolean', options.repeat);
+    }
     if (options.to !== undefined) checkRef(options.to, 'ctx.schedule(options.to)');
     if (options.repeat && delayMs === 0)
       throw new ConfigError('ctx.schedule(delayMs)', '> 0 when repeat is true', 0);

@@ -7,7 +7,7 @@
 import type { ActorContext, InitContext } from './context.ts';
 import { type DefinitionDeadlockOptions, resolveDefinitionDeadlock } from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
-import type { MailboxOptions } from './mailbox.ts';
+import { type MailboxOptions, resolveMailbox } from './mailbox.ts';
 import {
   type ChildSupervision,
   type ChildSupervisionOptions,
@@ -15,6 +15,7 @@ import {
 } from './supervision/policy.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './supervision/retry.ts';
 import type { Terminated } from './terminated.ts';
+import { checkKeys } from './validate.ts';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -74,6 +75,18 @@ export type PropsOf<D> = D extends ActorDefinition<any, any, infer P> ? P : neve
 /** State type of a definition. */
 export type StateOf<D> = D extends ActorDefinition<infer S, any, any> ? S : never;
 
+const OPTION_KEYS = ['pinned', 'mailbox', 'throughput', 'retry', 'supervision', 'deadlock', 'rank'];
+const BEHAVIOR_KEYS = [
+  'init',
+  'receive',
+  'onStart',
+  'onStop',
+  'onTerminated',
+  'toValue',
+  'fromValue',
+  ...OPTION_KEYS,
+];
+
 export function defineActor<S, M, P = void>(
   name: string,
   behavior: Behavior<S, M, P> & DefinitionOptions,
@@ -83,6 +96,11 @@ export function defineActor<S, M, P = void>(
     throw new ConfigError('defineActor(name)', 'a non-empty string', name);
   if (behavior === null || typeof behavior !== 'object')
     throw new ConfigError(`defineActor("${name}", behavior)`, 'an object with init and receive', behavior);
+  // A misspelt hook (`onStrat`) or option would otherwise never run or never apply.
+  checkKeys(behavior, BEHAVIOR_KEYS, `defineActor("${name}")`);
+  if (options === null || typeof options !== 'object')
+    throw new ConfigError(`defineActor("${name}", options)`, 'an object of definition options', options);
+  checkKeys(options, OPTION_KEYS, `defineActor("${name}", options)`);
   if (typeof behavior.init !== 'function')
     throw new ConfigError(`defineActor("${name}").init`, 'a function (props) => state', behavior.init);
   if (typeof behavior.receive !== 'function')
@@ -103,6 +121,7 @@ export function defineActor<S, M, P = void>(
   if (throughput !== undefined && !(Number.isInteger(throughput) && throughput > 0))
     throw new ConfigError(`defineActor("${name}").throughput`, 'a positive integer', throughput);
   const mailbox = options.mailbox ?? behavior.mailbox;
+  if (mailbox !== undefined) resolveMailbox(mailbox, `defineActor("${name}").mailbox`);
   const retry = resolveRetry(options.retry ?? behavior.retry, `defineActor("${name}").retry`);
   const supervision = resolveChildSupervision(
     options.supervision ?? behavior.supervision,

@@ -40,11 +40,30 @@ export interface ActorDescription {
 
 const describe = (a: ActorDescription): string => (a.name ? `"${a.name}" (${a.def})` : `#${a.id} (${a.def})`);
 
-/** An option, spawn argument or supervision spec is invalid. `path` names the field. */
-export class ConfigError extends TroupeError<'config', { path: string; expected: string; got: unknown }> {
+/**
+ * An option, spawn argument or supervision spec is invalid. `path` names the
+ * field; for a misspelt key, `suggestion` is the valid one it most likely
+ * meant (validate.ts).
+ */
+export class ConfigError extends TroupeError<
+  'config',
+  { path: string; expected: string; got: unknown; suggestion?: string }
+> {
   readonly code = 'config';
-  constructor(path: string, expected: string, got: unknown) {
-    super(`${path}: expected ${expected}, got ${formatValue(got)}`, { path, expected, got });
+  constructor(
+    path: string,
+    expected: string,
+    got: unknown,
+    extra?: { readonly suggestion?: string | undefined; readonly message?: string },
+  ) {
+    super(
+      extra?.message ??
+        `${path}: expected ${expected}, got ${formatValue(got)}` +
+          (extra?.suggestion === undefined ? '' : `; did you mean \`${extra.suggestion}\`?`),
+      extra?.suggestion === undefined
+        ? { path, expected, got }
+        : { path, expected, got, suggestion: extra.suggestion },
+    );
   }
 }
 
@@ -116,12 +135,18 @@ export class ShutdownError extends TroupeError<'shutdown', { operation: string }
   }
 }
 
+/** Where an executor's definitions come from (UnknownActorError's hint in threaded mode). */
+export const EXECUTORS_KNOW = 'among the exports of the actors module (what executors load)';
+
+/** A spawn or rehydrate names a definition the target thread does not know. */
 export class UnknownActorError extends TroupeError<'unknown-actor', { definition: string }> {
   readonly code = 'unknown-actor';
-  constructor(definition: string, known: readonly string[]) {
-    super(`no actor definition named "${definition}"; known: ${known.length ? known.join(', ') : '(none)'}`, {
-      definition,
-    });
+  /** `hint` says where definitions come from there (e.g. the executors' actors module). */
+  constructor(definition: string, known: readonly string[], hint?: string) {
+    super(
+      `no actor definition named "${definition}"${hint === undefined ? '' : ` ${hint}`}; known: ${known.length ? known.join(', ') : '(none)'}`,
+      { definition },
+    );
   }
 }
 

@@ -36,12 +36,13 @@ import {
   messageType,
 } from './events.ts';
 import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
-import { ActorRef, type AskOptions } from './ref.ts';
+import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
 import { installSupervision } from './supervision/policy.ts';
 import { resolveRetry } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
+import { describeRange, inRange, unknownKey } from './validate.ts';
 
 /** Room for 1024 hosts (main thread + executors) in an id's low bits. */
 export const NODE_SPACE = 1024;
@@ -306,12 +307,15 @@ export class Host implements AskLedger {
     let timeoutMs = this.options.askTimeoutMs;
     if (options !== undefined) {
       if (options === null || typeof options !== 'object')
-        return Promise.reject(new ConfigError('ask(options)', '{ timeoutMs? }', options));
+        return Promise.reject(new ConfigError('ask(options)', '{ timeoutMs?, reentrant? }', options));
+      for (const k in options)
+        if (k !== 'timeoutMs' && k !== 'reentrant')
+          return Promise.reject(unknownKey(options, k, ASK_KEYS, 'ask(options)'));
       if (options.timeoutMs !== undefined) {
         timeoutMs = options.timeoutMs;
-        if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1))
+        if (!inRange(timeoutMs, ASK_TIMEOUT_MS))
           return Promise.reject(
-            new ConfigError('ask(options).timeoutMs', 'a number in (0, 2147483647]', timeoutMs),
+            new ConfigError('ask(options).timeoutMs', describeRange(ASK_TIMEOUT_MS), timeoutMs),
           );
       }
       if (options.reentrant !== undefined) {

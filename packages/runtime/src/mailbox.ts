@@ -5,6 +5,7 @@
  * how they overtake user messages.
  */
 import { ConfigError } from './errors.ts';
+import { checkKeys } from './validate.ts';
 
 export type OverflowPolicy = 'reject' | 'drop-oldest' | 'drop-newest';
 
@@ -32,6 +33,12 @@ export const UNBOUNDED: ResolvedMailbox = Object.freeze({
 });
 
 const policies: readonly OverflowPolicy[] = ['reject', 'drop-oldest', 'drop-newest'];
+const MAILBOX_KEYS = ['capacity', 'overflow'];
+/**
+ * Inputs already resolved against UNBOUNDED (a definition's mailbox, checked
+ * at defineActor): each spawn of the definition reuses the result.
+ */
+const resolved = new WeakMap<object, ResolvedMailbox>();
 
 export function resolveMailbox(
   opts: MailboxOptions | undefined,
@@ -39,13 +46,19 @@ export function resolveMailbox(
   base = UNBOUNDED,
 ): ResolvedMailbox {
   if (opts === undefined) return base;
+  const known =
+    base === UNBOUNDED && opts !== null && typeof opts === 'object' ? resolved.get(opts) : undefined;
+  if (known !== undefined) return known;
   if (opts === null || typeof opts !== 'object')
     throw new ConfigError(path, '{ capacity?, overflow? }', opts);
+  checkKeys(opts, MAILBOX_KEYS, path);
   const capacity = opts.capacity ?? base.capacity;
   if (!(capacity === Number.POSITIVE_INFINITY || (Number.isInteger(capacity) && capacity > 0)))
     throw new ConfigError(`${path}.capacity`, 'a positive integer or Infinity', opts.capacity);
   const overflow = opts.overflow ?? base.overflow;
   if (!policies.includes(overflow))
     throw new ConfigError(`${path}.overflow`, policies.map((p) => `"${p}"`).join(' | '), opts.overflow);
-  return { capacity, overflow };
+  const r = Object.freeze({ capacity, overflow });
+  if (base === UNBOUNDED) resolved.set(opts, r);
+  return r;
 }

@@ -13,6 +13,7 @@ import {
 import { ConfigError } from './errors.ts';
 import type { EventOptions } from './events.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+import { ASK_TIMEOUT_MS } from './ref.ts';
 import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
 import {
   type ResolvedScheduler,
@@ -20,6 +21,7 @@ import {
   SCHEDULER_KEYS,
   type SchedulerOptions,
 } from './threaded/options.ts';
+import { checkKeys, checkRange, type Range } from './validate.ts';
 
 export interface SystemOptions extends SchedulerOptions {
   /**
@@ -67,7 +69,7 @@ export interface ResolvedOptions {
   readonly handleSignals: readonly ShutdownSignal[];
 }
 
-const known = new Set([
+const KNOWN = [
   'actors',
   'executors',
   'throughput',
@@ -79,20 +81,16 @@ const known = new Set([
   'deadlock',
   'handleSignals',
   ...SCHEDULER_KEYS,
-]);
+];
+const EVENT_KEYS = ['perMessage', 'sampleRate'];
 
-export function resolveOptions(
-  o: SystemOptions = {},
-  extraKeys: ReadonlySet<string> = new Set(),
-): ResolvedOptions {
+/** Longest a dispatcher may run before yielding, ms: past a minute, timers and I/O starve. */
+export const YIELD_MS: Range = { min: 0, max: 60_000, minExclusive: true };
+
+export function resolveOptions(o: SystemOptions = {}): ResolvedOptions {
   if (o === null || typeof o !== 'object') throw new ConfigError('options', 'an object', o);
+  checkKeys(o, KNOWN, 'options');
   for (const k of Object.keys(o)) {
-    if (!known.has(k) && !extraKeys.has(k))
-      throw new ConfigError(
-        `options.${k}`,
-        `one of ${[...known, ...extraKeys].join(', ')}`,
-        'an unknown option',
-      );
     // `??` below would read null as "use the default"; a null option is a mistake worth naming.
     if ((o as Record<string, unknown>)[k] === null)
       throw new ConfigError(`options.${k}`, 'a value or undefined (omit it for the default)', null);
@@ -103,12 +101,8 @@ export function resolveOptions(
   const throughput = o.throughput ?? 64;
   if (!(Number.isInteger(throughput) && throughput > 0))
     throw new ConfigError('options.throughput', 'a positive integer', o.throughput);
-  const yieldMs = o.yieldMs ?? 5;
-  if (!(typeof yieldMs === 'number' && yieldMs > 0 && Number.isFinite(yieldMs)))
-    throw new ConfigError('options.yieldMs', 'a positive finite number', o.yieldMs);
-  const askTimeoutMs = o.askTimeoutMs ?? 5000;
-  if (!(typeof askTimeoutMs === 'number' && askTimeoutMs > 0 && askTimeoutMs <= 2 ** 31 - 1))
-    throw new ConfigError('options.askTimeoutMs', 'a number in (0, 2147483647]', o.askTimeoutMs);
+  const yieldMs = checkRange(o.yieldMs ?? 5, 'options.yieldMs', YIELD_MS);
+  const askTimeoutMs = checkRange(o.askTimeoutMs ?? 5000, 'options.askTimeoutMs', ASK_TIMEOUT_MS);
   const clock = o.clock ?? systemClock;
   if (
     clock === null ||
@@ -121,6 +115,7 @@ export function resolveOptions(
   const events = o.events ?? {};
   if (events === null || typeof events !== 'object')
     throw new ConfigError('options.events', 'an object', events);
+  checkKeys(events, EVENT_KEYS, 'options.events');
   if (events.perMessage !== undefined && !['auto', 'on', 'off'].includes(events.perMessage))
     throw new ConfigError('options.events.perMessage', '"auto" | "on" | "off"', events.perMessage);
   if (

@@ -6,6 +6,7 @@
 import type { ActorCell } from './cell.ts';
 import { type ActorDescription, ConfigError } from './errors.ts';
 import type { Host } from './host.ts';
+import { MAX_TIMER_MS, type Range } from './validate.ts';
 
 export interface AskOptions {
   /** Reject with AskTimeoutError after this many ms (default: the system's askTimeoutMs). */
@@ -16,6 +17,10 @@ export interface AskOptions {
    */
   readonly reentrant?: boolean;
 }
+
+export const ASK_KEYS = ['timeoutMs', 'reentrant'];
+/** Ask timeouts, the system's default and per ask: any delay a timer honours. */
+export const ASK_TIMEOUT_MS: Range = { min: 0, max: MAX_TIMER_MS, minExclusive: true };
 
 export class ActorRef<M = unknown> {
   /** @internal Direct pointer while the actor lives in this thread; null when remote or gone. */

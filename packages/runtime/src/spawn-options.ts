@@ -2,6 +2,7 @@ import { ConfigError } from './errors.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef } from './ref.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './supervision/retry.ts';
+import { checkKeys, checkObject, closest } from './validate.ts';
 
 export interface SpawnOptions {
   /** Unique name in the system; `system.lookup(name)` finds it. */
@@ -29,17 +30,16 @@ export interface ResolvedSpawn {
   readonly retry: RetryPolicy | undefined;
 }
 
-const known = new Set(['name', 'mailbox', 'parent', 'placement', 'retry']);
+const KNOWN = ['name', 'mailbox', 'parent', 'placement', 'retry'];
+const PLACEMENT = "'local' | 'spread' | { group } | { executor }";
 
 export function resolveSpawnOptions(opts: SpawnOptions | undefined, path = 'spawn(options)'): ResolvedSpawn {
   if (opts === undefined) return NO_OPTIONS;
   if (opts === null || typeof opts !== 'object')
-    throw new ConfigError(path, '{ name?, mailbox?, parent? }', opts);
-  for (const k of Object.keys(opts)) {
-    if (!known.has(k))
-      throw new ConfigError(`${path}.${k}`, 'one of name, mailbox, parent, retry', 'an unknown option');
-  }
+    throw new ConfigError(path, '{ name?, mailbox?, parent?, retry?, placement? }', opts);
+  checkKeys(opts, KNOWN, path);
   const { name, parent } = opts;
+  if (opts.placement !== undefined) checkPlacement(opts.placement, `${path}.placement`);
   if (name !== undefined && (typeof name !== 'string' || name.length === 0))
     throw new ConfigError(`${path}.name`, 'a non-empty string', name);
   if (parent !== undefined && !(parent instanceof ActorRef))
@@ -58,3 +58,24 @@ const NO_OPTIONS: ResolvedSpawn = Object.freeze({
   parent: undefined,
   retry: undefined,
 });
+
+/**
+ * The shape of a placement, checked in both modes (in-thread a placement has
+ * nowhere to go, but a wrong one is still a mistake). Whether the executor or
+ * group exists is the scheduler's Placer's to say (threaded mode).
+ */
+export function checkPlacement(p: unknown, path: string): void {
+  if (p === 'local' || p === 'spread') return;
+  if (typeof p === 'string')
+    throw new ConfigError(path, PLACEMENT, p, { suggestion: closest(p, ['local', 'spread']) });
+  checkObject(p, path, PLACEMENT);
+  checkKeys(p, ['group', 'executor'], path);
+  const keys = Object.keys(p);
+  if (keys.length !== 1) throw new ConfigError(path, `exactly one of { group } or { executor }`, p);
+  const k = keys[0] as 'group' | 'executor';
+  const v = p[k];
+  // Executors are numbered from 1 (0 is the main thread), NUMA groups from 0.
+  const min = k === 'executor' ? 1 : 0;
+  if (!(Number.isInteger(v) && (v as number) >= min))
+    throw new ConfigError(`${path}.${k}`, `an integer ≥ ${min}`, v);
+}

@@ -31,6 +31,7 @@ import type { SupervisorSpec, SupervisorSpecInput } from './supervision/spec.ts'
 import { type StartOptions, type SupervisorHandle, startTree } from './supervision/tree.ts';
 import { startThreadedTree } from './supervision/tree-threaded.ts';
 import { type SchedulerMetrics, ThreadedRuntime } from './threaded/runtime.ts';
+import { checkKeys } from './validate.ts';
 
 export type { ShutdownOptions, ShutdownReport };
 
@@ -151,6 +152,7 @@ export class ActorSystem {
   /** Moves an actor to another executor (tests, operators); pinned actors refuse with a ConfigError. */
   migrate(ref: ActorRef, to: { executor: number }): Promise<void> {
     checkRef(ref, 'system.migrate(ref)');
+    if (to !== null && typeof to === 'object') checkKeys(to, ['executor'], 'system.migrate(ref, to)');
     if (this.threads === null)
       return Promise.reject(new ConfigError('system.migrate', 'a system with executors', 0));
     return this.threads.migrate(ref, to);
@@ -268,6 +270,7 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   const system = new ActorSystem(resolved, defs);
   if (resolved.executors !== 0) {
     system.threads = await ThreadedRuntime.start(system.host, resolved);
+    system.threads.moduleDefinitions = new Set(defs.map((d) => d.name));
     system.shutdownCoordinator.attachExecutors(system.threads.shutdownPort());
   }
   return system;

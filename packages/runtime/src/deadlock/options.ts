@@ -4,6 +4,7 @@
  * the path of the bad field.
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, checkRange, closest, MAX_TIMER_MS, type Range } from '../validate.ts';
 import { isKnownStrategy, knownStrategies } from './strategies.ts';
 
 export interface DeadlockOptions {
@@ -53,18 +54,16 @@ export function deadlockWanted(o: ResolvedDeadlockOptions): boolean {
 
 function checkStrategy(s: unknown, path: string): void {
   if (!isKnownStrategy(s))
-    throw new ConfigError(path, `one of ${knownStrategies().join(', ')} (or a registered strategy)`, s);
+    throw new ConfigError(path, `one of ${knownStrategies().join(', ')} (or a registered strategy)`, s, {
+      suggestion: typeof s === 'string' ? closest(s, knownStrategies()) : undefined,
+    });
 }
+
+/** Stall and slow-handler thresholds: the check runs on a timer, so below 1 ms it would spin. */
+const THRESHOLD_MS: Range = { min: 1, max: MAX_TIMER_MS };
 
 function checkMs(v: unknown, path: string): void {
-  if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 2 ** 31 - 1))
-    throw new ConfigError(path, 'a number in (0, 2147483647]', v);
-}
-
-function checkKeys(o: object, keys: readonly string[], path: string): void {
-  for (const k of Object.keys(o))
-    if (!keys.includes(k))
-      throw new ConfigError(`${path}.${k}`, `one of ${keys.join(', ')}`, 'an unknown option');
+  if (v !== undefined) checkRange(v, path, THRESHOLD_MS);
 }
 
 export function resolveDeadlockOptions(o: unknown, path = 'options.deadlock'): ResolvedDeadlockOptions {

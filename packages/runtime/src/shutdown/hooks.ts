@@ -13,6 +13,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
+import { checkKeys, MAX_TIMER_MS } from '../validate.ts';
 import { type Latch, within } from './wait.ts';
 
 /** The six phases, in order (see phases.ts). */
@@ -72,8 +73,9 @@ export class ShutdownHooks {
     if (typeof fn !== 'function') throw new ConfigError('onShutdown(fn)', 'a function', fn);
     if (options === null || typeof options !== 'object')
       throw new ConfigError('onShutdown(options)', '{ timeoutMs?, name? }', options);
+    checkKeys(options, ['timeoutMs', 'name'], 'onShutdown(options)');
     const timeoutMs = options.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS;
-    if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 2 ** 31 - 1))
+    if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS))
       throw new ConfigError('onShutdown(options).timeoutMs', 'a number in (0, 2147483647]', timeoutMs);
     const name = options.name ?? (fn.name || `hook#${++this.seq}`);
     if (typeof name !== 'string' || name.length === 0)

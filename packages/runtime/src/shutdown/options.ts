@@ -3,6 +3,7 @@
  * it, before any phase has started.
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, MAX_TIMER_MS } from '../validate.ts';
 
 export interface ShutdownOptions {
   /** Bound for phases 1–4 (intake to force-stop), ms; at this deadline whatever is alive is killed. Default 5000. */
@@ -28,15 +29,13 @@ export interface ResolvedShutdown {
   readonly force: boolean;
 }
 
-const known = new Set(['timeoutMs', 'drain', 'drainTimeoutMs', 'reason', 'force']);
-const isTimeout = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 2 ** 31 - 1;
+const KNOWN = ['timeoutMs', 'drain', 'drainTimeoutMs', 'reason', 'force'];
+const isTimeout = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= MAX_TIMER_MS;
 
 export function resolveShutdownOptions(o: ShutdownOptions = {}): ResolvedShutdown {
   const path = 'shutdown(options)';
   if (o === null || typeof o !== 'object') throw new ConfigError(path, 'an object', o);
-  for (const k of Object.keys(o))
-    if (!known.has(k))
-      throw new ConfigError(`${path}.${k}`, `one of ${[...known].join(', ')}`, 'an unknown option');
+  checkKeys(o, KNOWN, path);
   const timeoutMs = o.timeoutMs ?? 5000;
   if (!isTimeout(timeoutMs))
     throw new ConfigError(`${path}.timeoutMs`, 'a number in [0, 2147483647]', timeoutMs);

@@ -16,6 +16,7 @@
  *    the process, not actor logic.
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, checkRange, MAX_TIMER_MS, type Range } from '../validate.ts';
 import { exitCodeOf, formatReport, type ShutdownReport } from './report.ts';
 
 export type ShutdownSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2' | 'SIGBREAK';
@@ -30,6 +31,8 @@ const SIGNALS: readonly ShutdownSignal[] = [
   'SIGBREAK',
 ];
 export const DEFAULT_SIGNALS: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT'];
+
+const TIMER_MS: Range = { min: 0, max: MAX_TIMER_MS };
 
 export interface SignalOptions {
   /** Bound passed to `shutdown({ timeoutMs })`. Default: shutdown's default (5000). */
@@ -89,9 +92,11 @@ export class SignalHandler {
   install(signals: readonly ShutdownSignal[], options: SignalOptions = {}): void {
     if (options === null || typeof options !== 'object')
       throw new ConfigError('handleSignals(options)', '{ timeoutMs?, onReport?, exitAfterMs? }', options);
-    const { exitAfterMs, onReport } = options;
-    if (exitAfterMs !== undefined && !(typeof exitAfterMs === 'number' && exitAfterMs >= 0))
-      throw new ConfigError('handleSignals(options).exitAfterMs', 'a number ≥ 0', exitAfterMs);
+    checkKeys(options, ['timeoutMs', 'onReport', 'exitAfterMs'], 'handleSignals(options)');
+    const { exitAfterMs, onReport, timeoutMs } = options;
+    // Checked now, not when a signal arrives: a bad value must not surface mid-shutdown.
+    if (exitAfterMs !== undefined) checkRange(exitAfterMs, 'handleSignals(options).exitAfterMs', TIMER_MS);
+    if (timeoutMs !== undefined) checkRange(timeoutMs, 'handleSignals(options).timeoutMs', TIMER_MS);
     if (onReport !== undefined && onReport !== false && typeof onReport !== 'function')
       throw new ConfigError('handleSignals(options).onReport', 'a function or false', onReport);
     this.options = { ...this.options, ...options };

@@ -9,6 +9,7 @@
  * capped exponential; `random` is injectable so jitter is testable.
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, checkRange, MAX_TIMER_MS, type Range } from '../validate.ts';
 
 export interface BackoffOptions {
   /** Delay before the first restart, ms. */
@@ -34,31 +35,23 @@ export interface Backoff {
   readonly random: () => number;
 }
 
-const finiteNonNeg = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** A delay armed on a timer: past MAX_TIMER_MS Node fires it after 1 ms. */
+const DELAY_MS: Range = { min: 0, max: MAX_TIMER_MS };
 
 export function resolveBackoff(v: unknown, path: string): Backoff {
   if (v === null || typeof v !== 'object')
     throw new ConfigError(path, '{ minMs, maxMs, factor?, jitter?, resetAfterMs? }', v);
   const o = v as BackoffOptions;
-  for (const k of Object.keys(o))
-    if (!['minMs', 'maxMs', 'factor', 'jitter', 'resetAfterMs', 'random'].includes(k))
-      throw new ConfigError(
-        `${path}.${k}`,
-        'one of minMs, maxMs, factor, jitter, resetAfterMs, random',
-        'an unknown option',
-      );
-  if (!finiteNonNeg(o.minMs)) throw new ConfigError(`${path}.minMs`, 'a finite number ≥ 0', o.minMs);
-  if (!(finiteNonNeg(o.maxMs) && o.maxMs >= o.minMs))
-    throw new ConfigError(`${path}.maxMs`, `a finite number ≥ minMs (${o.minMs})`, o.maxMs);
+  checkKeys(o, ['minMs', 'maxMs', 'factor', 'jitter', 'resetAfterMs', 'random'], path);
+  checkRange(o.minMs, `${path}.minMs`, DELAY_MS);
+  checkRange(o.maxMs, `${path}.maxMs`, { min: o.minMs, max: MAX_TIMER_MS }, 'not below minMs');
   const factor = o.factor ?? 2;
   if (!(typeof factor === 'number' && Number.isFinite(factor) && factor >= 1))
     throw new ConfigError(`${path}.factor`, 'a finite number ≥ 1', factor);
   const jitter = o.jitter ?? 0;
   if (!(typeof jitter === 'number' && jitter >= 0 && jitter <= 1))
     throw new ConfigError(`${path}.jitter`, 'a number in [0, 1]', jitter);
-  const resetAfterMs = o.resetAfterMs ?? o.maxMs;
-  if (!finiteNonNeg(resetAfterMs))
-    throw new ConfigError(`${path}.resetAfterMs`, 'a finite number ≥ 0', resetAfterMs);
+  const resetAfterMs = checkRange(o.resetAfterMs ?? o.maxMs, `${path}.resetAfterMs`, DELAY_MS);
   const random = o.random ?? Math.random;
   if (typeof random !== 'function')
     throw new ConfigError(`${path}.random`, 'a function () => [0, 1)', random);

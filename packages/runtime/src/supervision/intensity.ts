@@ -8,6 +8,7 @@
  * `withinMs` old still counts (OTP keeps `T >= Now - Period`).
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, checkRange, MAX_TIMER_MS } from '../validate.ts';
 
 export interface IntensityOptions {
   /** Restarts allowed inside the window. OTP default 1. */
@@ -22,15 +23,15 @@ export function resolveIntensity(v: unknown, path: string): IntensityOptions {
   if (v === undefined) return DEFAULT_INTENSITY;
   if (v === null || typeof v !== 'object') throw new ConfigError(path, '{ maxRestarts, withinMs }', v);
   const o = v as Partial<IntensityOptions>;
-  for (const k of Object.keys(o))
-    if (k !== 'maxRestarts' && k !== 'withinMs')
-      throw new ConfigError(`${path}.${k}`, 'one of maxRestarts, withinMs', 'an unknown option');
+  checkKeys(o, ['maxRestarts', 'withinMs'], path);
   const maxRestarts = o.maxRestarts ?? DEFAULT_INTENSITY.maxRestarts;
   if (!(Number.isInteger(maxRestarts) && maxRestarts >= 0))
     throw new ConfigError(`${path}.maxRestarts`, 'an integer ≥ 0', maxRestarts);
-  const withinMs = o.withinMs ?? DEFAULT_INTENSITY.withinMs;
-  if (!(typeof withinMs === 'number' && withinMs > 0 && Number.isFinite(withinMs)))
-    throw new ConfigError(`${path}.withinMs`, 'a positive finite number', withinMs);
+  const withinMs = checkRange(o.withinMs ?? DEFAULT_INTENSITY.withinMs, `${path}.withinMs`, {
+    min: 0,
+    max: MAX_TIMER_MS,
+    minExclusive: true,
+  });
   return Object.freeze({ maxRestarts, withinMs });
 }
 

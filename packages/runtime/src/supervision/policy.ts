@@ -20,6 +20,7 @@ import { ALIVE } from '../cell.ts';
 import { ConfigError, EscalatedError } from '../errors.ts';
 import type { Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
+import { checkKeys } from '../validate.ts';
 import {
   type Decider,
   type DeciderTable,
@@ -51,9 +52,7 @@ export class ChildSupervision {
 export function resolveChildSupervision(v: unknown, path: string): ChildSupervision | undefined {
   if (v === undefined || v instanceof ChildSupervision) return v;
   if (v === null || typeof v !== 'object') throw new ConfigError(path, '{ decider?, intensity? }', v);
-  for (const k of Object.keys(v))
-    if (k !== 'decider' && k !== 'intensity')
-      throw new ConfigError(`${path}.${k}`, 'one of decider, intensity', 'an unknown option');
+  checkKeys(v, ['decider', 'intensity'], path);
   const o = v as ChildSupervisionOptions;
   return new ChildSupervision(
     o.decider === undefined ? defaultDecider : resolveDecider(o.decider, `${path}.decider`),

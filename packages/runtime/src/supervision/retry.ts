@@ -17,6 +17,7 @@
  * any other, so it can never be lost.
  */
 import { ConfigError } from '../errors.ts';
+import { checkKeys, MAX_TIMER_MS } from '../validate.ts';
 import { type Backoff, type BackoffOptions, backoffDelay, resolveBackoff } from './backoff.ts';
 
 export interface RetryOptions {
@@ -60,16 +61,18 @@ export function resolveRetry(v: unknown, path: string): RetryPolicy | undefined 
   if (v instanceof RetryPolicy) return v;
   if (v === null || typeof v !== 'object') throw new ConfigError(path, '{ attempts, backoff?, retryOn? }', v);
   const o = v as RetryOptions;
-  for (const k of Object.keys(o))
-    if (k !== 'attempts' && k !== 'backoff' && k !== 'retryOn')
-      throw new ConfigError(`${path}.${k}`, 'one of attempts, backoff, retryOn', 'an unknown option');
+  checkKeys(o, ['attempts', 'backoff', 'retryOn'], path);
   if (!(Number.isInteger(o.attempts) && o.attempts >= 0))
     throw new ConfigError(`${path}.attempts`, 'an integer ≥ 0', o.attempts);
   let fixedMs = 0;
   let backoff: Backoff | null = null;
   if (typeof o.backoff === 'number') {
-    if (!(Number.isFinite(o.backoff) && o.backoff >= 0))
-      throw new ConfigError(`${path}.backoff`, 'a finite number ≥ 0 or { minMs, maxMs, ... }', o.backoff);
+    if (!(o.backoff >= 0 && o.backoff <= MAX_TIMER_MS))
+      throw new ConfigError(
+        `${path}.backoff`,
+        `a number in [0, ${MAX_TIMER_MS}] or { minMs, maxMs, ... }`,
+        o.backoff,
+      );
     fixedMs = o.backoff;
   } else if (o.backoff !== undefined) backoff = resolveBackoff(o.backoff, `${path}.backoff`);
   if (o.retryOn !== undefined && typeof o.retryOn !== 'function')

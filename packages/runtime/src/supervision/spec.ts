@@ -16,7 +16,8 @@
 import type { ActorDefinition } from '../definition.ts';
 import { isActorDefinition } from '../definition.ts';
 import { ConfigError } from '../errors.ts';
-import type { MailboxOptions } from '../mailbox.ts';
+import { type MailboxOptions, resolveMailbox } from '../mailbox.ts';
+import { checkKeys, closest, MAX_TIMER_MS } from '../validate.ts';
 import { type Backoff, type BackoffOptions, resolveBackoff } from './backoff.ts';
 import {
   checkDirective,
@@ -123,12 +124,6 @@ export function supervisor(spec: SupervisorSpecInput | SupervisorSpec): Supervis
 
 const at = (prefix: string, key: string): string => (prefix === '' ? key : `${prefix}.${key}`);
 
-function checkKeys(o: object, allowed: readonly string[], path: string): void {
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k))
-      throw new ConfigError(at(path, k), `one of ${allowed.join(', ')}`, 'an unknown field');
-}
-
 function resolveSupervisor(v: unknown, path: string, inheritedId: string | undefined): SupervisorSpec {
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     throw new ConfigError(path || 'spec', '{ id, strategy?, intensity?, backoff?, decider?, children? }', v);
@@ -199,8 +194,12 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
   if (o.shutdownMs === 'infinity' || o.shutdownMs === Number.POSITIVE_INFINITY)
     shutdownMs = Number.POSITIVE_INFINITY;
   else if (o.shutdownMs !== undefined) {
-    if (!(typeof o.shutdownMs === 'number' && o.shutdownMs >= 0 && Number.isFinite(o.shutdownMs)))
-      throw new ConfigError(`${path}.shutdownMs`, 'a finite number ≥ 0 or "infinity"', o.shutdownMs);
+    if (!(typeof o.shutdownMs === 'number' && o.shutdownMs >= 0 && o.shutdownMs <= MAX_TIMER_MS))
+      throw new ConfigError(
+        `${path}.shutdownMs`,
+        `a number in [0, ${MAX_TIMER_MS}] or "infinity"`,
+        o.shutdownMs,
+      );
     shutdownMs = o.shutdownMs;
   }
   if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0))
@@ -218,8 +217,7 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
     });
   if (!(typeof o.actor === 'string' ? o.actor.length > 0 : isActorDefinition(o.actor)))
     throw new ConfigError(`${path}.actor`, 'an actor definition or its name', o.actor);
-  if (o.mailbox !== undefined && (o.mailbox === null || typeof o.mailbox !== 'object'))
-    throw new ConfigError(`${path}.mailbox`, '{ capacity?, overflow? }', o.mailbox);
+  if (o.mailbox !== undefined) resolveMailbox(o.mailbox, `${path}.mailbox`);
   return Object.freeze({
     kind: 'worker' as const,
     id: o.id,
@@ -241,12 +239,15 @@ export function resolveActor(
 ): ActorDefinition {
   if (typeof child.actor !== 'string') return child.actor;
   const def = definitions.get(child.actor);
-  if (def === undefined)
+  if (def === undefined) {
+    const names = [...definitions.keys()].filter((n) => !n.startsWith('troupe.'));
     throw new ConfigError(
       `${path}.actor`,
-      `the name of a known actor definition (${[...definitions.keys()].filter((n) => !n.startsWith('troupe.')).join(', ') || 'none registered'})`,
+      `the name of a known actor definition (${names.join(', ') || 'none registered'})`,
       child.actor,
+      { suggestion: closest(child.actor, names) },
     );
+  }
   return def;
 }
 

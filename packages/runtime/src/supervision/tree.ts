@@ -17,6 +17,7 @@ import type { ActorCell } from '../cell.ts';
 import { ConfigError } from '../errors.ts';
 import type { Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
+import { checkKeys } from '../validate.ts';
 import { SupervisorActor } from './behavior.ts';
 import type { ChildStatus, ControlMessage } from './control.ts';
 import { emitSupervisorNote } from './events.ts';
@@ -258,7 +259,11 @@ export function checkStart(
 function checkStartOptions(options: StartOptions | undefined): StartOptions {
   const o = options ?? {};
   if (o === null || typeof o !== 'object') throw new ConfigError('system.start(options)', 'an object', o);
+  checkKeys(o, ['onFailure', 'intensity', 'name'], 'system.start(options)');
   if (o.onFailure !== undefined && o.onFailure !== 'stop-system' && o.onFailure !== 'restart')
     throw new ConfigError('system.start(options).onFailure', '"stop-system" | "restart"', o.onFailure);
+  resolveIntensity(o.intensity, 'system.start(options).intensity'); // now, not at the first failure
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.length === 0))
+    throw new ConfigError('system.start(options).name', 'a non-empty string', o.name);
   return o;
 }

@@ -38,7 +38,7 @@ import { EdgeForwarder } from '../deadlock/forwarder.ts';
 import type { ResolvedDeadlockOptions } from '../deadlock/options.ts';
 import type { DeadlockAction } from '../deadlock/strategies.ts';
 import { definitionsOf } from '../definition.ts';
-import { ConfigError, type DeadlockCycleEntry } from '../errors.ts';
+import { ConfigError, type DeadlockCycleEntry, EXECUTORS_KNOW, UnknownActorError } from '../errors.ts';
 import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
@@ -384,7 +384,11 @@ async function main(): Promise<void> {
           const [defName, props, options] = args as [string, unknown, Record<string, unknown> | null];
           const def = host.definitions.get(defName);
           if (def === undefined)
-            throw new ConfigError('spawn(def)', `a definition exported by the actor module`, defName);
+            throw new UnknownActorError(
+              defName,
+              [...host.definitions.keys()].filter((n) => !n.startsWith('troupe.')),
+              EXECUTORS_KNOW,
+            );
           const ref = host.spawnLocal(def, props, (options ?? undefined) as never, null);
           reply(from, askId, true, ref);
           return;

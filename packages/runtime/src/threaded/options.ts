@@ -5,6 +5,7 @@
  */
 import { DEFAULT_MAX_NAMES } from '@troupe/scheduler';
 import { ConfigError } from '../errors.ts';
+import { checkKeys, checkRange, MAX_TIMER_MS } from '../validate.ts';
 import { FAULT_KEYS, type FaultOptions, type ResolvedFaults, resolveFaultOptions } from './fault-options.ts';
 
 export interface SchedulerOptions extends FaultOptions {
@@ -88,14 +89,17 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
   const topology = o.topology;
   if (topology !== undefined && (topology === null || typeof topology !== 'object'))
     throw new ConfigError('options.topology', '{ groups: number[][] }', topology);
+  if (topology !== undefined) checkKeys(topology, ['groups'], 'options.topology');
   const stealing = o.stealing ?? true;
   if (typeof stealing !== 'boolean') throw new ConfigError('options.stealing', 'a boolean', stealing);
   const maxStealRetries = o.maxStealRetries ?? 3;
   if (!nonNegInt(maxStealRetries))
     throw new ConfigError('options.maxStealRetries', 'an integer ≥ 0', maxStealRetries);
-  const stealCooldownMs = o.stealCooldownMs ?? 2;
-  if (!(typeof stealCooldownMs === 'number' && stealCooldownMs >= 0 && Number.isFinite(stealCooldownMs)))
-    throw new ConfigError('options.stealCooldownMs', 'a finite number ≥ 0', stealCooldownMs);
+  // Past a second an idle executor would sit out real load; the tick derives from it too (≤ 5 ms).
+  const stealCooldownMs = checkRange(o.stealCooldownMs ?? 2, 'options.stealCooldownMs', {
+    min: 0,
+    max: 1000,
+  });
   const stealThreshold = o.stealThreshold ?? 2;
   if (!(Number.isInteger(stealThreshold) && stealThreshold >= 1))
     throw new ConfigError('options.stealThreshold', 'an integer ≥ 1', stealThreshold);
@@ -109,18 +113,21 @@ export function resolveSchedulerOptions(o: SchedulerOptions): ResolvedScheduler 
     throw new ConfigError('options.maxExecutors', 'an integer in [1, 1023]', maxExecutors);
   if (minExecutors !== undefined && maxExecutors !== undefined && minExecutors > maxExecutors)
     throw new ConfigError('options.minExecutors', `≤ maxExecutors (${maxExecutors})`, minExecutors);
-  const idleTimeoutMs = o.idleTimeoutMs ?? 30_000;
-  if (!(typeof idleTimeoutMs === 'number' && idleTimeoutMs > 0 && Number.isFinite(idleTimeoutMs)))
-    throw new ConfigError('options.idleTimeoutMs', 'a positive finite number', idleTimeoutMs);
+  const idleTimeoutMs = checkRange(o.idleTimeoutMs ?? 30_000, 'options.idleTimeoutMs', {
+    min: 0,
+    max: MAX_TIMER_MS,
+    minExclusive: true,
+  });
   const execArgv = o.executorExecArgv;
   if (execArgv !== undefined && !(Array.isArray(execArgv) && execArgv.every((a) => typeof a === 'string')))
     throw new ConfigError('options.executorExecArgv', 'an array of strings', execArgv);
   const maxNames = o.maxNames ?? DEFAULT_MAX_NAMES;
   if (!(Number.isInteger(maxNames) && maxNames >= 1 && maxNames <= 2 ** 24))
     throw new ConfigError('options.maxNames', 'an integer in [1, 16777216]', maxNames);
-  const idleSpinMs = o.idleSpinMs ?? DEFAULT_IDLE_SPIN_MS;
-  if (!(typeof idleSpinMs === 'number' && idleSpinMs >= 0 && idleSpinMs <= 10))
-    throw new ConfigError('options.idleSpinMs', 'a number in [0, 10]', idleSpinMs);
+  const idleSpinMs = checkRange(o.idleSpinMs ?? DEFAULT_IDLE_SPIN_MS, 'options.idleSpinMs', {
+    min: 0,
+    max: 10,
+  });
   const compaction = o.compaction ?? true;
   if (typeof compaction !== 'boolean') throw new ConfigError('options.compaction', 'a boolean', compaction);
   return {

@@ -34,16 +34,24 @@ import { Observable } from 'rxjs';
 import { PendingAsk } from '../ask.ts';
 import { GlobalDeadlockDetector } from '../deadlock/global.ts';
 import type { ActorDefinition } from '../definition.ts';
-import { ActorStoppedError, ConfigError, ShutdownError, UnserializableError } from '../errors.ts';
+import {
+  ActorStoppedError,
+  ConfigError,
+  EXECUTORS_KNOW,
+  ShutdownError,
+  UnknownActorError,
+  UnserializableError,
+} from '../errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import { actorsModuleHref, type ResolvedOptions } from '../options.ts';
 import { ActorRef } from '../ref.ts';
 import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
 import { checkPortable } from '../snapshot.ts';
-import type { SpawnOptions } from '../spawn-options.ts';
+import { resolveSpawnOptions, type SpawnOptions } from '../spawn-options.ts';
 import type { SystemStats } from '../stats.ts';
 import { AdaptiveRunner, SAMPLE_MS } from './adaptive.ts';
+import { limitsStartError } from './fault-options.ts';
 import {
   F_DEADLETTER,
   F_DL_ACT,
@@ -126,6 +134,9 @@ export class ThreadedRuntime {
   /** Executors retired by the adaptive pool (or leaving), or terminated at shutdown: their counters still count. */
   private readonly retired = new Set<number>();
   private adaptive: AdaptiveRunner | null = null;
+
+  /** Names of the definitions the actors module exports: all an executor can spawn (createSystem sets it). */
+  moduleDefinitions: ReadonlySet<string> = new Set();
 
   private constructor(
     readonly host: Host,
@@ -239,7 +250,10 @@ export class ThreadedRuntime {
     if (failed !== undefined) {
       await rt.terminateExecutors();
       const e = (failed as PromiseRejectedResult).reason as ExecutorStartError;
-      const err = new ConfigError('options.actors', 'a module every executor can load', e.message);
+      // Limits V8 cannot start under are the limits' fault, not the module's.
+      const err =
+        limitsStartError(options.scheduler.faults.resourceLimits, e.detail) ??
+        new ConfigError('options.actors', 'a module every executor can load', e.message);
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
@@ -418,6 +432,10 @@ export class ThreadedRuntime {
 
   async spawn(def: ActorDefinition, props: unknown, options: SpawnOptions | undefined): Promise<ActorRef> {
     this.host.register(def, 'system.spawn(def)');
+    resolveSpawnOptions(options, 'system.spawn(options)'); // every field named here, before anything crosses
+    // Executors know only what the actors module exports: refused here, not after a round trip.
+    if (!this.moduleDefinitions.has(def.name))
+      throw new UnknownActorError(def.name, [...this.moduleDefinitions], EXECUTORS_KNOW);
     if (!this.host.accepting) throw new ShutdownError(`system.spawn(${def.name})`);
     if (this.recovery.quarantined.has(def.name))
       throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');
