@@ -123,3 +123,16 @@ it('tell never throws: a value 100,000 deep or a throwing getter is dead-lettere
   expect(await echo.ask('count')).toBe(0);
   await accounted(sys);
 });
+
+it('state that fails to encode although it passed the check refuses the migration with an UnserializableError', async () => {
+  const { sys } = await start(2);
+  const ref = await sys.spawn(W.fickleState, undefined, { placement: { executor: 1 } });
+  const err = (await sys.migrate(ref, { executor: 2 }).catch((e: unknown) => e)) as UnserializableError;
+  expect(isUnserializableError(err)).toBe(true);
+  expect(err.context).toMatchObject({
+    path: 'state',
+    found: expect.stringContaining('state changed while it was encoded'),
+  });
+  // The actor stayed where it was, and serves.
+  expect(await ref.ask('ping')).toBe('pong');
+});

@@ -134,7 +134,18 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
       ? { kids: [...cell.remoteKids.values()] }
       : {}),
   };
-  const bytes = encode(snap);
+  let bytes: Uint8Array;
+  try {
+    bytes = encode(snap);
+  } catch (e) {
+    // Checked above: only a value that changed since (a getter, a proxy) gets here. The actor stays.
+    throw new UnserializableError(
+      'state',
+      'state',
+      `value msgpackr could not encode (${errors.formatValue(e)})`,
+      cell.desc,
+    );
+  }
   if (detach) {
     // The pending messages move with the actor: they leave this host's count
     // of sent messages and join the rehydrating host's, so each host's
