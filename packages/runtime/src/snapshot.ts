@@ -9,7 +9,14 @@
  * (they belong to the clock of the thread that armed them) — `ctx.schedule`
  * timers are cancelled by a migration and documented as such.
  */
-import { decode, encode, findUnserializable, registerErrorClass, registerExtension } from '@troupe/scheduler';
+import {
+  type CheckOptions,
+  decode,
+  encode,
+  findUnserializable,
+  registerErrorClass,
+  registerExtension,
+} from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
 import * as errors from './errors.ts';
@@ -81,11 +88,12 @@ const portable = (v: object): boolean => v instanceof ActorRef;
 
 /**
  * Finds what in `value` cannot cross a thread; undefined when all of it can.
- * `anyError`: errors of any class cross (as their nearest registered class) —
- * for what is reported, not for messages or state. `depth`: levels used above.
+ * `options` (@troupe/scheduler CheckOptions): `anyError` lets errors of any
+ * class cross (as their nearest registered class) — for what is reported, not
+ * for messages or state; `depth` and `enclosing` place a part checked on its own.
  */
-export function checkPortable(value: unknown, root: string, anyError = false, depth = 0) {
-  return findUnserializable(value, root, portable, anyError || depth > 0 ? { anyError, depth } : undefined);
+export function checkPortable(value: unknown, root: string, options?: CheckOptions) {
+  return findUnserializable(value, root, portable, options);
 }
 
 /**

@@ -60,9 +60,12 @@ export interface CheckOptions {
   readonly anyError?: boolean;
   /** Levels already used above `value` (a part checked on its own); default 0. */
   readonly depth?: number;
+  /** Errors that enclose `value` (a part checked on its own): reaching one is a cycle through it. */
+  readonly enclosing?: readonly object[];
 }
 
 const LONE_SURROGATE = 'string with a lone surrogate';
+const CYCLE = 'cycle through an error';
 
 const builtins = new Set<unknown>([
   Date.prototype,
@@ -103,7 +106,7 @@ export function findUnserializable(
   } catch {
     // A getter or trap threw: the walk below reads again, and names where.
   }
-  return walk(value, root, isPortable, options?.anyError === true, options?.depth ?? 0);
+  return walk(value, root, isPortable, options?.anyError === true, options?.depth ?? 0, options?.enclosing);
 }
 
 /** A field value the fast paths accept as is: no object, function, symbol or ill-formed string. */
@@ -166,6 +169,7 @@ function walk(
   isPortable: ((v: object) => boolean) | undefined,
   anyError: boolean,
   startDepth: number,
+  enclosing: readonly object[] | undefined,
 ): SerializableProblem | undefined {
   const seen = new Set<object>();
   const stack: Frame[] = [];
@@ -189,9 +193,10 @@ function walk(
     if (seen.has(o)) {
       // Structured clone keeps cycles and shared references, but msgpackr rebuilds an error only
       // after its parts: a part that points back at an enclosing error would get a plain object.
-      if (o instanceof Error) for (const f of stack) if (f.o === o) return at(s, 'cycle through an error');
+      if (o instanceof Error) for (const f of stack) if (f.o === o) return at(s, CYCLE);
       return undefined;
     }
+    if (enclosing?.includes(o)) return at(s, CYCLE);
     seen.add(o);
     if (isPortable?.(o)) return undefined;
     const proto = Object.getPrototypeOf(o);
@@ -305,6 +310,15 @@ function newFrame(
 function errorFrame(e: Error, seg: string): Frame | { seg: string; found: string } {
   const segs: string[] = [];
   const vals: unknown[] = [];
+  // In the codec's order (error-codec.ts writeError), so a shared part is met first where it is
+  // written in full. Strings are carried exactly (lone surrogates included); anything else is a value.
+  for (const k of ['name', 'message', 'stack'] as const) {
+    const v = e[k];
+    if (typeof v !== 'string' && v !== undefined) {
+      segs.push(`.${k}`);
+      vals.push(v);
+    }
+  }
   for (const k of Object.keys(e)) {
     if (!k.isWellFormed()) return { seg: `[${JSON.stringify(k)}]`, found: 'key with a lone surrogate' };
     segs.push(keySeg(k));
@@ -317,14 +331,6 @@ function errorFrame(e: Error, seg: string): Frame | { seg: string; found: string
   if (e instanceof AggregateError && Object.hasOwn(e, 'errors')) {
     segs.push('.errors');
     vals.push(e.errors);
-  }
-  // Strings are carried exactly (lone surrogates included); anything else is a value like any other.
-  for (const k of ['name', 'message', 'stack'] as const) {
-    const v = e[k];
-    if (typeof v !== 'string' && v !== undefined) {
-      segs.push(`.${k}`);
-      vals.push(v);
-    }
   }
   return newFrame(e, LIST, seg, ERROR_WEIGHT, segs, null, vals);
 }

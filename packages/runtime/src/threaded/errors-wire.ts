@@ -16,6 +16,8 @@
 import { formatValue, UnserializableError } from '../errors.ts';
 import { checkPortable } from '../snapshot.ts';
 
+const LENIENT = { anyError: true } as const;
+
 /** Causes kept in a reported error's chain; a longer chain ends in an UnserializableError. */
 export const MAX_CAUSES = 32;
 
@@ -25,7 +27,7 @@ const unportable = (path: string, found: string, limit?: number): Unserializable
 /** `e` where it can cross as it is, else a copy whose unportable parts are UnserializableErrors. */
 export function portableError(e: Error, root: string): Error {
   try {
-    if (checkPortable(e, root, true) === undefined) return e;
+    if (checkPortable(e, root, LENIENT) === undefined) return e;
     return copy(e, root, 0, []);
   } catch (x) {
     // Only a value hostile enough to throw where it was just read gets here.
@@ -44,9 +46,11 @@ function copy(e: Error, path: string, level: number, chain: Error[]): Error {
     if (v instanceof Error) {
       if (chain.includes(v)) return unportable(at, 'cycle through an error');
       if (level + 1 >= MAX_CAUSES) return unportable(at, `error chain longer than ${MAX_CAUSES}`);
-      return checkPortable(v, at, true, depth) === undefined ? v : copy(v, at, level + 1, chain);
+      const q = checkPortable(v, at, { anyError: true, depth, enclosing: chain });
+      return q === undefined ? v : copy(v, at, level + 1, chain);
     }
-    const p = checkPortable(v, at, true, depth);
+    // A part that leads back to an error of the chain would come back as a plain object there.
+    const p = checkPortable(v, at, { anyError: true, depth, enclosing: chain });
     return p === undefined ? v : unportable(p.path, p.found, p.limit);
   };
   for (const k of ['name', 'message', 'stack'] as const) {
@@ -91,7 +95,7 @@ export function portableReport(v: unknown, root: string): unknown {
 
 /** An event or dead letter for the main thread: each field made portable on its own (`portableReport`): what cannot cross is described instead. */
 export function portableRecord<T extends object>(v: T, root: string): T {
-  if (checkPortable(v, root, true) === undefined) return v;
+  if (checkPortable(v, root, LENIENT) === undefined) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) out[k] = portableReport(x, k);
   return out as T;
