@@ -85,3 +85,18 @@ it("an executor's actor.failed event carries the error with its code, stack and 
   expect(e.stack?.split('\n')[1]).toContain('wire-actors.ts');
   expect((e.cause as Coded).code).toBe('ENOSPC');
 });
+
+it('an error replied as a value crosses exactly, or the ask is refused with an UnserializableError', async () => {
+  const sys = await createSystem({ actors, executors: 1 });
+  system = sys;
+  const r = await sys.spawn(W.relay, undefined, { placement: { executor: 1 } });
+  const back = await r.ask({ type: 'make', kind: 'error', to: null, ask: true });
+  expect(back).toBeInstanceOf(RangeError);
+  expect(back).toMatchObject({ message: 'bad', code: 'E_BAD', stack: 'RangeError: bad (fixed stack)' });
+  const err = await r.ask({ type: 'make', kind: 'errorCycle', to: null, ask: true }).catch((e: unknown) => e);
+  expect(isUnserializableError(err)).toBe(true);
+  expect((err as { context: unknown }).context).toMatchObject({
+    path: 'reply.cause.back',
+    found: 'cycle through an error',
+  });
+});

@@ -103,12 +103,13 @@ export function portableRecord<T extends object>(v: T, root: string): T {
 
 /**
  * An ask's outcome as it crosses back to the asker: [ok, value]. A value that
- * cannot cross rejects the ask with an UnserializableError naming the part; a
- * rejection crosses as `portableError`. Never throws.
+ * cannot cross exactly (an error replied as a value included) rejects the ask
+ * with an UnserializableError naming the part; a rejection's error crosses as
+ * `portableError`. Never throws.
  */
 export function settlement(ok: boolean, value: unknown): [boolean, unknown] {
   try {
-    if (value instanceof Error) return [ok, portableError(value, 'reply')];
+    if (!ok && value instanceof Error) return [false, portableError(value, 'reply')];
     const p = checkPortable(value, 'reply');
     return p === undefined
       ? [ok, value]
