@@ -4,7 +4,8 @@
  * exotic (null prototypes, holes, lone surrogates, Buffers, errors with fields
  * and causes) and unportable (functions, symbols, class instances, getters
  * that throw now or later, revoked proxies), told, asked, relayed between
- * executors, replied and thrown, from the main thread and from the executors.
+ * executors, replied and thrown, from the main thread and from the executors,
+ * while the actors that receive them migrate.
  * Whatever they are:
  * - every ask settles: with the value exactly, or an UnserializableError for
  *   what cannot cross (a failure: an ActorFailedError carrying what it can);
@@ -18,6 +19,7 @@ import {
   createSystem,
   type DeadLetter,
   isActorFailedError,
+  isConfigError,
   isUnserializableError,
 } from '@troupe/runtime';
 import { findUnserializable } from '@troupe/scheduler';
@@ -58,7 +60,8 @@ type Cmd =
   | { t: 'tell' | 'ask'; to: number; x: Sent }
   | { t: 'relay'; via: number; to: number; x: Sent; ask: boolean }
   | { t: 'make'; via: number; kind: W.Kind; to: number | null; ask: boolean }
-  | { t: 'throw'; at: number; x: Sent };
+  | { t: 'throw'; at: number; x: Sent }
+  | { t: 'migrate'; who: 'echo' | 'relay'; i: number; to: number };
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   fc.record({ t: fc.constantFrom('tell' as const, 'ask' as const), to: at, x: sent }),
   fc.record({ t: fc.constant('relay' as const), via: at, to: at, x: sent, ask: fc.boolean() }),
@@ -70,6 +73,12 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
     ask: fc.boolean(),
   }),
   fc.record({ t: fc.constant('throw' as const), at, x: sent }),
+  fc.record({
+    t: fc.constant('migrate' as const),
+    who: fc.constantFrom('echo' as const, 'relay' as const),
+    i: at,
+    to: at,
+  }),
 );
 
 const build = (x: Sent): unknown => ('kind' in x ? W.KINDS[x.kind].make() : x.v);
@@ -88,6 +97,7 @@ function holdsUnserializable(e: unknown, depth = 0): boolean {
 
 it('hostile values on two executors: every ask settles as it should, stats balance, no thread dies', async () => {
   let run = 0;
+  let moved = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 16 }), async (cmds) => {
       run++;
@@ -132,6 +142,13 @@ it('hostile values on two executors: every ask settles as it should, stats balan
                 } else expect(isUnserializableError(back), String(back)).toBe(true);
               },
             );
+        } else if (c.t === 'migrate') {
+          // Moves an actor while the values flow: it moves, or is refused with a typed error.
+          const ref = (c.who === 'echo' ? echo : relay)[c.i]!;
+          expectSettled(system.migrate(ref, { executor: c.to + 1 }), (ok, e) => {
+            if (ok) moved++;
+            else expect(isConfigError(e) || isUnserializableError(e), String(e)).toBe(true);
+          });
         } else if (c.t === 'throw') {
           const v = build(c.x);
           const good = portable(c.x, v);
@@ -182,6 +199,7 @@ it('hostile values on two executors: every ask settles as it should, stats balan
     { numRuns: 80 },
   );
   expect(run).toBe(80);
-  // The runs did throw bad values at the system.
+  // The runs did throw bad values at the system, and moved actors while they flowed.
+  expect(moved).toBeGreaterThan(5);
   expect(system.stats().deadLettered.byReason.unserializable).toBeGreaterThan(20);
 });
