@@ -5,7 +5,7 @@
  */
 import { createSystem, type DeadLetter } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { Front, Spin, Stage } from './fixtures/shutdown-actors.ts';
+import { Front, Idle, Spin, Stage } from './fixtures/shutdown-actors.ts';
 
 describe('shutdown on executors', () => {
   it('terminates the executor whose handler hangs synchronously', async () => {
@@ -37,6 +37,35 @@ describe('shutdown on executors', () => {
     const s = report.stats;
     expect(s.sent).toBe(s.processed + s.deadLettered.total);
     expect(s.deadLettered.byReason.shutdown).toBeGreaterThan(0);
+  });
+
+  it('a stuck executor does not cost the healthy one its graceful stop, and its culprit is named', async () => {
+    const system = await createSystem({
+      actors: new URL('./fixtures/shutdown-actors.ts', import.meta.url),
+      executors: 2,
+      stealing: false,
+    });
+    const idle = await Promise.all(
+      Array.from({ length: 10 }, () => system.spawn(Idle, undefined, { placement: { executor: 2 } })),
+    );
+    const spin = await system.spawn(Spin, undefined, { placement: { executor: 1 } });
+    spin.tell('spin');
+    spin.tell('noop');
+    for (const a of idle) a.tell('noop');
+    await new Promise((r) => setTimeout(r, 50));
+    const report = await system.shutdown({ timeoutMs: 4000 });
+    // Every idle actor on the healthy executor stopped gracefully (onStop ran), none was killed;
+    // the spinning one is forced, named as the actor running when its executor was terminated.
+    expect(report.forced).toEqual([
+      { actor: { id: spin.id, def: 'shutdown-spin' }, cause: 'executor-terminated', onStop: 'none' },
+    ]);
+    expect(report.terminatedExecutors).toEqual([1]);
+    expect(report.stopped).toBe(10);
+    expect(report.outcome).toBe('forced');
+    // The message it hung on and the one it never got to are dead-lettered, not lost from the books.
+    expect(report.deadLettered).toEqual({ shutdown: 2 });
+    expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
+    expect(report.stats.actors).toBe(0);
   });
 
   it("stats() after shutdown equal the report: executors' counters outlive their threads", async () => {

@@ -68,6 +68,17 @@ async function runLoad(opts: {
   return { report, deadLetters, sentFromOutside: id, refusedFromOutside };
 }
 
+/**
+ * Tells from outside refused at intake (and, without drain, queued jobs) are dead-lettered `shutdown`:
+ * work the application sent was not done, so the outcome says so — `incomplete`, not `clean` — though
+ * nothing was killed and every phase finished in time.
+ */
+function expectIncompleteNotForced(r: LoadResult): void {
+  expect(r.report.outcome).toBe('incomplete');
+  expect(r.report.forced).toEqual([]);
+  expect(r.report.deadLettered.shutdown).toBeGreaterThan(0);
+}
+
 /** In-thread only: the ledger and dead letters together hold every job, each exactly once. */
 function expectEveryJobAccounted(r: LoadResult): void {
   const dead = new Set<string>();
@@ -89,7 +100,9 @@ function expectEveryJobAccounted(r: LoadResult): void {
 describe('shutdown under load (in-thread)', () => {
   it('drains: every job is processed or dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 0, actors: 200, preload: 20_000, drain: true, timeoutMs: 5000 });
-    expect(r.report.outcome).toBe('clean');
+    expectIncompleteNotForced(r);
+    // In-thread the drain finishes in time: the loss is only what intake refused.
+    expect(r.report.phases.filter((p) => p.timedOut)).toEqual([]);
     expect(r.report.stopped).toBe(400);
     expect(r.refusedFromOutside).toBeGreaterThan(0);
     expectEveryJobAccounted(r);
@@ -97,19 +110,19 @@ describe('shutdown under load (in-thread)', () => {
 
   it('without drain: queued jobs are dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 0, actors: 200, preload: 20_000, drain: false, timeoutMs: 5000 });
-    expect(r.report.outcome).toBe('clean');
+    expectIncompleteNotForced(r);
     expect(r.report.deadLettered.shutdown).toBeGreaterThan(r.refusedFromOutside);
     expectEveryJobAccounted(r);
   });
 });
 
 // Cross-thread traffic on a shared 2-core CI box drains far slower than in-thread: a generous bound
-// keeps `clean` about correctness, not about the box's speed.
+// keeps the outcome about correctness, not about the box's speed.
 describe('shutdown under load (2 executors)', () => {
   // Work stealing moves actors while the load runs; a child whose parent migrated away is a top-most
   // actor on its executor and is still stopped gracefully.
-  const expectClean = (r: LoadResult): void => {
-    expect(r.report.outcome).toBe('clean');
+  const expectComplete = (r: LoadResult): void => {
+    expectIncompleteNotForced(r);
     expect(r.report.stopped).toBe(100);
     expect(r.report.stats.actors).toBe(0);
     expect(r.deadLetters.every((d) => d.reason === 'shutdown')).toBe(true);
@@ -118,11 +131,11 @@ describe('shutdown under load (2 executors)', () => {
   it('drains: every job is processed or dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: true, timeoutMs: 30_000 });
     expect(r.refusedFromOutside).toBeGreaterThan(0);
-    expectClean(r);
+    expectComplete(r);
   });
 
   it('without drain: queued jobs are dead-lettered `shutdown`, none vanish', async () => {
     const r = await runLoad({ executors: 2, actors: 50, preload: 20_000, drain: false, timeoutMs: 30_000 });
-    expectClean(r);
+    expectComplete(r);
   });
 });

@@ -32,6 +32,12 @@ export const STOPPED = 2;
 /** Moved to another executor; the ref routes through the host. */
 export const MIGRATED = 3;
 
+/**
+ * What `kill()` did to the actor's onStop: `none` (its definition has none), `skipped` (it never
+ * started), `abandoned` (it had started and not finished; its late completion changes nothing).
+ */
+export type OnStopFate = 'none' | 'skipped' | 'abandoned';
+
 /** `hold` bits. Supervision suspended the actor (a failure awaits its parent's directive). */
 export const HOLD_SUPERVISOR = 1;
 /** A retried message waits at the mailbox front for its backoff delay. */
@@ -682,6 +688,8 @@ export class ActorCell {
   kill(reason: string): void {
     const st = this.status;
     if (st === STOPPED || st === MIGRATED) return;
+    const onStop: OnStopFate =
+      this.behavior.onStop === undefined ? 'none' : this.stopHookStarted ? 'abandoned' : 'skipped';
     if (st === ALIVE) {
       this.status = STOPPING;
       this.stopReason = reason;
@@ -697,7 +705,7 @@ export class ActorCell {
       this.inflightMsg = this.inflightMeta = undefined;
     }
     this.finalize();
-    this.host.onKilled?.(this);
+    this.host.onKilled?.(this, onStop);
   }
 
   /** During shutdown (intake closed) every message a stopped actor refuses counts as `shutdown`. */

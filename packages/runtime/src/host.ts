@@ -8,7 +8,7 @@
 import { type NameTable, NameTableFullError } from '@troupe/scheduler';
 import { Subject } from 'rxjs';
 import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
-import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { ActorCell, ALIVE, MIGRATED, type OnStopFate } from './cell.ts';
 import type { Clock } from './clock.ts';
 import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from './deadlock/options.ts';
 import { DeadlockRuntime } from './deadlock/runtime.ts';
@@ -37,6 +37,7 @@ import {
 } from './events.ts';
 import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
+import { setShutdownMs } from './shutdown/stop-node.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
 import { installSupervision } from './supervision/policy.ts';
@@ -137,8 +138,8 @@ export class Host implements AskLedger {
   onRemoteChildStopped: ((parent: ActorCell, child: ActorRef, reason: string) => void) | null = null;
   /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, threaded/recovery.ts). */
   refused: Set<string> | null = null;
-  /** Told of every actor `kill()` took down, whoever killed it (shutdown reports them as forced). */
-  onKilled: ((cell: ActorCell) => void) | null = null;
+  /** Told of every actor `kill()` took down, whoever killed it, and of its onStop (shutdown reports them as forced). */
+  onKilled: ((cell: ActorCell, onStop: OnStopFate) => void) | null = null;
 
   constructor(options: HostOptions) {
     this.options = options;
@@ -199,6 +200,7 @@ export class Host implements AskLedger {
       def.throughput ?? this.options.throughput,
     );
     if (def.supervision !== undefined) installSupervision(this);
+    if (o.shutdownMs !== undefined) setShutdownMs(cell, o.shutdownMs);
     const retry = o.retry ?? def.retry;
     if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
     // Claimed before init runs user code: a child init spawns cannot take the name meanwhile.

@@ -80,6 +80,7 @@ export {
   type ForcedActor,
   formatReport,
   type HookFailure,
+  type OnStopFate,
   type PhaseReport,
   SHUTDOWN_PHASES,
   type ShutdownHook,

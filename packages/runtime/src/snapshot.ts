@@ -4,7 +4,7 @@
  *
  * What moves: definition name, props, state (as a value), pending user
  * messages with their senders and pending asks, watchers and watched refs,
- * mailbox bounds, restart count. Asks move as (node, askId): the asker's host
+ * mailbox bounds, restart count, shutdown budget. Asks move as (node, askId): the asker's host
  * keeps the promise and the reply comes back by frame. Timers do not move
  * (they belong to the clock of the thread that armed them) — `ctx.schedule`
  * timers are cancelled by a migration and documented as such.
@@ -24,6 +24,7 @@ import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
+import { ownShutdownMs, setShutdownMs } from './shutdown/stop-node.ts';
 import { Terminated } from './terminated.ts';
 
 export interface AskDescriptor {
@@ -54,6 +55,8 @@ export interface ActorSnapshot {
   readonly sup?: boolean;
   /** Children linked by ref (threaded/links.ts), only on a detaching snapshot. */
   readonly kids?: readonly ActorRef[];
+  /** Its own shutdown budget (spawn option or child spec), when it has one. */
+  readonly shutdownMs?: number;
 }
 
 // Refs cross threads as (id, name, def) and are re-bound to the decoding host.
@@ -120,6 +123,7 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   }
   const problem = checkPortable(state, 'state') ?? checkPortable(cell.props, 'props');
   if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc, problem.limit);
+  const shutdownMs = ownShutdownMs(cell);
   const snap: ActorSnapshot = {
     v: 1,
     id: cell.id,
@@ -141,6 +145,7 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     ...(detach && cell.remoteKids !== null && cell.remoteKids.size > 0
       ? { kids: [...cell.remoteKids.values()] }
       : {}),
+    ...(shutdownMs !== undefined ? { shutdownMs } : {}),
   };
   let bytes: Uint8Array;
   try {
@@ -230,6 +235,7 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   if (snap.sup === true) cell.remoteSupervised = true;
   if (snap.kids !== undefined && snap.kids.length > 0)
     cell.remoteKids = new Map(snap.kids.map((k) => [k.id, k]));
+  if (snap.shutdownMs !== undefined) setShutdownMs(cell, snap.shutdownMs);
   if (!arriving) host.adopt(cell);
   // Even the actor's own ref routes until then: a reply to it must not overtake a message on the old route.
   else cell.ref.cell = null;

@@ -2,7 +2,7 @@ import { ConfigError } from './errors.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef } from './ref.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetry } from './supervision/retry.ts';
-import { checkKeys, checkObject, closest } from './validate.ts';
+import { checkKeys, checkObject, checkRange, closest, MAX_TIMER_MS } from './validate.ts';
 
 export interface SpawnOptions {
   /** Unique name in the system; `system.lookup(name)` finds it. */
@@ -19,6 +19,12 @@ export interface SpawnOptions {
    * default from the main thread), `{ group }` or `{ executor }`.
    */
   readonly placement?: Placement;
+  /**
+   * Time this actor gets to stop at shutdown once its children are gone (finish its handler, run
+   * onStop), ms; past it the actor is killed. Default 5000 (OTP's worker shutdown). Each top-level
+   * actor stops within its own budget, concurrently with its siblings.
+   */
+  readonly shutdownMs?: number;
 }
 
 export type Placement = 'local' | 'spread' | { readonly group: number } | { readonly executor: number };
@@ -28,15 +34,16 @@ export interface ResolvedSpawn {
   readonly mailbox: ResolvedMailbox | undefined;
   readonly parent: ActorRef | undefined;
   readonly retry: RetryPolicy | undefined;
+  readonly shutdownMs: number | undefined;
 }
 
-const KNOWN = ['name', 'mailbox', 'parent', 'placement', 'retry'];
+const KNOWN = ['name', 'mailbox', 'parent', 'placement', 'retry', 'shutdownMs'];
 const PLACEMENT = "'local' | 'spread' | { group } | { executor }";
 
 export function resolveSpawnOptions(opts: SpawnOptions | undefined, path = 'spawn(options)'): ResolvedSpawn {
   if (opts === undefined) return NO_OPTIONS;
   if (opts === null || typeof opts !== 'object')
-    throw new ConfigError(path, '{ name?, mailbox?, parent?, retry?, placement? }', opts);
+    throw new ConfigError(path, '{ name?, mailbox?, parent?, retry?, placement?, shutdownMs? }', opts);
   checkKeys(opts, KNOWN, path);
   const { name, parent } = opts;
   if (opts.placement !== undefined) checkPlacement(opts.placement, `${path}.placement`);
@@ -44,11 +51,14 @@ export function resolveSpawnOptions(opts: SpawnOptions | undefined, path = 'spaw
     throw new ConfigError(`${path}.name`, 'a non-empty string', name);
   if (parent !== undefined && !(parent instanceof ActorRef))
     throw new ConfigError(`${path}.parent`, 'an ActorRef', parent);
+  const { shutdownMs } = opts;
+  if (shutdownMs !== undefined) checkRange(shutdownMs, `${path}.shutdownMs`, { min: 0, max: MAX_TIMER_MS });
   return {
     name,
     parent,
     mailbox: opts.mailbox === undefined ? undefined : resolveMailbox(opts.mailbox, `${path}.mailbox`),
     retry: resolveRetry(opts.retry, `${path}.retry`),
+    shutdownMs,
   };
 }
 
@@ -57,6 +67,7 @@ const NO_OPTIONS: ResolvedSpawn = Object.freeze({
   mailbox: undefined,
   parent: undefined,
   retry: undefined,
+  shutdownMs: undefined,
 });
 
 /**

@@ -233,7 +233,7 @@ export class ActorSystem {
   /**
    * The first of `signals` (default SIGTERM and SIGINT) starts a graceful
    * shutdown, a second forces it; once done the report is logged, the exit
-   * code set (0 clean, 1 a hook failed, 2 forced) and the listeners removed.
+   * code set (0 clean, 1 a hook failed, 2 forced, 3 incomplete) and the listeners removed.
    */
   handleSignals(signals: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT'], options?: SignalOptions): void {
     const list = resolveSignals(signals, 'handleSignals(signals)');

@@ -51,7 +51,11 @@ describe('shutdown of supervision trees', () => {
     // The plain actor started last stops first; inside the tree: jobs (j2, j1), stuck (killed), db.
     expect(log).toEqual(['plain-later', 'j2', 'j1', 'db']);
     expect(report.forced).toEqual([
-      { actor: expect.objectContaining({ def: 'sds-stuck' }), cause: 'shutdown-timeout' },
+      {
+        actor: expect.objectContaining({ def: 'sds-stuck' }),
+        cause: 'shutdown-timeout',
+        onStop: 'abandoned',
+      },
     ]);
     expect(report.durationMs).toBeGreaterThanOrEqual(300);
     expect(report.durationMs).toBeLessThanOrEqual(310);

@@ -3,6 +3,7 @@ import {
   type AnyTroupeEvent,
   createSystem,
   defineActor,
+  exitCodeOf,
   isConfigError,
   isShutdownError,
   SHUTDOWN_PHASES,
@@ -38,7 +39,7 @@ const Hang = defineActor('sd-hang', {
 });
 
 describe('shutdown', () => {
-  it('stops top-level actors in reverse start order, children before parents, newest first', async () => {
+  it('stops top-level trees concurrently (newest first); inside a tree, children in reverse start order before their parent', async () => {
     const clock = new SimulatedClock();
     const system = await createSystem({ clock });
     const log: string[] = [];
@@ -47,7 +48,9 @@ describe('shutdown', () => {
     system.spawnSync(Node, { name: 'c', log, kids: ['c1'] });
     await tick();
     const report = await system.shutdown();
-    expect(log).toEqual(['c1', 'c', 'b', 'a2', 'a1', 'a']);
+    // The three trees are asked at once, c first: their leaves go in one dispatcher turn, then each
+    // tree goes on up on its own — a1 after a2, each parent after its children.
+    expect(log).toEqual(['c1', 'b', 'a2', 'c', 'a1', 'a']);
     expect(report).toMatchObject({ outcome: 'clean', stopped: 6, forced: [] });
     expect(report.phases.map((p) => p.phase)).toEqual([...SHUTDOWN_PHASES]);
     expect(system.stats().actors).toBe(0);
@@ -108,7 +111,9 @@ describe('shutdown', () => {
     expect(system.stats().deadLettered.byReason).toEqual({ shutdown: 500 });
     release(); // the handler in progress still completes: stopping waits for it
     const report = await p;
-    expect(report).toMatchObject({ drained: 0, processed: 1, outcome: 'clean', forced: [] });
+    // Nothing was killed, but 500 messages were dropped: the outcome says so (exit code 3).
+    expect(report).toMatchObject({ drained: 0, processed: 1, outcome: 'incomplete', forced: [] });
+    expect(exitCodeOf(report)).toBe(3);
     expect(report.deadLettered).toEqual({ shutdown: 500 });
     expectAccounted(system.stats());
   });
@@ -129,7 +134,7 @@ describe('shutdown', () => {
     // Reverse order: `after` stops gracefully; `hang` holds the stop phase until the
     // deadline and is killed; `before`, not reached in time, gets phase 4's last
     // stop request and, being idle, still stops cleanly.
-    expect(report.forced).toEqual([{ actor: h.toJSON(), cause: 'deadline' }]);
+    expect(report.forced).toEqual([{ actor: h.toJSON(), cause: 'deadline', onStop: 'none' }]);
     expect(log).toEqual(['after', 'before']);
     expect(report.stopped).toBe(2);
     expect(report.durationMs).toBeGreaterThanOrEqual(1000);
@@ -160,7 +165,7 @@ describe('shutdown', () => {
     system.events$.subscribe((e) => events.push(e));
     await tick();
     const report = await drive(system.shutdown({ timeoutMs: 5000 }), clock, 10);
-    expect(report.forced).toEqual([{ actor: slow.toJSON(), cause: 'shutdown-timeout' }]);
+    expect(report.forced).toEqual([{ actor: slow.toJSON(), cause: 'shutdown-timeout', onStop: 'abandoned' }]);
     expect(log).toEqual(['first']);
     expect(report.durationMs).toBeLessThanOrEqual(110);
     expect(events.some((e) => e.type === 'shutdown.actor-forced')).toBe(true);
@@ -295,7 +300,7 @@ describe('shutdown', () => {
     const report = await drive(p1, clock, 10);
     expect(report.outcome).toBe('forced');
     expect(report.forceRequested).toBe(true);
-    expect(report.forced).toEqual([{ actor: h.toJSON(), cause: 'forced' }]);
+    expect(report.forced).toEqual([{ actor: h.toJSON(), cause: 'forced', onStop: 'none' }]);
     expect(report.durationMs).toBeLessThan(20);
     expectAccounted(system.stats());
   });

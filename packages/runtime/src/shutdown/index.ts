@@ -3,6 +3,8 @@
  * index re-exports the user-facing part; `attachExecutors`, `setShutdownMs`
  * and `StopNode` are integration points for the threaded system and supervision.
  */
+
+export type { OnStopFate } from '../cell.ts';
 export {
   DEFAULT_HOOK_TIMEOUT_MS,
   type HookFailure,
@@ -33,7 +35,10 @@ export {
   cellNode,
   DEFAULT_SHUTDOWN_MS,
   type ExecutorShutdownPort,
+  type KilledActor,
+  ownShutdownMs,
   type StopNode,
   setShutdownMs,
   shutdownMsOf,
+  type TerminatedExecutor,
 } from './stop-node.ts';

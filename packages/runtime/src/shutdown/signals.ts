@@ -7,7 +7,8 @@
  * 3. A third one exits at once — the shutdown itself is stuck.
  * 4. When the shutdown completes: the report is logged (stderr by default),
  *    `process.exitCode` is set from the outcome (0 clean, 1 a hook failed,
- *    2 forced) and the listeners are removed, so the process exits by itself
+ *    2 forced, 3 incomplete: work lost or a phase out of time; report.ts) and
+ *    the listeners are removed, so the process exits by itself
  *    and a later signal gets Node's default behavior.
  * 5. Safety net: if something outside Troupe (a server left open) still holds
  *    the process `exitAfterMs` later, a warning names the open resources and

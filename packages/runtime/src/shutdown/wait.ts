@@ -53,6 +53,17 @@ export function within<T>(p: Promise<T>, ms: number, clock: Clock, abort: Latch)
   });
 }
 
+/** Waits for `p`, which bounds itself (an executor request), or for a force: no timer of its own. */
+export function unlessAborted<T>(p: Promise<T>, abort: Latch): Promise<WaitOutcome<T>> {
+  return new Promise<WaitOutcome<T>>((resolve) => {
+    p.then(
+      (value) => resolve({ kind: 'done', value }),
+      (error) => resolve({ kind: 'failed', error }),
+    );
+    abort.promise.then(() => resolve(ABORTED));
+  });
+}
+
 /**
  * Waits until `ready()` holds, re-checking after each macrotask. Quiescence has
  * no event to wait on (it is the absence of work across every mailbox and

@@ -42,6 +42,7 @@ import { ConfigError, type DeadlockCycleEntry, EXECUTORS_KNOW, UnknownActorError
 import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
+import { type KilledActor, shutdownMsOf } from '../shutdown/stop-node.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
 import { portableRecord } from './errors-wire.ts';
 import {
@@ -61,6 +62,7 @@ import { ThreadLink } from './link.ts';
 import { immovable } from './links.ts';
 import { placeOrThrow } from './placement.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
+import type { RootEntry } from './shutdown-port.ts';
 
 interface ExecutorData {
   node: number;
@@ -377,6 +379,20 @@ async function main(): Promise<void> {
 
   const reply = (to: number, askId: number, ok: boolean, value: unknown) => link.settle(to, askId, ok, value);
 
+  /** Kills `cells` (children with them) and says what it killed and what became of each onStop. */
+  const killing = (reason: string, cells: ActorCell[]): KilledActor[] => {
+    const killed: KilledActor[] = [];
+    const previous = host.onKilled;
+    host.onKilled = (c, onStop) => killed.push({ actor: c.desc, onStop });
+    try {
+      for (const c of cells) c.kill(reason);
+    } finally {
+      host.onKilled = previous;
+    }
+    publish();
+    return killed;
+  };
+
   async function serve(from: number, askId: number, op: string, args: unknown[]): Promise<void> {
     try {
       switch (op) {
@@ -414,25 +430,22 @@ async function main(): Promise<void> {
             askId,
             true,
             // Top-most live actors here: roots, including children whose parent lives elsewhere
-            // (linked by ref, links.ts: stopping them here tells that parent), in arrival order.
+            // (linked by ref, links.ts: stopping them here tells that parent), in arrival order,
+            // each with its own shutdownMs (null: a supervisor, which runs its own protocol).
             [...host.cells.values()]
               .filter((c) => c.status === ALIVE && (c.parent === null || c.parent.status !== ALIVE))
-              .map((c) => c.ref),
+              .map((c): RootEntry => [c.ref, c.stopChildren !== null ? null : shutdownMsOf(c)]),
           );
           return;
-        case 'kill': {
+        case 'kill':
           // Every cell, not only roots: a child that migrated here away from its parent is no root
           // here, and its parent's stop does not reach it. onKilled collects children killed with parents.
-          const killed: ActorCell['desc'][] = [];
-          const previous = host.onKilled;
-          host.onKilled = (c) => killed.push(c.desc);
-          try {
-            for (const c of [...host.cells.values()]) c.kill(args[0] as string);
-          } finally {
-            host.onKilled = previous;
-          }
-          publish();
-          reply(from, askId, true, killed);
+          reply(from, askId, true, killing(args[0] as string, [...host.cells.values()]));
+          return;
+        case 'kill-actor': {
+          // Shutdown phase 3: one actor overran its shutdownMs (gone or moved on: nothing to kill here).
+          const c = host.cells.get(args[0] as number);
+          reply(from, askId, true, killing(args[1] as string, c === undefined ? [] : [c]));
           return;
         }
         case 'lost':

@@ -46,7 +46,7 @@ import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import { actorsModuleHref, type ResolvedOptions } from '../options.ts';
 import { ActorRef } from '../ref.ts';
-import type { ExecutorShutdownPort, StopNode } from '../shutdown/index.ts';
+import type { ExecutorShutdownPort } from '../shutdown/index.ts';
 import { checkPortable } from '../snapshot.ts';
 import { resolveSpawnOptions, type SpawnOptions } from '../spawn-options.ts';
 import type { SystemStats } from '../stats.ts';
@@ -72,6 +72,7 @@ import {
 } from './metrics.ts';
 import { placeOrThrow } from './placement.ts';
 import { Recovery } from './recovery.ts';
+import { executorShutdownPort } from './shutdown-port.ts';
 
 export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics };
 
@@ -615,64 +616,26 @@ export class ThreadedRuntime {
 
   // ---- shutdown ------------------------------------------------------------
 
-  /** The shutdown coordinator's view of the executors (shutdown/stop-node.ts). */
+  /** The shutdown coordinator's view of the executors (shutdown-port.ts). */
   shutdownPort(): ExecutorShutdownPort {
-    const all = () => this.board.executors();
-    return {
-      stopIntake: async () => {
+    return executorShutdownPort({
+      board: this.board,
+      definitions: this.host.definitions,
+      closeIntake: () => {
         this.host.accepting = false;
-        await Promise.allSettled(all().map((n) => this.request(n, 'intake', [false], 2000)));
       },
-      dropQueued: async () => {
-        await Promise.allSettled(all().map((n) => this.request(n, 'drop', [], 2000)));
+      request: (n, op, args, ms) => this.request(n, op, args, ms),
+      stop: (ref) => this.stop(ref),
+      running: (n) => this.watchdogBoard.running(n),
+      terminate: async (n, reason) => {
+        this.recovery.account(n, reason === 'shutdown' ? 'shutdown' : 'executor-lost');
+        this.watchdog?.unwatch(n);
+        await this.pool.retire(n);
+        this.nameTable.breakLock(n);
+        this.board.set(n, SLOT.alive, 0);
       },
-      roots: async () => {
-        const lists = await Promise.allSettled(
-          all().map((n) => this.request<ActorRef[]>(n, 'roots', [], 2000)),
-        );
-        const out: StopNode[] = [];
-        for (const l of lists)
-          if (l.status === 'fulfilled') for (const r of l.value) out.push(this.stopNode(r));
-        return out;
-      },
-      killAll: async (reason, answerMs) => {
-        const killed: StopNode['actor'][] = [];
-        const terminated: number[] = [];
-        await Promise.all(
-          all().map(async (n) => {
-            try {
-              killed.push(...(await this.request<StopNode['actor'][]>(n, 'kill', [reason], answerMs)));
-            } catch {
-              terminated.push(n);
-              this.recovery.account(n, reason === 'shutdown' ? 'shutdown' : 'executor-lost');
-              await this.pool.retire(n);
-              this.nameTable.breakLock(n);
-              this.board.set(n, SLOT.alive, 0);
-            }
-          }),
-        );
-        return { killed, terminated };
-      },
-      sync: () => this.sync(),
       terminateAll: () => this.terminateExecutors(),
-    };
-  }
-
-  private stopNode(ref: ActorRef): StopNode {
-    let alive = true;
-    return {
-      actor: ref.toJSON(),
-      shutdownMs: 5000,
-      children: () => [],
-      alive: () => alive,
-      stop: async () => {
-        await this.stop(ref);
-        alive = false;
-      },
-      kill: () => {
-        alive = false;
-      },
-    };
+    });
   }
 
   /**
