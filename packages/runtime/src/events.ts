@@ -36,6 +36,26 @@ export interface ActorSpawnedEvent extends At {
   readonly actor: ActorDescription;
   readonly parent?: ActorDescription | undefined;
 }
+/**
+ * Why an actor moved to another executor: a thief took it (`steal`), it was
+ * gathered with the actors it talks to (`compaction`), its spawn asked for
+ * another executor (`placement`), `system.migrate` moved it (`migrate`), or an
+ * executor retiring from the adaptive pool handed it on (`retire`).
+ */
+export type MigrationReason = 'steal' | 'compaction' | 'placement' | 'migrate' | 'retire';
+
+/**
+ * An actor now runs on executor `to` (it left `from`): the same actor, not a
+ * new one — `actor.spawned` counts each actor once, so spawned − stopped is
+ * the number of live actors whatever moved.
+ */
+export interface ActorMigratedEvent extends At {
+  readonly type: 'actor.migrated';
+  readonly actor: ActorDescription;
+  readonly from: number;
+  readonly to: number;
+  readonly reason: MigrationReason;
+}
 export interface ActorStoppedEvent extends At {
   readonly type: 'actor.stopped';
   readonly actor: ActorDescription;
@@ -89,6 +109,7 @@ export interface ExtensionEvent extends At {
 
 export type TroupeEvent =
   | ActorSpawnedEvent
+  | ActorMigratedEvent
   | ActorStoppedEvent
   | ActorFailedEvent
   | ActorRestartedEvent

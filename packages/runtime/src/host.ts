@@ -259,14 +259,18 @@ export class Host implements AskLedger {
     this.nameTable?.release(name, cell.id);
   }
 
-  /** Makes a constructed cell reachable: registry, name, parent link, spawn event. */
-  adopt(cell: ActorCell): void {
+  /**
+   * Makes a constructed cell reachable: registry, name, parent link, and the
+   * `actor.spawned` event unless the actor is not new (`spawned` false: it
+   * arrived from another executor, whose `actor.migrated` says so).
+   */
+  adopt(cell: ActorCell, spawned = true): void {
     this.cells.set(cell.id, cell);
     if (cell.id % NODE_SPACE === this.node) this.native++;
     if (cell.ref.name !== undefined) this.names.set(cell.ref.name, cell);
     if (cell.parent !== null) (cell.parent.children ??= new Set()).add(cell);
     else this.roots.add(cell);
-    if (this.events.hasListeners)
+    if (spawned && this.events.hasListeners)
       this.emit({ type: 'actor.spawned', at: this.clock.now(), actor: cell.desc, parent: cell.parent?.desc });
     this.remote?.adopted?.(cell);
   }

@@ -57,6 +57,7 @@ export {
 } from './errors.ts';
 export type {
   ActorFailedEvent,
+  ActorMigratedEvent,
   ActorRestartedEvent,
   ActorSpawnedEvent,
   ActorStoppedEvent,
@@ -69,6 +70,7 @@ export type {
   MessageProcessedEvent,
   MessageReceivedEvent,
   MessageSentEvent,
+  MigrationReason,
   TroupeEvent,
 } from './events.ts';
 export { fromMachine, type MachineState } from './machine.ts';

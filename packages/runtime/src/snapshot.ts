@@ -243,11 +243,11 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   return cell;
 }
 
-/** Registers an actor rehydrated as `arriving` once nothing can reach it by the old route. */
+/** Registers an actor rehydrated as `arriving` once nothing can reach it by the old route (no spawn event: it is not new). */
 export function adoptArrived(host: Host, cell: ActorCell): void {
   if (cell.ref.name !== undefined) host.claimName(cell);
   cell.ref.cell = cell;
-  host.adopt(cell);
+  host.adopt(cell, false);
 }
 
 /**
@@ -273,6 +273,9 @@ export function abandonSnapshot(host: Host, bytes: Uint8Array, reason: 'failed')
   const t = new Terminated(ref, reason);
   for (const w of snap.watchers) host.deliverTerminated(w, t);
   if (snap.linked === true && snap.parent !== null) host.remote?.childGone?.(snap.parent, ref, reason);
+  // Its spawn was counted where it was born: its end is counted here (spawned − stopped = live actors).
+  if (host.events.hasListeners)
+    host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: ref.toJSON(), reason });
 }
 
 /** A snapshot's message meta back on a host: the sender's ref, or the ask to answer by frame. */

@@ -199,7 +199,12 @@ export class ActorSystem {
     const cell = this.cellOf(ref);
     if (cell === undefined)
       throw new ConfigError('system.detach(ref)', 'a live actor of this system', ref.toString());
-    return dehydrate(cell, true);
+    const bytes = dehydrate(cell, true);
+    // It leaves this system (its rehydration is an `actor.spawned` where it lands): spawned − stopped = live.
+    const host = cell.host;
+    if (host.events.hasListeners)
+      host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: cell.desc, reason: 'detached' });
+    return bytes;
   }
 
   /** Recreates an actor from `dehydrate`/`detach` bytes; it resumes with its state and pending messages. */

@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
     try {
-      link.migrateOut(cell, to);
+      link.migrateOut(cell, to, 'placement');
     } catch (e) {
       // The actor stays where it was born; placement is a preference, state portability a fact.
       host.emit({ type: 'migration.refused', at: Date.now(), actor: cell.desc, to, error: String(e) });
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < ready.length && given < k; i++) {
       const c = ready[i]!;
       try {
-        link.migrateOut(c, thief, true);
+        link.migrateOut(c, thief, 'steal');
         given++;
       } catch (e) {
         stuck.add(c);
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
       // 30 workers with ~10k queued messages each way in every run).
       if (worthMoving(c.mailbox.length, cost.of(c.def))) continue;
       try {
-        link.migrateOut(c, to);
+        link.migrateOut(c, to, 'compaction');
         moved++;
       } catch (e) {
         stuck.add(c);
@@ -475,7 +475,7 @@ async function main(): Promise<void> {
           for (const c of [...host.cells.values()]) {
             if (others.length === 0) break;
             try {
-              link.migrateOut(c, others[i++ % others.length]!);
+              link.migrateOut(c, others[i++ % others.length]!, 'retire');
             } catch {
               // pinned, busy or not portable: it keeps this executor alive
             }

@@ -43,7 +43,7 @@ import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { ALIVE, MIGRATED, STOPPED } from '../cell.ts';
 import { ConfigError, formatValue, UnserializableError } from '../errors.ts';
-import type { DeadLetterReason } from '../events.ts';
+import type { DeadLetterReason, MigrationReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
 import { ActorRef } from '../ref.ts';
 import { RemoteAsk } from '../remote-ask.ts';
@@ -92,6 +92,7 @@ interface Arrival {
   readonly error: unknown;
   /** The holder it came from (step 1). */
   readonly from: number;
+  readonly reason: MigrationReason;
   readonly earlier: Item[];
   readonly later: Item[];
 }
@@ -423,7 +424,7 @@ export class ThreadLink implements RemoteLink {
         this.host.settleExported(f[1] as number, f[2] as boolean, f[3]);
         return;
       case F_SNAPSHOT:
-        this.onSnapshot(f[1] as number, f[2] as Uint8Array, f[3] as number);
+        this.onSnapshot(f[1] as number, f[2] as Uint8Array, f[3] as number, f[4] as MigrationReason);
         return;
       case F_ARRIVED:
         this.onArrived(f[1] as number, f[2] as number, f[3] as number);
@@ -609,7 +610,7 @@ export class ThreadLink implements RemoteLink {
   }
 
   private apply(cell: ActorCell, item: Item): void {
-    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, true));
+    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, 'migrate'));
   }
 
   private dead(item: Item, reason: DeadLetterReason, error?: unknown): void {
@@ -678,11 +679,13 @@ export class ThreadLink implements RemoteLink {
 
   /**
    * Step 1. Throws ConfigError (pinned, busy) or UnserializableError; the actor then stays.
-   * `now`: the snapshot leaves at once, not when this thread's run ends, so the target starts on it
-   * (step 2) while a steal encodes the next one or a long turn holds this thread; placement and
-   * compaction leave it to the batch (a postMessage per spawn would cost more than it gains).
+   * A steal's or `system.migrate`'s snapshot leaves at once, not when this thread's run ends, so
+   * the target starts on it (step 2) while a steal encodes the next one or a long turn holds this
+   * thread; placement, compaction and retirement leave it to the batch (a postMessage per spawn
+   * would cost more than it gains).
    */
-  migrateOut(cell: ActorCell, to: number, now = false): void {
+  migrateOut(cell: ActorCell, to: number, reason: MigrationReason): void {
+    const now = reason === 'steal' || reason === 'migrate';
     if (to === this.node) return;
     if (!this.channels.has(to))
       throw new ConfigError(`migrate(${cell.ref}).executor`, 'a running executor', to);
@@ -703,7 +706,7 @@ export class ThreadLink implements RemoteLink {
     // What the actor sent before it left is posted before the snapshot: posted after it, a message could
     // trail one the actor sends from its new executor (per-pair FIFO with the actor as the sender).
     if (now) this.flushAll();
-    this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node]);
+    this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node, reason]);
     if (now) this.channels.get(to)!.flush();
     this.host.emit({
       type: 'migration.started',
@@ -715,7 +718,7 @@ export class ThreadLink implements RemoteLink {
   }
 
   /** Step 2. */
-  private onSnapshot(id: number, bytes: Uint8Array, from: number): void {
+  private onSnapshot(id: number, bytes: Uint8Array, from: number, reason: MigrationReason): void {
     let cell: ActorCell | null = null;
     let error: unknown;
     try {
@@ -725,7 +728,17 @@ export class ThreadLink implements RemoteLink {
       error = e;
       abandonSnapshot(this.host, bytes, 'failed');
     }
-    this.arrivals.set(id, { cell, error, from, earlier: [], later: [] });
+    // The actor runs here from now on (early activation); it was spawned once, where it was born.
+    if (cell !== null && this.host.events.hasListeners)
+      this.host.emit({
+        type: 'actor.migrated',
+        at: this.host.clock.now(),
+        actor: cell.desc,
+        from,
+        to: this.node,
+        reason,
+      });
+    this.arrivals.set(id, { cell, error, from, reason, earlier: [], later: [] });
     this.snapshotsIn++;
     const birth = birthOf(id);
     if (birth === this.node) this.onArrived(id, from, this.node);
