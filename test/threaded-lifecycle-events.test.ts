@@ -96,7 +96,7 @@ it('stolen actors are actor.migrated with reason steal, and spawned − stopped 
   expect(moved.length).toBeGreaterThan(0);
   expect(moved[0]).toMatchObject({ reason: 'steal', from: 1, to: 2 });
   // Executor 1 may steal some back once it runs dry: steals both ways, never another spawn.
-  for (const e of moved) expect(e).toMatchObject({ reason: 'steal', from: 3 - (e.to as number) });
+  for (const e of moved) expect(e).toMatchObject({ reason: 'steal', from: 3 - (e as { to: number }).to });
   for (const r of refs) expect(ev.of(r).filter((e) => e.type === 'actor.spawned').length).toBe(1);
   await Promise.all(refs.map((r) => sys.stop(r)));
   await expect.poll(ev.live).toBe(0);
