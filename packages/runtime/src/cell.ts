@@ -21,6 +21,7 @@ import { type ActorDescription, ActorFailedError, InitFailedError } from './erro
 import type { DeadLetterReason } from './events.ts';
 import type { Host } from './host.ts';
 import type { ResolvedMailbox } from './mailbox.ts';
+import { refuseUnportable } from './portable.ts';
 import { PairQueue } from './queue.ts';
 import { ActorRef } from './ref.ts';
 import type { RetryPolicy } from './supervision/retry.ts';
@@ -162,8 +163,21 @@ export class ActorCell {
     return this.ctxObj ?? (this.ctxObj = new Context(this));
   }
 
-  /** Entry point of every user message addressed to this cell. Never throws. */
+  /** Entry point of every user message sent to this cell from its own thread. Never throws. */
   deliver(msg: unknown, meta: unknown): void {
+    // Threaded mode: one rule for values that cannot cross a thread, wherever the sender is (portable.ts).
+    if (
+      this.host.movable &&
+      msg !== null &&
+      (typeof msg === 'object' || typeof msg === 'function' || typeof msg === 'symbol') &&
+      refuseUnportable(this, msg, meta)
+    )
+      return;
+    this.accept(msg, meta);
+  }
+
+  /** `deliver` for a message decoded from another thread's frame: portable by construction. Never throws. */
+  accept(msg: unknown, meta: unknown): void {
     const host = this.host;
     host.stats.sent++;
     if (this.status !== ALIVE) {

@@ -117,6 +117,11 @@ export class Host implements AskLedger {
   /** Top-level actors in spawn order (children of the root guardian). */
   readonly roots = new Set<ActorCell>();
   remote: RemoteLink | null = null;
+  /**
+   * Actors here may move to another thread (an executor's host): a message a movable actor could not
+   * carry along is refused wherever it comes from (portable.ts). False in one thread: nothing moves.
+   */
+  movable = false;
   /** Asks whose askers live here and whose replies arrive by frame. */
   private readonly exported = new Map<number, AskHandle>();
   private askSeq = 0;

@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   const board = new Board(data.boardNodes, data.boardBuffer);
   const link = new ThreadLink(host, board);
   host.remote = link;
+  host.movable = true;
   const wd = new WatchdogBoard(data.boardNodes, data.watchdogBuffer);
   link.watchdog = wd;
   link.asks = new Map();

@@ -50,7 +50,8 @@ export function applyItem(
 ): void {
   switch (item.k) {
     case K_TELL:
-      cell.deliver(item.a, item.meta);
+      // From a frame, or routed here after `route` checked it (link.ts): portable either way.
+      cell.accept(item.a, item.meta);
       // Reentrancy step 2 for an ask from another thread: the target is blocked but serves its chain.
       if (item.meta instanceof RemoteAsk && item.meta.chain !== 0 && cell.busy)
         host.deadlock?.reenterRemote(cell, item.meta);

@@ -335,7 +335,7 @@ export class ThreadLink implements RemoteLink {
             const sid = t[i - 1] as number;
             const sender = sid === 0 ? undefined : this.refOf(sid, defs);
             const cell = this.host.cells.get(id);
-            if (cell !== undefined) cell.deliver(t[i - 2], sender);
+            if (cell !== undefined) cell.accept(t[i - 2], sender);
             else
               this.dispatch(
                 { k: K_TELL, ref: this.refOf(id, defs), a: t[i - 2], meta: sender, b: null },
@@ -408,7 +408,7 @@ export class ThreadLink implements RemoteLink {
     const ref = cell === undefined ? this.refOf(id, defs) : null;
     for (let j = first; j < end; j++) {
       try {
-        if (ref === null) cell!.deliver(t[j], sender);
+        if (ref === null) cell!.accept(t[j], sender);
         else this.dispatch({ k: K_TELL, ref, a: t[j], meta: sender, b: null }, 0, true);
       } catch (e) {
         queueMicrotask(() => {
