@@ -166,13 +166,14 @@ export class ActorCell {
   /** Entry point of every user message sent to this cell from its own thread. Never throws. */
   deliver(msg: unknown, meta: unknown): void {
     // Threaded mode: one rule for values that cannot cross a thread, wherever the sender is (portable.ts).
-    if (
-      this.host.movable &&
-      msg !== null &&
-      (typeof msg === 'object' || typeof msg === 'function' || typeof msg === 'symbol') &&
-      refuseUnportable(this, msg, meta)
-    )
-      return;
+    if (this.host.movable) {
+      const t = typeof msg;
+      if (
+        (t === 'object' ? msg !== null : t === 'string' || t === 'function' || t === 'symbol') &&
+        refuseUnportable(this, msg, meta)
+      )
+        return;
+    }
     this.accept(msg, meta);
   }
 

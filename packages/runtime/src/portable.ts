@@ -18,21 +18,20 @@
  * migration either. In one thread (`executors: 0`) nothing moves and every
  * value is delivered.
  */
-import { findUnserializable } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import type { ActorCell } from './cell.ts';
 import { UnserializableError } from './errors.ts';
 import { ActorRef } from './ref.ts';
-
-const isRef = (v: object): boolean => v instanceof ActorRef;
+import { checkPortable } from './snapshot.ts';
 
 /**
  * Rule 2 for a message `deliver` is about to queue on `cell`: true when it
  * was refused (counted sent and dead-lettered). Callers test the cheap part
- * first: only objects, functions and symbols can fail.
+ * first, as link.ts `route` does: only objects, strings (a lone surrogate),
+ * functions and symbols can fail.
  */
 export function refuseUnportable(cell: ActorCell, msg: unknown, meta: unknown): boolean {
-  const p = findUnserializable(msg, 'message', isRef);
+  const p = checkPortable(msg, 'message');
   if (p === undefined) return false;
   if (cell.def.pinned) {
     const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
@@ -46,7 +45,7 @@ export function refuseUnportable(cell: ActorCell, msg: unknown, meta: unknown): 
     meta,
     'unserializable',
     cell,
-    new UnserializableError('a message', p.path, p.found, cell.desc),
+    new UnserializableError('a message', p.path, p.found, cell.desc, p.limit),
   );
   return true;
 }
