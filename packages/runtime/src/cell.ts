@@ -365,7 +365,7 @@ export class ActorCell {
       this.reschedule();
     };
     if (delayMs <= 0) this.hold &= ~HOLD_RETRY_WAIT;
-    else host.clock.setTimeout(release, delayMs);
+    else host.timers.setTimeout(release, delayMs);
   }
 
   /** Supervision: hold user messages until `resumeHeld` (the failed actor awaits its parent's directive). */
@@ -379,6 +379,18 @@ export class ActorCell {
     this.reschedule();
   }
 
+  /** A handler or hook promise is pending: pending work holds the process (lifetime.ts). */
+  private beginAsync(): void {
+    if (!this.busy) this.host.lifetime.hold();
+    this.busy = true;
+  }
+
+  /** It settled, or was abandoned (kill, deadlock abort): a second call releases nothing. */
+  private endAsync(): void {
+    if (this.busy) this.host.lifetime.release();
+    this.busy = false;
+  }
+
   private awaitHandler(
     p: Promise<unknown>,
     msg: unknown,
@@ -387,7 +399,7 @@ export class ActorCell {
     t0: number,
     attempt = 0,
   ): void {
-    this.busy = true;
+    this.beginAsync();
     this.inflight = true;
     this.inflightMsg = msg;
     this.inflightMeta = meta;
@@ -401,7 +413,7 @@ export class ActorCell {
         if (dl !== null) dl.onHandlerDone(this);
         this.inflight = false;
         this.inflightMsg = this.inflightMeta = undefined;
-        this.busy = false;
+        this.endAsync();
         if (this.status === ALIVE) this.state = s;
         this.host.stats.processed++;
         if (timed) this.host.emitProcessed(this, msg, t0);
@@ -412,7 +424,7 @@ export class ActorCell {
         if (dl !== null) dl.onHandlerDone(this);
         this.inflight = false;
         this.inflightMsg = this.inflightMeta = undefined;
-        this.busy = false;
+        this.endAsync();
         this.failed(e, msg, meta, 'receive', attempt);
         this.reschedule();
       },
@@ -428,7 +440,7 @@ export class ActorCell {
     if (!this.inflight || this.killed) return false;
     this.handlerEpoch++;
     this.inflight = false;
-    this.busy = false;
+    this.endAsync();
     const msg = this.inflightMsg;
     const meta = this.inflightMeta;
     this.inflightMsg = this.inflightMeta = undefined;
@@ -474,15 +486,15 @@ export class ActorCell {
       return false;
     }
     if (r instanceof Promise) {
-      this.busy = true;
+      this.beginAsync();
       r.then(
         (s) => {
-          this.busy = false;
+          this.endAsync();
           if (s !== undefined && this.status === ALIVE) this.state = s;
           this.reschedule();
         },
         (e) => {
-          this.busy = false;
+          this.endAsync();
           this.failed(e, undefined, undefined, 'start');
           this.reschedule();
         },
@@ -514,15 +526,15 @@ export class ActorCell {
       return;
     }
     if (r instanceof Promise) {
-      this.busy = true;
+      this.beginAsync();
       r.then(
         (s) => {
-          this.busy = false;
+          this.endAsync();
           if (this.status === ALIVE) this.state = s;
           this.reschedule();
         },
         (e) => {
-          this.busy = false;
+          this.endAsync();
           this.failed(e, undefined, undefined, 'receive');
           this.reschedule();
         },
@@ -681,7 +693,7 @@ export class ActorCell {
       return;
     }
     if (r instanceof Promise) {
-      this.busy = true;
+      this.beginAsync();
       r.then(
         () => this.finalize(),
         (e) => {
@@ -731,7 +743,7 @@ export class ActorCell {
   private finalize(): void {
     if (this.status === STOPPED) return; // an onStop that settled after kill()
     const host = this.host;
-    this.busy = false;
+    this.endAsync();
     this.status = STOPPED;
     const reason = this.deadReason();
     const mb = this.mailbox;
@@ -782,7 +794,7 @@ export class ActorCell {
   }
 
   schedule(delayMs: number, msg: unknown, to: ActorRef, repeat: boolean): Cancellable {
-    const clock = this.host.clock;
+    const clock = this.host.timers; // a schedule is pending work: it holds the process (lifetime.ts)
     const timers = (this.timers ??= new Set());
     const self = this.ref;
     let handle = clock.setTimeout(fire, delayMs);

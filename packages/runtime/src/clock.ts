@@ -13,7 +13,11 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** Wall-clock time. Timers are unref'd: a pending ask or schedule alone does not keep the process alive. */
+/**
+ * Wall-clock time. Timers are unref'd: the runtime's own timers (stall checks, shutdown waits)
+ * never hold the process; timers that are pending work (asks, schedules, restarts) hold it
+ * through the host's keep-alive clock instead (lifetime.ts), whichever clock is injected.
+ */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimeout(fn, ms) {

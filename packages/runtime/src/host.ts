@@ -35,6 +35,7 @@ import {
   type EventOptions,
   messageType,
 } from './events.ts';
+import { Lifetime } from './lifetime.ts';
 import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
 import { setShutdownMs } from './shutdown/stop-node.ts';
@@ -96,6 +97,8 @@ export interface HostOptions {
   readonly mailbox: ResolvedMailbox;
   readonly events?: EventOptions | undefined;
   readonly deadlock?: ResolvedDeadlockOptions | undefined;
+  /** What pending work holds (lifetime.ts); default: the process, through one ref'd handle. */
+  readonly lifetime?: Lifetime | undefined;
 }
 
 export class Host implements AskLedger {
@@ -106,6 +109,10 @@ export class Host implements AskLedger {
   readonly deadLetters = new Subject<DeadLetter>();
   readonly dispatcher: Dispatcher;
   readonly clock: Clock;
+  /** Pending work: it keeps the process alive while there is some (lifetime.ts). */
+  readonly lifetime: Lifetime;
+  /** The clock for timers that are pending work (asks, schedules, retries, restarts): they hold `lifetime`. */
+  readonly timers: Clock;
   readonly node: number;
   readonly cells = new Map<number, ActorCell>();
   /** How many of `cells` were born on this node (it is their directory); kept as cells come and go, not counted per read. */
@@ -150,6 +157,8 @@ export class Host implements AskLedger {
     this.options = options;
     this.node = options.node;
     this.clock = options.clock;
+    this.lifetime = options.lifetime ?? new Lifetime();
+    this.timers = this.lifetime.keepAlive(options.clock);
     this.events = new EventBus(options.events);
     this.dispatcher = new Dispatcher(options.yieldMs);
     if (options.deadlock !== undefined && deadlockWanted(options.deadlock))
@@ -344,8 +353,8 @@ export class Host implements AskLedger {
     }
     if (this.deadlock !== null) return this.deadlock.ask<R>(ref, msg, timeoutMs, options, sender);
     return new Promise<R>((resolve, reject) => {
-      const a = new PendingAsk(resolve, reject, sender, this.clock);
-      a.timer = this.clock.setTimeout(
+      const a = new PendingAsk(resolve, reject, sender, this.timers);
+      a.timer = this.timers.setTimeout(
         () => a.reject(new AskTimeoutError(ref.toJSON(), timeoutMs, messageType(msg))),
         timeoutMs,
       );

@@ -71,6 +71,15 @@ export const SLOT = {
    * read. Read with `posts`, never with `get`.
    */
   posted: 34,
+  /**
+   * Activity (activity.ts; Int32 counters, Atomics): `active` is 1 while the node may have work,
+   * `wakes` counts its 0→1 changes, `holds` is 1 while it has pending work (asks, timers,
+   * handlers awaiting a promise), `read` counts the batches it has read (compare `posted`).
+   */
+  active: 35,
+  wakes: 36,
+  holds: 37,
+  read: 38,
 } as const;
 
 /**
@@ -132,6 +141,19 @@ export class Board {
   /** Batches posted to `node` so far (counted after each post, so it may trail the port by one). */
   posts(node: number): number {
     return Atomics.load(this.ints, (node * STRIDE + SLOT.posted) * 2);
+  }
+
+  /** An Int32 slot (doorbell, posted, activity), read with Atomics: sequentially consistent across threads. */
+  load(node: number, slot: number): number {
+    return Atomics.load(this.ints, (node * STRIDE + slot) * 2);
+  }
+
+  store(node: number, slot: number, value: number): void {
+    Atomics.store(this.ints, (node * STRIDE + slot) * 2, value);
+  }
+
+  increment(node: number, slot: number): void {
+    Atomics.add(this.ints, (node * STRIDE + slot) * 2, 1);
   }
 
   get(node: number, slot: number): number {

@@ -1,3 +1,4 @@
+export { Activity, quiescent } from './activity.ts';
 export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
 export { Board, BUSY_PUBLISH_MS, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';

@@ -179,7 +179,7 @@ export class DeadlockRuntime {
         ? new TrackedAsk(
             resolve,
             reject,
-            host.clock,
+            host.timers,
             ++this.askSeq * NODE_SPACE + host.node,
             from!,
             ref,
@@ -188,9 +188,9 @@ export class DeadlockRuntime {
             msg,
           )
         : undefined;
-      const a = edge ?? new PendingAsk(resolve, reject, sender, host.clock);
+      const a = edge ?? new PendingAsk(resolve, reject, sender, host.timers);
       a.chain = chain;
-      a.timer = host.clock.setTimeout(
+      a.timer = host.timers.setTimeout(
         () => a.reject(new AskTimeoutError(ref.toJSON(), timeoutMs, messageType(msg))),
         timeoutMs,
       );

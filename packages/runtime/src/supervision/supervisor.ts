@@ -256,7 +256,8 @@ export class Supervisor {
       post();
       return;
     }
-    const clock = this.host.clock;
+    // A restart waiting out its backoff is pending work: it holds the process (lifetime.ts).
+    const clock = this.host.timers;
     const h = clock.setTimeout(() => {
       this.timers.delete(h);
       post();
@@ -353,7 +354,7 @@ export class Supervisor {
     rec.alive = false;
     if (rec.pending === 'restarting') rec.pending = 'due'; // gone before it re-initialised: respawn it
     if (rec.stopTimer !== null) {
-      this.host.clock.clearTimeout(rec.stopTimer);
+      this.host.timers.clearTimeout(rec.stopTimer);
       this.timers.delete(rec.stopTimer);
       rec.stopTimer = null;
     }
@@ -415,7 +416,7 @@ export class Supervisor {
     const ref = rec.ref;
     this.host.stopRef(ref, reason);
     if (Number.isFinite(rec.spec.shutdownMs)) {
-      const clock = this.host.clock;
+      const clock = this.host.timers;
       const h = clock.setTimeout(() => {
         this.timers.delete(h);
         rec.stopTimer = null;
@@ -487,7 +488,7 @@ export class Supervisor {
   }
 
   private cancelTimers(): void {
-    const clock = this.host.clock;
+    const clock = this.host.timers;
     for (const h of this.timers) clock.clearTimeout(h);
     this.timers.clear();
     for (const r of this.records) r.stopTimer = null;

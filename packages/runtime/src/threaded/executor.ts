@@ -14,6 +14,7 @@
 
 import { type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import {
+  Activity,
   BATCH_WAIT_MS,
   Board,
   BUSY_PUBLISH_MS,
@@ -41,6 +42,7 @@ import { definitionsOf } from '../definition.ts';
 import { ConfigError, type DeadlockCycleEntry, EXECUTORS_KNOW, UnknownActorError } from '../errors.ts';
 import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
+import { Lifetime } from '../lifetime.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { type KilledActor, shutdownMsOf } from '../shutdown/stop-node.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
@@ -101,7 +103,12 @@ const port = parentPort!;
 async function main(): Promise<void> {
   const defs =
     data.actors === null ? [] : definitionsOf((await import(data.actors)) as Record<string, unknown>);
+  const board = new Board(data.boardNodes, data.boardBuffer);
+  // Worker threads are unref'd: this node's pending work and activity, in shared memory, are what
+  // the main thread holds the process for (scheduler activity.ts, threaded/lifetime.ts).
+  const activity = new Activity(board, data.node);
   const host = new Host({
+    lifetime: new Lifetime((some) => activity.holding(some)),
     node: data.node,
     clock: systemClock,
     throughput: data.throughput,
@@ -113,8 +120,8 @@ async function main(): Promise<void> {
   });
   for (const d of defs) host.register(d, `actors.${d.name}`);
   host.nameTable = new NameTable({ node: data.node, buffer: data.namesBuffer });
-  const board = new Board(data.boardNodes, data.boardBuffer);
   const link = new ThreadLink(host, board);
+  link.activity = activity;
   host.remote = link;
   host.movable = true;
   const wd = new WatchdogBoard(data.boardNodes, data.watchdogBuffer);
@@ -522,6 +529,8 @@ async function main(): Promise<void> {
   const tick = setInterval(() => {
     wd.beat(node);
     publish();
+    // Activity step 4; a steal request or a gathering below marks it active again before it sends.
+    if (host.dispatcher.depth === 0) activity.idle();
     // Actors arriving here (a steal granted, not yet fenced) are work this executor has: no new request.
     const req = retiring
       ? null
@@ -530,9 +539,12 @@ async function main(): Promise<void> {
           wallNow(),
           host.dispatcher.busyMs + link.receiveMs,
         );
-    if (req !== null) link.sendUrgent(req.victim, [F_STEAL, req.cross]);
-    else if (data.compaction && !retiring) {
+    if (req !== null) {
+      activity.active();
+      link.sendUrgent(req.victim, [F_STEAL, req.cross]);
+    } else if (data.compaction && !retiring) {
       const to = compactor.poll(wallNow(), host.dispatcher.busyMs);
+      if (to > 0) activity.active();
       const moved = to > 0 ? gatherOnto(to) : 0;
       if (moved > 0) {
         steal.gathered(to, wallNow());

@@ -38,7 +38,7 @@
  */
 
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
+import { type Activity, type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
 import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
 import { ALIVE, MIGRATED, STOPPED } from '../cell.ts';
@@ -288,9 +288,11 @@ export class ThreadLink implements RemoteLink {
 
   /** Batches taken from the ports so far: fewer than the board's `posts` for this node means some wait unread. */
   batchesIn = 0;
+  /** Marks this node active and publishes `batchesIn` before a batch is handled (scheduler activity.ts). */
+  activity: Activity | null = null;
 
   private receive(from: number, bytes: Uint8Array): void {
-    this.batchesIn++;
+    this.activity?.read(++this.batchesIn);
     const t0 = performance.now();
     let t: unknown[];
     try {

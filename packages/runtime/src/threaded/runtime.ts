@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  Activity,
   assignGroups,
   Board,
   ExecutorPool,
@@ -63,6 +64,7 @@ import {
   F_NAME,
   F_REQ,
 } from './frames.ts';
+import { ProcessLifetime } from './lifetime.ts';
 import { ThreadLink } from './link.ts';
 import {
   type ExecutorMetrics,
@@ -135,6 +137,8 @@ export class ThreadedRuntime {
   /** Executors retired by the adaptive pool (or leaving), or terminated at shutdown: their counters still count. */
   private readonly retired = new Set<number>();
   private adaptive: AdaptiveRunner | null = null;
+  /** Holds the process while executors have work (lifetime.ts). */
+  readonly lifetime: ProcessLifetime;
 
   /** Names of the definitions the actors module exports: all an executor can spawn (createSystem sets it). */
   moduleDefinitions: ReadonlySet<string> = new Set();
@@ -148,6 +152,8 @@ export class ThreadedRuntime {
     this.topology = topology;
     this.board = board;
     this.link = new ThreadLink(host, board);
+    this.link.activity = new Activity(board, 0);
+    this.lifetime = new ProcessLifetime(board, host.lifetime);
     host.remote = this.link;
     this.nameTable = new NameTable({ node: 0, maxNames: options.scheduler.maxNames });
     host.nameTable = this.nameTable;
@@ -320,6 +326,9 @@ export class ThreadedRuntime {
     const h = await this.pool.start(node, group);
     this.link.connect(node, h.port);
     h.port.unref();
+    // Executors do not hold the process by existing: pending work does (lifetime.ts).
+    h.worker.unref();
+    this.lifetime.watch(this.link.channels.get(node)!);
     this.forwarding(node);
     this.watchdog?.watch(node);
   }
@@ -389,11 +398,11 @@ export class ThreadedRuntime {
       // Requests to an executor that is lost are rejected at once (lost()), not at their timeout.
       let pending = this.requests.get(node);
       if (pending === undefined) this.requests.set(node, (pending = new Set()));
-      const a: PendingAsk = new PendingAsk(resolve, reject, undefined, this.host.clock, () =>
+      const a: PendingAsk = new PendingAsk(resolve, reject, undefined, this.host.timers, () =>
         pending.delete(a),
       );
       pending.add(a);
-      a.timer = this.host.clock.setTimeout(
+      a.timer = this.host.timers.setTimeout(
         () =>
           a.reject(new ConfigError(`executor ${node}`, `an answer to ${op} within ${timeoutMs} ms`, 'none')),
         timeoutMs,
@@ -472,7 +481,10 @@ export class ThreadedRuntime {
 
   stop(ref: ActorRef): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
+      // No timeout (a stop takes what onStop takes), but pending work: it holds the process (lifetime.ts).
+      const life = this.host.lifetime;
+      life.hold();
+      const a = new PendingAsk(resolve, reject, undefined, this.host.clock, () => life.release());
       this.link.requestStopAndWait(ref, a);
     });
   }
@@ -488,8 +500,8 @@ export class ThreadedRuntime {
         ),
       );
     return new Promise<void>((resolve, reject) => {
-      const a = new PendingAsk(resolve, reject, undefined, this.host.clock);
-      a.timer = this.host.clock.setTimeout(
+      const a = new PendingAsk(resolve, reject, undefined, this.host.timers);
+      a.timer = this.host.timers.setTimeout(
         () => a.reject(new ActorStoppedError(ref.toJSON(), 'migration did not complete')),
         this.options.askTimeoutMs,
       );
@@ -646,6 +658,7 @@ export class ThreadedRuntime {
     this.terminated ??= (async () => {
       this.adaptive?.stop();
       if (this.metricsTimer !== null) clearInterval(this.metricsTimer);
+      this.lifetime.stop();
       this.watchdog?.stop();
       for (const n of this.board.executors()) {
         // Its counters outlive its thread: stats() after shutdown says what the report says.
