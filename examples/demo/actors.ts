@@ -1,8 +1,9 @@
 import { threadId } from 'node:worker_threads';
-import { defineActor, fromMachine } from '@troupe/runtime';
+import { type Ask, defineActor, fromMachine } from '@troupe/runtime';
 import { createMachine } from 'xstate';
 
-export type CounterMsg = { type: 'inc' } | { type: 'get' } | { type: 'where' };
+/** `get` and `where` declare their replies: `c.ask({ type: 'get' })` is a Promise<number>. */
+export type CounterMsg = { type: 'inc' } | Ask<number, { type: 'get' }> | Ask<number, { type: 'where' }>;
 
 /** The SPEC's counter, plus `where` to show which executor thread runs it. */
 export const Counter = defineActor('counter', {
@@ -17,7 +18,11 @@ export const Counter = defineActor('counter', {
 /** CPU-bound work so the executors have something to share. */
 export const Cruncher = defineActor('cruncher', {
   init: () => ({ done: 0 }),
-  receive(state, msg: { type: 'crunch'; n: number } | { type: 'done' }, ctx) {
+  receive(
+    state,
+    msg: { type: 'crunch'; n: number } | Ask<{ done: number; thread: number }, { type: 'done' }>,
+    ctx,
+  ) {
     if (msg.type === 'done') {
       ctx.reply({ done: state.done, thread: threadId });
       return state;

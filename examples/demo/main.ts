@@ -20,7 +20,7 @@ const sub = system.events$.subscribe((e) => {
 
 const c = await system.spawn(Counter, { start: 0 }, { name: 'c1' });
 for (let i = 0; i < 1000; i++) c.tell({ type: 'inc' });
-const n = await c.ask<number>({ type: 'get' }, { timeoutMs: 1000 });
+const n = await c.ask({ type: 'get' }, { timeoutMs: 1000 }); // a number: the message declares it
 console.log(`counter c1 after 1000 incs: ${n} (runs on thread ${await c.ask({ type: 'where' })})`);
 
 const door = await system.spawn(Door, undefined, { name: 'front-door' });
@@ -31,9 +31,7 @@ console.log(`door (xstate machine) after "open": ${snap.value}`);
 const crunchers = await Promise.all(Array.from({ length: 16 }, () => system.spawn(Cruncher, undefined)));
 const t0 = performance.now();
 for (let round = 0; round < 50; round++) for (const w of crunchers) w.tell({ type: 'crunch', n: 20_000 });
-const results = await Promise.all(
-  crunchers.map((w) => w.ask<{ done: number; thread: number }>({ type: 'done' })),
-);
+const results = await Promise.all(crunchers.map((w) => w.ask({ type: 'done' })));
 const threads = new Set(results.map((r) => r.thread));
 const jobs = results.reduce((s, r) => s + r.done, 0);
 console.log(

@@ -9,6 +9,7 @@ import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
+import type { RepliesOf, ReplyOf } from './reply.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import { checkKeys, checkObject, checkRange, MAX_TIMER_MS } from './validate.ts';
 
@@ -46,8 +47,11 @@ export interface ActorContext<M = unknown> extends InitContext {
   readonly sender: ActorRef | undefined;
   /** True when the current message is an ask that has not been replied to yet. */
   readonly isAsk: boolean;
-  /** Answers the current message: settles an ask, or tells the sending actor. */
-  reply(value: unknown): void;
+  /**
+   * Answers the current message: settles an ask, or tells the sending actor.
+   * Typed by the replies `M` declares when all its members declare one (reply.ts).
+   */
+  reply<V extends RepliesOf<M>>(value: V): void;
   /** Rejects the current ask with `error` (a tell from an actor gets nothing). */
   fail(error: unknown): void;
   /**
@@ -69,15 +73,25 @@ export interface ActorContext<M = unknown> extends InitContext {
   schedule<T = M>(delayMs: number, msg: T, options?: ScheduleOptions<T>): Cancellable;
   /** Tells with this actor as sender; safe after an `await` (unlike `ref.tell`). */
   tell<T>(ref: ActorRef<T>, msg: T): void;
-  /** Asks with this actor as the waiting party (it joins the wait-for graph while the ask is pending). */
-  ask<R = unknown, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R>;
+  /**
+   * Asks with this actor as the waiting party (it joins the wait-for graph
+   * while the ask is pending). The reply is typed as for `ref.ask`; `const U`
+   * keeps the message's literals (`type: 'get'`), which pick the member of T
+   * whose reply it declares, and NoInfer keeps T to the ref's message type.
+   */
+  ask<T, const U, _Inferred>(
+    ref: ActorRef<T>,
+    msg: U & NoInfer<T>,
+    options?: AskOptions,
+  ): Promise<ReplyOf<U & T>>;
+  ask<R, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R>;
   /** Children in start order. */
   children(): ActorRef[];
   /** Clock time in ms. */
   now(): number;
 }
 
-const NO_SCHEDULE_OPTIONS: ScheduleOptions<never> = Object.freeze({});
+const NO_SCHEDULE_OPTIONS: ScheduleOptions<any> = Object.freeze({});
 
 export class Context<M = unknown> implements ActorContext<M> {
   /** Meta of the message being handled: sender ref, ask handle, or undefined. */
@@ -116,7 +130,7 @@ export class Context<M = unknown> implements ActorContext<M> {
     return this.replied;
   }
 
-  reply(value: unknown): void {
+  reply<V extends RepliesOf<M>>(value: V): void {
     const m = this.meta;
     this.replied = true;
     if (m instanceof AskHandle) m.resolve(value);
@@ -221,9 +235,15 @@ export class Context<M = unknown> implements ActorContext<M> {
     else this.cell.host.route(ref, msg, this.cell.ref);
   }
 
-  ask<R = unknown, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R> {
+  ask<T, const U, _Inferred>(
+    ref: ActorRef<T>,
+    msg: U & NoInfer<T>,
+    options?: AskOptions,
+  ): Promise<ReplyOf<U & T>>;
+  ask<R, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R>;
+  ask(ref: ActorRef, msg: unknown, options?: AskOptions): Promise<unknown> {
     checkRef(ref, 'ctx.ask(ref)');
-    return this.cell.host.ask<R>(ref, msg, options, this.cell.ref);
+    return this.cell.host.ask(ref, msg, options, this.cell.ref);
   }
 
   children(): ActorRef[] {

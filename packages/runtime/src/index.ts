@@ -1,6 +1,10 @@
 export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './clock.ts';
 export type { ActorContext, Cancellable, InitContext, PendingReply, ScheduleOptions } from './context.ts';
-export type { DeadlockOptions, DefinitionDeadlockOptions } from './deadlock/options.ts';
+export type {
+  DeadlockOptions,
+  DefinitionDeadlockOptions,
+  ResolvedDeadlockOptions,
+} from './deadlock/options.ts';
 export {
   type DeadlockAction,
   type DeadlockActor,
@@ -9,7 +13,7 @@ export {
   type DeadlockStrategy,
   registerDeadlockStrategy,
 } from './deadlock/strategies.ts';
-export type { WaitEdge, WaitForGraphSnapshot } from './deadlock/wait-for-graph.ts';
+export type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './deadlock/wait-for-graph.ts';
 export {
   type ActorDefinition,
   type Awaitable,
@@ -27,6 +31,7 @@ export {
   ActorStoppedError,
   AskTimeoutError,
   ConfigError,
+  type DeadlockCycleEntry,
   DeadlockError,
   DuplicateNameError,
   type ErrorCode,
@@ -74,9 +79,10 @@ export type {
   TroupeEvent,
 } from './events.ts';
 export { fromMachine, type MachineState } from './machine.ts';
-export type { MailboxOptions, OverflowPolicy } from './mailbox.ts';
-export type { SystemOptions } from './options.ts';
+export type { MailboxOptions, OverflowPolicy, ResolvedMailbox } from './mailbox.ts';
+export type { ResolvedOptions, SystemOptions } from './options.ts';
 export { ActorRef, type AskOptions } from './ref.ts';
+export type { Ask, RepliesOf, ReplyOf } from './reply.ts';
 export {
   exitCodeOf,
   type ForcedActor,
@@ -95,10 +101,10 @@ export {
   type ShutdownSignal,
   type SignalOptions,
 } from './shutdown/index.ts';
-export type { ActorSnapshot } from './snapshot.ts';
-export type { SpawnOptions } from './spawn-options.ts';
+export type { ActorSnapshot, AskDescriptor } from './snapshot.ts';
+export type { Placement, SpawnOptions } from './spawn-options.ts';
 export type { SystemStats } from './stats.ts';
-export type { BackoffOptions } from './supervision/backoff.ts';
+export type { Backoff, BackoffOptions } from './supervision/backoff.ts';
 export type { ChildStatus } from './supervision/control.ts';
 export type {
   ChildFailedEvent,
@@ -109,10 +115,11 @@ export type {
   SupervisorEvent,
 } from './supervision/events.ts';
 export type { IntensityOptions } from './supervision/intensity.ts';
-export type { ChildSupervisionOptions } from './supervision/policy.ts';
-export type { RetryOptions } from './supervision/retry.ts';
+export type { ChildSupervision, ChildSupervisionOptions } from './supervision/policy.ts';
+export type { RetryOptions, RetryPolicy } from './supervision/retry.ts';
 export {
   type ChildInfo,
+  type ChildSpec,
   type ChildSpecInput,
   type Decider,
   type DeciderTable,
@@ -120,12 +127,18 @@ export {
   loadSupervisorSpec,
   type RestartType,
   type Strategy,
+  type SupervisorChildSpec,
   type SupervisorChildSpecInput,
   type SupervisorSpec,
   type SupervisorSpecInput,
   supervisor,
+  type WorkerChildSpec,
   type WorkerChildSpecInput,
 } from './supervision/spec.ts';
 export { type StartOptions, SupervisorHandle, type TreeFailure } from './supervision/tree.ts';
 export { ActorSystem, createSystem } from './system.ts';
 export { isTerminated, Terminated } from './terminated.ts';
+export type { FaultOptions, ResolvedFaults } from './threaded/fault-options.ts';
+export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics } from './threaded/metrics.ts';
+export type { ResolvedScheduler, SchedulerOptions } from './threaded/options.ts';
+export type { FaultCounts } from './threaded/recovery.ts';

@@ -67,10 +67,12 @@ export function fromMachine<T extends AnyStateMachine>(
         live.delete(state as object);
         live.set(next as object, l);
       }
-      if (l.reply.set) ctx.reply(l.reply.value);
+      // xstate events declare no reply type: the machine's `reply` event carries any value.
+      const c = ctx as ActorContext;
+      if (l.reply.set) c.reply(l.reply.value);
       // The persisted snapshot, not the live one: the asker may be on another thread, and the
       // live snapshot carries the machine and methods that cannot cross (location transparency).
-      else if (ctx.isAsk) ctx.reply(l.actor.getPersistedSnapshot());
+      else if (ctx.isAsk) c.reply(l.actor.getPersistedSnapshot());
       return next;
     },
     onStop(state) {

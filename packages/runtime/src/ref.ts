@@ -6,6 +6,7 @@
 import type { ActorCell } from './cell.ts';
 import { type ActorDescription, ConfigError } from './errors.ts';
 import type { Host } from './host.ts';
+import type { ReplyOf } from './reply.ts';
 import { MAX_TIMER_MS, type Range } from './validate.ts';
 
 export interface AskOptions {
@@ -61,10 +62,19 @@ export class ActorRef<M = unknown> {
     else host.route(this, msg, cur === null ? undefined : cur.ref);
   }
 
-  /** Sends and waits for `ctx.reply`. Rejects with AskTimeoutError, ActorStoppedError, MailboxFullError, … */
-  ask<R = unknown>(msg: M, options?: AskOptions): Promise<R> {
+  /**
+   * Sends and waits for `ctx.reply`. Rejects with AskTimeoutError,
+   * ActorStoppedError, MailboxFullError, … The reply's type is the one the
+   * message declares (`Ask<R, …>`, reply.ts); `ask<R>(msg)` names it by hand
+   * for a message that declares none.
+   */
+  // `T & M`, not `T extends M`: a constraint on M would make ActorRef<X> unassignable to ActorRef<unknown>.
+  // `_Inferred` has no default, so an explicit `ask<R>(msg)` cannot pick this overload (reply.ts).
+  ask<T, _Inferred>(msg: T & M, options?: AskOptions): Promise<ReplyOf<T & M>>;
+  ask<R>(msg: M, options?: AskOptions): Promise<R>;
+  ask(msg: M, options?: AskOptions): Promise<unknown> {
     const cur = this.host.current;
-    return this.host.ask<R>(this, msg, options, cur === null ? undefined : cur.ref);
+    return this.host.ask(this, msg, options, cur === null ? undefined : cur.ref);
   }
 
   toString(): string {
