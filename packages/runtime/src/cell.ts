@@ -26,6 +26,7 @@ import { PairQueue } from './queue.ts';
 import { ActorRef } from './ref.ts';
 import type { RetryPolicy } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
+import { ActorTimers, type TimerKey } from './timers.ts';
 
 export const ALIVE = 0;
 export const STOPPING = 1;
@@ -72,7 +73,8 @@ export class ActorCell {
   watchers: Map<number, ActorRef> | null = null;
   /** Whom this actor watches, by id (see `watchers`). */
   watching: Map<number, ActorRef> | null = null;
-  private timers: Set<Cancellable> | null = null;
+  /** Timers it owns (ctx.schedule, machine delays, a retry's wait), created on first use; they move with it. */
+  timers: ActorTimers | null = null;
   private ctxObj: Context | null = null;
   stopReason = '';
   private stopHookStarted = false;
@@ -360,12 +362,31 @@ export class ActorCell {
       delayMs,
       error,
     });
-    const release = (): void => {
-      this.hold &= ~HOLD_RETRY_WAIT;
-      this.reschedule();
-    };
+    // The wait is one of the actor's timers: it moves with the actor (snapshot.ts).
     if (delayMs <= 0) this.hold &= ~HOLD_RETRY_WAIT;
-    else host.timers.setTimeout(release, delayMs);
+    else (this.timers ??= new ActorTimers(this)).holdRetry(delayMs);
+  }
+
+  /** A retried message's delay is over (timers.ts): it runs next. */
+  endRetryWait(): void {
+    this.hold &= ~HOLD_RETRY_WAIT;
+    this.reschedule();
+  }
+
+  /** The retry in progress, for a snapshot: the front message's attempt and the ms left of its wait (-1: none). */
+  retryState(): readonly [number, number] | null {
+    if ((this.hold & HOLD_RETRY_HEAD) === 0) return null;
+    const left = (this.hold & HOLD_RETRY_WAIT) === 0 ? -1 : (this.timers?.retryLeft() ?? 0);
+    return [this.retryAttempt, left];
+  }
+
+  /** Resumes a retry taken along in a snapshot (`retryState`). */
+  restoreRetry(attempt: number, waitMs: number): void {
+    this.retryAttempt = attempt;
+    this.hold |= HOLD_RETRY_HEAD;
+    if (waitMs < 0) return;
+    this.hold |= HOLD_RETRY_WAIT;
+    (this.timers ??= new ActorTimers(this)).holdRetry(waitMs);
   }
 
   /** Supervision: hold user messages until `resumeHeld` (the failed actor awaits its parent's directive). */
@@ -601,6 +622,7 @@ export class ActorCell {
     this.restarts++;
     this.hold = 0; // a fresh incarnation: no supervision hold, no retry in progress
     this.retryAttempt = 0;
+    this.timers?.endRetry();
     this.started = this.behavior.onStart === undefined;
     host.emit({ type: 'actor.restarted', at: host.clock.now(), actor: this.desc, reason });
     this.reschedule();
@@ -793,31 +815,20 @@ export class ActorCell {
     return true;
   }
 
-  schedule(delayMs: number, msg: unknown, to: ActorRef, repeat: boolean): Cancellable {
-    const clock = this.host.timers; // a schedule is pending work: it holds the process (lifetime.ts)
-    const timers = (this.timers ??= new Set());
-    const self = this.ref;
-    let handle = clock.setTimeout(fire, delayMs);
-    const entry: Cancellable = {
-      cancel: () => {
-        if (timers.delete(entry)) clock.clearTimeout(handle);
-      },
-    };
-    timers.add(entry);
-    function fire(): void {
-      if (!timers.has(entry)) return;
-      if (repeat) handle = clock.setTimeout(fire, delayMs);
-      else timers.delete(entry);
-      const c = to.cell;
-      if (c !== null) c.deliver(msg, self);
-      else to.host.route(to, msg, self);
-    }
-    return entry;
+  /** `ctx.schedule`: `to` null is the actor itself, wherever it runs when the timer fires. */
+  schedule(
+    delayMs: number,
+    msg: unknown,
+    to: ActorRef | null,
+    every: number,
+    key: TimerKey | null,
+  ): Cancellable {
+    return (this.timers ??= new ActorTimers(this)).add(delayMs, msg, to, every, key);
   }
 
-  private cancelTimers(): void {
-    if (this.timers === null) return;
-    for (const t of [...this.timers]) t.cancel();
+  /** Cancels every timer (the actor stops, or left this thread). */
+  cancelTimers(): void {
+    this.timers?.clear();
     this.timers = null;
   }
 

@@ -6,10 +6,11 @@
 import { AskHandle } from './ask.ts';
 import type { ActorCell } from './cell.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError, UnserializableError } from './errors.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
 import type { RepliesOf, ReplyOf } from './reply.ts';
+import { checkPortable } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import { checkKeys, checkObject, checkRange, MAX_TIMER_MS } from './validate.ts';
 
@@ -22,6 +23,12 @@ export interface ScheduleOptions<T = unknown> {
   readonly to?: ActorRef<T>;
   /** Re-deliver every `delayMs` until cancelled or the actor stops. */
   readonly repeat?: boolean;
+  /**
+   * Names the timer: scheduling under a key cancels the timer that held it, and
+   * `ctx.cancelSchedule(key)` cancels it wherever the actor runs by then (a timer
+   * moves with its actor; a `Cancellable` handle works only where it was armed).
+   */
+  readonly key?: string | number;
 }
 
 /**
@@ -69,8 +76,13 @@ export interface ActorContext<M = unknown> extends InitContext {
   stop(ref?: ActorRef): void;
   watch(ref: ActorRef): void;
   unwatch(ref: ActorRef): void;
-  /** Delivers `msg` after `delayMs` on the system clock (to self unless `to`); cancelled when the actor stops. */
+  /**
+   * Delivers `msg` after `delayMs` on the system clock (to self unless `to`); cancelled when the actor
+   * stops, carried along (with the time it has left) when it moves to another executor.
+   */
   schedule<T = M>(delayMs: number, msg: T, options?: ScheduleOptions<T>): Cancellable;
+  /** Cancels the timer scheduled under `key` (`ScheduleOptions.key`); false when none is armed. */
+  cancelSchedule(key: string | number): boolean;
   /** Tells with this actor as sender; safe after an `await` (unlike `ref.tell`). */
   tell<T>(ref: ActorRef<T>, msg: T): void;
   /**
@@ -212,20 +224,30 @@ export class Context<M = unknown> implements ActorContext<M> {
   schedule<T = M>(delayMs: number, msg: T, options: ScheduleOptions<T> = NO_SCHEDULE_OPTIONS): Cancellable {
     checkRange(delayMs, 'ctx.schedule(delayMs)', { min: 0, max: MAX_TIMER_MS });
     if (options !== NO_SCHEDULE_OPTIONS) {
-      checkObject(options, 'ctx.schedule(options)', '{ to?, repeat? }');
-      checkKeys(options, ['to', 'repeat'], 'ctx.schedule(options)');
+      checkObject(options, 'ctx.schedule(options)', '{ to?, repeat?, key? }');
+      checkKeys(options, ['to', 'repeat', 'key'], 'ctx.schedule(options)');
       if (options.repeat !== undefined && typeof options.repeat !== 'boolean')
         throw new ConfigError('ctx.schedule(options).repeat', 'a boolean', options.repeat);
     }
     if (options.to !== undefined) checkRef(options.to, 'ctx.schedule(options.to)');
     if (options.repeat && delayMs === 0)
       throw new ConfigError('ctx.schedule(delayMs)', '> 0 when repeat is true', 0);
-    return this.cell.schedule(
-      delayMs,
-      msg,
-      (options.to ?? this.cell.ref) as ActorRef,
-      options.repeat === true,
-    );
+    const key = options.key;
+    if (key !== undefined) checkKey(key, 'ctx.schedule(options.key)');
+    const cell = this.cell;
+    // A timer moves with its actor: one carrying what cannot cross a thread would pin it (portable.ts).
+    if (cell.host.movable && !cell.def.pinned) {
+      const p = checkPortable(msg, 'message');
+      if (p !== undefined)
+        throw new UnserializableError('a scheduled message', p.path, p.found, cell.desc, p.limit);
+    }
+    const to = options.to === undefined || options.to.id === cell.id ? null : (options.to as ActorRef);
+    return cell.schedule(delayMs, msg, to, options.repeat === true ? delayMs : 0, key ?? null);
+  }
+
+  cancelSchedule(key: string | number): boolean {
+    checkKey(key, 'ctx.cancelSchedule(key)');
+    return this.cell.timers?.cancelKey(key) ?? false;
   }
 
   tell<T>(ref: ActorRef<T>, msg: T): void {
@@ -256,4 +278,9 @@ export class Context<M = unknown> implements ActorContext<M> {
   now(): number {
     return this.cell.host.clock.now();
   }
+}
+
+function checkKey(key: unknown, path: string): void {
+  if (!(typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key))))
+    throw new ConfigError(path, 'a string or a finite number', key);
 }

@@ -4,10 +4,12 @@
  *
  * What moves: definition name, props, state (as a value), pending user
  * messages with their senders and pending asks, watchers and watched refs,
- * mailbox bounds, restart count, shutdown budget. Asks move as (node, askId): the asker's host
- * keeps the promise and the reply comes back by frame. Timers do not move
- * (they belong to the clock of the thread that armed them) — `ctx.schedule`
- * timers are cancelled by a migration and documented as such.
+ * mailbox bounds, restart count, shutdown budget, timers, the retry policy and a
+ * retry in progress. Asks move as (node, askId): the asker's host
+ * keeps the promise and the reply comes back by frame. Timers (timers.ts:
+ * `ctx.schedule`, a machine's delayed events, a retried message's wait) move as
+ * data with the time each has left and are re-armed on the new host's clock;
+ * the leaving host cancels its own.
  */
 import {
   type CheckOptions,
@@ -25,7 +27,9 @@ import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
 import { ownShutdownMs, setShutdownMs } from './shutdown/stop-node.ts';
+import { type RetryOptions, resolveRetry } from './supervision/retry.ts';
 import { Terminated } from './terminated.ts';
+import { ActorTimers, type TimerData } from './timers.ts';
 
 export interface AskDescriptor {
   readonly node: number;
@@ -57,6 +61,12 @@ export interface ActorSnapshot {
   readonly kids?: readonly ActorRef[];
   /** Its own shutdown budget (spawn option or child spec), when it has one. */
   readonly shutdownMs?: number;
+  /** Its timers (timers.ts): ms left, period, message, recipient (null: itself), key. */
+  readonly timers?: readonly TimerData[];
+  /** Its message retry policy: true for its definition's, else the spawn option's as data. */
+  readonly retry?: true | RetryOptions;
+  /** A retry in progress: the front message's attempt and the ms left of its wait (-1: none). */
+  readonly retrying?: readonly [number, number];
 }
 
 // Refs cross threads as (id, name, def) and are re-bound to the decoding host.
@@ -123,6 +133,13 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   }
   const problem = checkPortable(state, 'state') ?? checkPortable(cell.props, 'props');
   if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc, problem.limit);
+  const timers = cell.timers?.toData() ?? [];
+  for (let i = 0; i < timers.length; i++) {
+    const p = checkPortable(timers[i]![2], `timers[${i}].message`);
+    if (p) throw new UnserializableError('a scheduled message', p.path, p.found, cell.desc, p.limit);
+  }
+  const retry = retryOf(cell);
+  const retrying = cell.retryState();
   const shutdownMs = ownShutdownMs(cell);
   const snap: ActorSnapshot = {
     v: 1,
@@ -146,6 +163,9 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
       ? { kids: [...cell.remoteKids.values()] }
       : {}),
     ...(shutdownMs !== undefined ? { shutdownMs } : {}),
+    ...(timers.length > 0 ? { timers } : {}),
+    ...(retry !== undefined ? { retry } : {}),
+    ...(retrying !== null ? { retrying } : {}),
   };
   let bytes: Uint8Array;
   try {
@@ -170,8 +190,25 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     host.dispatcher.unqueue(cell);
     host.unregister(cell);
     cell.parent?.children?.delete(cell);
+    cell.cancelTimers(); // they run on where it lands
   }
   return bytes;
+}
+
+/** The retry policy a snapshot carries; throws when a function is part of it (the actor then stays). */
+function retryOf(cell: ActorCell): true | RetryOptions | undefined {
+  const r = cell.retry;
+  if (r === null) return undefined;
+  if (r === cell.def.retry) return true; // every thread loads the definition
+  const data = r.toData();
+  if (data === undefined)
+    throw new UnserializableError(
+      'retry options',
+      'retry',
+      'function (retryOn or backoff.random)',
+      cell.desc,
+    );
+  return data;
 }
 
 function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | AskDescriptor | null {
@@ -239,6 +276,11 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   if (!arriving) host.adopt(cell);
   // Even the actor's own ref routes until then: a reply to it must not overtake a message on the old route.
   else cell.ref.cell = null;
+  // Last, once nothing can throw: a timer must not fire into a cell that was never adopted.
+  if (snap.retry !== undefined)
+    cell.retry = resolveRetry(snap.retry === true ? def.retry : snap.retry, `${def.name}.retry`) ?? null;
+  if (snap.retrying !== undefined) cell.restoreRetry(snap.retrying[0], snap.retrying[1]);
+  if (snap.timers !== undefined) (cell.timers ??= new ActorTimers(cell)).restore(snap.timers);
   cell.reschedule();
   return cell;
 }

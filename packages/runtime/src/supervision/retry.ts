@@ -18,7 +18,7 @@
  */
 import { ConfigError } from '../errors.ts';
 import { checkKeys, MAX_TIMER_MS } from '../validate.ts';
-import { type Backoff, type BackoffOptions, backoffDelay, resolveBackoff } from './backoff.ts';
+import { type Backoff, type BackoffOptions, backoffDelay, backoffToJSON, resolveBackoff } from './backoff.ts';
 
 export interface RetryOptions {
   /** How many times a failed message is retried (after its first failure). */
@@ -36,6 +36,17 @@ export class RetryPolicy {
     private readonly backoff: Backoff | null,
     private readonly retryOn: ((error: unknown) => boolean) | null,
   ) {}
+
+  /**
+   * The policy as options that cross a thread (a migrating actor takes it along, snapshot.ts), or
+   * undefined when a function is part of it (`retryOn`, a `random` of its own).
+   */
+  toData(): RetryOptions | undefined {
+    if (this.retryOn !== null) return undefined;
+    const b = this.backoff;
+    if (b === null) return { attempts: this.attempts, backoff: this.fixedMs };
+    return b.random === Math.random ? { attempts: this.attempts, backoff: backoffToJSON(b) } : undefined;
+  }
 
   /**
    * The delay before retrying a message that just failed on `attempt`

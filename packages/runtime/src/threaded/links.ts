@@ -38,7 +38,7 @@
  * A supervisor itself is pinned (its state holds timers and records); its
  * workers move, by steal or migrate, like any actor.
  */
-import type { ActorCell } from '../cell.ts';
+import { type ActorCell, HOLD_SUPERVISOR } from '../cell.ts';
 import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
 import { installSupervision, remoteChildFailed, supervisesChildren } from '../supervision/policy.ts';
@@ -52,12 +52,9 @@ export function immovable(cell: ActorCell): { expected: string; found: string } 
   // A queued stop, Terminated or supervision step belongs to this cell's thread: moving now would lose it.
   if (cell.sys !== null && cell.sys.length > 0)
     return { expected: 'an actor with no pending system messages', found: 'pending system messages' };
-  // Suspended for a directive or a retry delay: the hold does not travel in the snapshot.
-  if (cell.hold !== 0)
-    return {
-      expected: 'an actor not held by supervision or a retry',
-      found: 'held (awaiting a directive or a retry delay)',
-    };
+  // Suspended for a directive: that hold does not travel in the snapshot (a retry's does, timers.ts).
+  if ((cell.hold & HOLD_SUPERVISOR) !== 0)
+    return { expected: 'an actor not held by supervision', found: 'held (awaiting a directive)' };
   return undefined;
 }
 
