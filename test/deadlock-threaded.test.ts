@@ -165,6 +165,25 @@ describe('strategies across executors', () => {
     await accounted(s);
   });
 
+  it('ask ids grow with creation order across executors (fail-youngest breaks age ties by them)', async () => {
+    const s = await start(3);
+    const events = collect(s);
+    // The ring runs from the highest executor down, so per-executor counters would number the
+    // later asks lower (each executor's first ask, its node in the low bits).
+    const refs: ActorRef<A.RingMsg>[] = [];
+    for (let i = 0; i < 3; i++)
+      refs.push(await s.spawn(A.ringYoungest, { idx: i }, { placement: { executor: 3 - i } }));
+    for (let i = 0; i < 3; i++) await refs[i]!.ask({ type: 'link', next: refs[(i + 1) % 3]! });
+    expect(strip(await refs[0]!.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0>1>2:deadlock');
+    const [resolved] = events.filter((e) => e.type === 'deadlock.resolved');
+    const oldestFirst = [...resolved!.cycle.asks].sort((a, b) => b.ageMs - a.ageMs);
+    expect(oldestFirst.map((a) => a.from.id)).toEqual(refs.map((r) => r.id));
+    const ids = oldestFirst.map((a) => a.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(resolved!.action).toEqual({ type: 'fail-ask', ask: ids[2] });
+    await accounted(s);
+  });
+
   it('restart-victim restarts the lowest-priority actor (on its executor) with reason deadlock', async () => {
     const s = await start(2, { strategy: 'restart-victim' });
     const events = collect(s);
@@ -183,6 +202,28 @@ describe('strategies across executors', () => {
     expect(events.filter((e) => e.type === 'actor.restarted')).toMatchObject([
       { actor: { id: b.id }, reason: 'deadlock' },
     ]);
+  });
+
+  it('restart-victim takes the youngest actor by spawn order, not by id: an older actor born on a higher executor is spared', async () => {
+    const s = await start(2, { strategy: 'restart-victim' });
+    const events = collect(s);
+    // Executor 2 spawns more than executor 1 first: with per-executor counters in the ids its
+    // older actor would get the higher id and be taken for the youngest.
+    for (let i = 0; i < 4; i++) await s.spawn(A.ring, { idx: 10 + i }, { placement: { executor: 2 } });
+    const older = await s.spawn(A.ring, { idx: 0 }, { placement: { executor: 2 } });
+    const younger = await s.spawn(A.ring, { idx: 1 }, { placement: { executor: 1 } });
+    await older.ask({ type: 'link', next: younger });
+    await younger.ask({ type: 'link', next: older });
+    // Equal priorities: the younger one is the victim, so the older one's ask fails.
+    expect(strip(await older.ask<string>({ type: 'go' }, { timeoutMs: 15_000 }))).toBe('0:deadlock');
+    const resolved = events.find((e) => e.type === 'deadlock.resolved')!;
+    expect(resolved.action).toEqual({ type: 'restart', actor: younger.id });
+    // Its reply comes after its restart event on the same channel: the event has arrived by then.
+    await expect(younger.ask({ type: 'ping' })).resolves.toBe('pong 1');
+    expect(events.filter((e) => e.type === 'actor.restarted')).toMatchObject([
+      { actor: { id: younger.id }, reason: 'deadlock' },
+    ]);
+    await accounted(s);
   });
 
   it('a custom strategy (registered on the main thread) gets the whole cycle and its action is applied', async () => {

@@ -165,8 +165,32 @@ export class Host implements AskLedger {
       this.deadlock = new DeadlockRuntime(this, options.deadlock);
   }
 
+  /**
+   * Where spawn order comes from. One thread: this host's own counter. With
+   * executors: one system-wide sequence in shared memory (the board, one
+   * atomic add per spawn, no round trip), so that ids grow with spawn order
+   * across threads too and "youngest" (deadlock strategies) means youngest,
+   * wherever each actor was born.
+   */
+  private sequence: () => number = () => ++this.seq;
+
+  /** Threaded mode: draw ids from the system-wide `next` (called before this host spawns anything of its own). */
+  useSequence(next: () => number): void {
+    this.sequence = next;
+  }
+
+  /** The next number of this system's spawn order (actor ids, and deadlock's tracked asks). */
+  nextSeq(): number {
+    return this.sequence();
+  }
+
+  /** Ids of actors spawned here so far, as a sequence number (threaded mode seeds the shared sequence past them). */
+  get spawned(): number {
+    return this.seq;
+  }
+
   nextId(): number {
-    return ++this.seq * NODE_SPACE + this.node;
+    return this.sequence() * NODE_SPACE + this.node;
   }
 
   /** Registers a definition under its name; another definition with the same name is a ConfigError. */

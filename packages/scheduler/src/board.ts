@@ -107,6 +107,14 @@ export function wallNow(): number {
 
 export const STRIDE = 40;
 
+/**
+ * After the rows: one cache line of system-wide counters, written by every
+ * thread with Atomics (BigInt64: they must not wrap in a long-lived system),
+ * on a line of their own so that they never contend with a row's slots.
+ */
+const TAIL = 8;
+const T_SEQ = 0;
+
 export class Board {
   readonly slots: Float64Array;
   readonly nodes: number;
@@ -114,14 +122,35 @@ export class Board {
   constructor(
     /** Nodes the board has room for (main + maximum executors). */
     nodes: number,
-    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(nodes * STRIDE * 8),
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer((nodes * STRIDE + TAIL) * 8),
   ) {
     this.nodes = nodes;
     this.slots = new Float64Array(buffer);
     this.ints = new Int32Array(buffer);
+    this.tail = new BigInt64Array(buffer, nodes * STRIDE * 8, TAIL);
   }
 
   private readonly ints: Int32Array;
+  private readonly tail: BigInt64Array;
+
+  /**
+   * The next number of the system-wide sequence (any thread): one atomic add,
+   * no message. Numbers grow in the order they are taken, whichever thread
+   * takes them, so they order events of different threads (the runtime draws
+   * actor ids from it: a higher id is a younger actor).
+   */
+  nextSeq(): number {
+    return Number(Atomics.add(this.tail, T_SEQ, 1n)) + 1;
+  }
+
+  /** Starts the sequence after `n` (numbers handed out before the board existed); only raises it. */
+  seedSeq(n: number): void {
+    const want = BigInt(n);
+    for (;;) {
+      const cur = Atomics.load(this.tail, T_SEQ);
+      if (cur >= want || Atomics.compareExchange(this.tail, T_SEQ, cur, want) === cur) return;
+    }
+  }
 
   /** Rings `node`'s doorbell (any thread). */
   ring(node: number): void {

@@ -4,7 +4,7 @@
  * must change on every ring.
  */
 import { describe, expect, it } from 'vitest';
-import { Board, DEAD_REASONS, SLOT } from '../src/board.ts';
+import { Board, DEAD_REASONS, SLOT, STRIDE } from '../src/board.ts';
 
 /** Records every slot write, as another thread could observe it between two writes. */
 class Watched extends Board {
@@ -54,5 +54,16 @@ describe('Board', () => {
     expect(b.bell(2)).toBe(before[1]);
     // The doorbell lives in its own slot: the counters next to it are untouched.
     expect(b.get(1, SLOT.snapshotsIn)).toBe(0);
+  });
+
+  it('one sequence for every view of the buffer (every thread): seeded past earlier numbers, never back', () => {
+    const a = new Board(3);
+    const b = new Board(3, a.buffer); // what an executor builds from the same buffer
+    a.seedSeq(5);
+    expect([a.nextSeq(), b.nextSeq(), a.nextSeq()]).toEqual([6, 7, 8]);
+    b.seedSeq(2); // only raises
+    expect(b.nextSeq()).toBe(9);
+    // Off the rows: no node's slots moved.
+    for (let n = 0; n < 3; n++) for (let s = 0; s < STRIDE; s++) expect(a.get(n, s)).toBe(0);
   });
 });

@@ -53,7 +53,7 @@ export class TrackedAsk extends PendingAsk implements WaitEdge {
     resolve: (v: any) => void,
     reject: (e: unknown) => void,
     clock: Clock,
-    /** Ask id: creation order, which fail-youngest's tie-break relies on. */
+    /** Ask id: creation order system-wide (host.ts `nextSeq`), which fail-youngest's tie-break relies on. */
     readonly id: number,
     readonly cell: ActorCell,
     readonly to: ActorRef,
@@ -103,7 +103,6 @@ export class DeadlockRuntime {
   /** Set by the first reentrant ask (or reentrant options): from then on asks carry call chains. */
   /** @internal also set by the link when an ask of a chain arrives from another thread. */
   chains: boolean;
-  private askSeq = 0;
   /** Threaded mode: live edges also go to the main thread's detector (forwarder.ts); null in-thread. */
   forwarder: EdgeForwarder | null = null;
 
@@ -180,7 +179,7 @@ export class DeadlockRuntime {
             resolve,
             reject,
             host.timers,
-            ++this.askSeq * NODE_SPACE + host.node,
+            host.nextSeq() * NODE_SPACE + host.node,
             from!,
             ref,
             this.now(),

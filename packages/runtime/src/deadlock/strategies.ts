@@ -18,7 +18,7 @@
 import { ConfigError } from '../errors.ts';
 import type { ActorDescription } from '../events.ts';
 
-/** One actor in a cycle, in wait order: each waits on the next, the last on the first. */
+/** One actor in a cycle, in wait order: each waits on the next, the last on the first. A higher `id` is a younger actor. */
 export interface DeadlockActor extends ActorDescription {
   /** `deadlock.priority` of its definition (default 0): lower is sacrificed first. */
   readonly priority: number;
@@ -26,7 +26,7 @@ export interface DeadlockActor extends ActorDescription {
 
 /** One pending ask in a cycle: `from` is blocked until `to` answers. */
 export interface DeadlockAsk {
-  /** Ask id (unique per system; names the ask in actions). */
+  /** Ask id (unique per system, growing with creation order; names the ask in actions). */
   readonly id: number;
   readonly from: ActorDescription;
   readonly to: ActorDescription;
@@ -66,14 +66,21 @@ export type BuiltinStrategy = (typeof BUILTIN_STRATEGIES)[number];
 
 const failAsk: DeadlockStrategy = (c) => ({ type: 'fail-ask', ask: c.closing });
 
-/** The most recent wait fails: the youngest ask, ties broken by the later id. */
+/**
+ * The most recent wait fails: the youngest ask, ties broken by the later id
+ * (ask ids grow with creation order system-wide, whichever executor made them).
+ */
 const failYoungest: DeadlockStrategy = (c) => {
   let best = c.asks[0]!;
   for (const a of c.asks) if (a.ageMs < best.ageMs || (a.ageMs === best.ageMs && a.id > best.id)) best = a;
   return { type: 'fail-ask', ask: best.id };
 };
 
-/** Lowest priority first, then the youngest actor (the highest id: ids grow with spawn order). */
+/**
+ * Lowest priority first, then the youngest actor: the highest id, as ids grow
+ * with spawn order system-wide (drawn from one sequence shared by every
+ * executor, host.ts `nextSeq`), whichever executor each actor was born on.
+ */
 const restartVictim: DeadlockStrategy = (c) => {
   let v = c.actors[0]!;
   for (const a of c.actors) if (a.priority < v.priority || (a.priority === v.priority && a.id > v.id)) v = a;

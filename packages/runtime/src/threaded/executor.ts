@@ -120,6 +120,7 @@ async function main(): Promise<void> {
   });
   for (const d of defs) host.register(d, `actors.${d.name}`);
   host.nameTable = new NameTable({ node: data.node, buffer: data.namesBuffer });
+  host.useSequence(() => board.nextSeq()); // ids grow with spawn order system-wide (host.ts)
   const link = new ThreadLink(host, board);
   link.activity = activity;
   host.remote = link;

@@ -249,6 +249,9 @@ export class ThreadedRuntime {
     const board = new Board(
       Math.min(NODE_SPACE, Math.max(n, options.scheduler.maxExecutors ?? n) + 1 + REPLACEMENT_ROWS),
     );
+    // One spawn order for the whole system (host.ts `nextSeq`), past what this thread spawned already.
+    board.seedSeq(host.spawned);
+    host.useSequence(() => board.nextSeq());
     const rt = new ThreadedRuntime(host, options, topology, board);
     const groups = assignGroups(n, topology);
     rt.nextNode = Math.max(n, options.scheduler.maxExecutors ?? n) + 1;
