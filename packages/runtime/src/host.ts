@@ -36,6 +36,7 @@ import {
   messageType,
 } from './events.ts';
 import { Lifetime } from './lifetime.ts';
+import type { DeadLetterHook } from './log/dead-letters.ts';
 import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
 import { setShutdownMs } from './shutdown/stop-node.ts';
@@ -150,6 +151,8 @@ export class Host implements AskLedger {
   onRemoteChildStopped: ((parent: ActorCell, child: ActorRef, reason: string) => void) | null = null;
   /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, threaded/recovery.ts). */
   refused: Set<string> | null = null;
+  /** Told of every dead letter (log/dead-letters.ts: the default dead-letter log); null when logging is off. */
+  onDeadLetter: DeadLetterHook | null = null;
   /** Told of every actor `kill()` took down, whoever killed it, and of its onStop (shutdown reports them as forced). */
   onKilled: ((cell: ActorCell, onStop: OnStopFate) => void) | null = null;
 
@@ -450,6 +453,7 @@ export class Host implements AskLedger {
           : recipient.toJSON();
     const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
     if (meta instanceof AskHandle) meta.reject(error ?? this.errorFor(reason, recipient, to));
+    if (this.onDeadLetter !== null) this.onDeadLetter(msg, reason, to, sender?.toJSON());
     const at = this.clock.now();
     if (this.events.hasListeners)
       this.emit({

@@ -12,6 +12,12 @@ import {
 } from './deadlock/options.ts';
 import { ConfigError } from './errors.ts';
 import type { EventOptions } from './events.ts';
+import {
+  type DeadLetterLogOptions,
+  type DeadLetterOptions,
+  resolveDeadLetterOptions,
+} from './log/dead-letters.ts';
+import { type Logger, resolveLogger } from './log/logger.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ASK_TIMEOUT_MS } from './ref.ts';
 import { resolveSignals, type ShutdownSignal } from './shutdown/signals.ts';
@@ -51,6 +57,10 @@ export interface SystemOptions extends SchedulerOptions {
    * a second signal forces it, the exit code reflects the outcome. Default false.
    */
   readonly handleSignals?: boolean | readonly ShutdownSignal[];
+  /** Dead letters are logged (rate-limited) unless `{ log: false }` (log/dead-letters.ts). */
+  readonly deadLetters?: DeadLetterOptions;
+  /** Where the runtime's warnings go (dead letters, observers that threw). Default: console. */
+  readonly logger?: Logger;
 }
 
 export interface ResolvedOptions {
@@ -67,6 +77,9 @@ export interface ResolvedOptions {
   readonly deadlock: ResolvedDeadlockOptions;
   /** Signals that start a shutdown; empty when signals are not handled. */
   readonly handleSignals: readonly ShutdownSignal[];
+  /** Limits of the dead-letter log; null when it is off. */
+  readonly deadLetterLog: DeadLetterLogOptions | null;
+  readonly logger: Logger;
 }
 
 const KNOWN = [
@@ -80,6 +93,8 @@ const KNOWN = [
   'events',
   'deadlock',
   'handleSignals',
+  'deadLetters',
+  'logger',
   ...SCHEDULER_KEYS,
 ];
 const EVENT_KEYS = ['perMessage', 'sampleRate'];
@@ -148,6 +163,8 @@ export function resolveOptions(o: SystemOptions = {}): ResolvedOptions {
     deadlock: resolveDeadlockOptions(o.deadlock),
     clock,
     events,
+    deadLetterLog: resolveDeadLetterOptions(o.deadLetters),
+    logger: resolveLogger(o.logger),
   };
 }
 

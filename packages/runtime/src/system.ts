@@ -10,6 +10,8 @@ import { definitionsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from './events.ts';
 import { Host } from './host.ts';
+import { deadLetterLog, LocalGate } from './log/dead-letters.ts';
+import { warn } from './log/logger.ts';
 import { actorsModuleHref, type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
 import { type ActorRef, checkRef } from './ref.ts';
 import {
@@ -59,6 +61,12 @@ export class ActorSystem {
       deadlock: options.deadlock,
     });
     for (const d of definitions) this.host.register(d, `actors.${d.name}`);
+    const log = options.deadLetterLog;
+    if (log !== null) {
+      const logger = options.logger;
+      // With executors, the threaded runtime replaces the gate with the system-wide one.
+      this.host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
+    }
     this.shutdownCoordinator = new ShutdownCoordinator(this);
     if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
   }

@@ -114,6 +114,21 @@ export const STRIDE = 40;
  */
 const TAIL = 8;
 const T_SEQ = 0;
+/** The shared rate window (`admit`): occurrences counted, window start (wall ms), admitted and refused in it. */
+const T_TOTAL = 1;
+const T_WIN_START = 2;
+const T_WIN_COUNT = 3;
+const T_WIN_MISSED = 4;
+
+/** An occurrence `admit` let through. */
+export interface Admission {
+  /** Occurrences counted so far, system-wide (this one included). */
+  readonly total: number;
+  /** Its rank in the current window: `max` is the last one admitted before the window ends. */
+  readonly rank: number;
+  /** Occurrences refused in the window before this one's, when this one opened a window (else 0). */
+  readonly missed: number;
+}
 
 export class Board {
   readonly slots: Float64Array;
@@ -141,6 +156,34 @@ export class Board {
    */
   nextSeq(): number {
     return Number(Atomics.add(this.tail, T_SEQ, 1n)) + 1;
+  }
+
+  /**
+   * One rate limit for every thread (the runtime's dead-letter log): counts an
+   * occurrence at wall time `now` (ms) and admits it when it is among the
+   * first `max` of the current window of `perMs`, else counts it as refused.
+   * The first occurrence after a window has ended opens the next one and
+   * learns how many the previous one refused. Lock-free: a few occurrences
+   * racing a window change may count toward either window.
+   */
+  admit(now: number, max: number, perMs: number): Admission | null {
+    const t = this.tail;
+    const total = Number(Atomics.add(t, T_TOTAL, 1n)) + 1;
+    let missed = 0;
+    const start = Atomics.load(t, T_WIN_START);
+    if (
+      now - Number(start) >= perMs &&
+      Atomics.compareExchange(t, T_WIN_START, start, BigInt(Math.floor(now))) === start
+    ) {
+      Atomics.store(t, T_WIN_COUNT, 0n);
+      missed = Number(Atomics.exchange(t, T_WIN_MISSED, 0n));
+    }
+    const rank = Number(Atomics.add(t, T_WIN_COUNT, 1n)) + 1;
+    if (rank > max) {
+      Atomics.add(t, T_WIN_MISSED, 1n);
+      return null;
+    }
+    return { total, rank, missed };
   }
 
   /** Starts the sequence after `n` (numbers handed out before the board existed); only raises it. */

@@ -1,6 +1,15 @@
 export { Activity, quiescent } from './activity.ts';
 export { type AdaptiveConfig, type PoolDecision, PoolPolicy } from './adaptive.ts';
-export { Board, BUSY_PUBLISH_MS, DEAD_REASONS, INBOX_WAIT_MS, SLOT, STRIDE, wallNow } from './board.ts';
+export {
+  type Admission,
+  Board,
+  BUSY_PUBLISH_MS,
+  DEAD_REASONS,
+  INBOX_WAIT_MS,
+  SLOT,
+  STRIDE,
+  wallNow,
+} from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
 export {
   COMPACT_MAX_UTILIZATION,

@@ -43,6 +43,7 @@ import { ConfigError, type DeadlockCycleEntry, EXECUTORS_KNOW, UnknownActorError
 import { type EventOptions, messageType } from '../events.ts';
 import { Host } from '../host.ts';
 import { Lifetime } from '../lifetime.ts';
+import { type DeadLetterLogOptions, deadLetterLog, sharedGate } from '../log/dead-letters.ts';
 import type { ResolvedMailbox } from '../mailbox.ts';
 import { type KilledActor, shutdownMsOf } from '../shutdown/stop-node.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
@@ -55,6 +56,7 @@ import {
   F_DL_EDGES,
   F_EVENT,
   F_FORWARDING,
+  F_LOG,
   F_NAME,
   F_REQ,
   F_STEAL,
@@ -81,6 +83,8 @@ interface ExecutorData {
   deadlock: ResolvedDeadlockOptions;
   /** The system's event options: per-message events and their sampling apply here too. */
   events: EventOptions;
+  /** The dead-letter log's limits (one window for all threads, lines written on the main thread); null: off. */
+  deadLetterLog: DeadLetterLogOptions | null;
   tickMs: number;
   /** Spin-then-park after a drain that posted (options.ts idleSpinMs). */
   idleSpinMs: number;
@@ -123,6 +127,9 @@ async function main(): Promise<void> {
   host.useSequence(() => board.nextSeq()); // ids grow with spawn order system-wide (host.ts)
   const link = new ThreadLink(host, board);
   link.activity = activity;
+  const log = data.deadLetterLog;
+  if (log !== null)
+    host.onDeadLetter = deadLetterLog(log, sharedGate(board, log), (l) => link.send(0, [F_LOG, l]));
   host.remote = link;
   host.movable = true;
   const wd = new WatchdogBoard(data.boardNodes, data.watchdogBuffer);

@@ -24,3 +24,5 @@ export const F_DL_CONFIRM = 28;
 export const F_DL_CONFIRMED = 29;
 /** Main → executor: [F_DL_ACT, action, edgeId, cycle, strategy] (deadlock/global.ts). */
 export const F_DL_ACT = 30;
+/** Executor → main: [F_LOG, line] — a line for the system's logger (log/dead-letters.ts). Numbered apart from the rest. */
+export const F_LOG = 40;

@@ -45,6 +45,8 @@ import {
 } from '../errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../events.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
+import { deadLetterLog, sharedGate } from '../log/dead-letters.ts';
+import { warn } from '../log/logger.ts';
 import { actorsModuleHref, type ResolvedOptions } from '../options.ts';
 import { ActorRef } from '../ref.ts';
 import type { ExecutorShutdownPort } from '../shutdown/index.ts';
@@ -61,6 +63,7 @@ import {
   F_DL_EDGES,
   F_EVENT,
   F_FORWARDING,
+  F_LOG,
   F_NAME,
   F_REQ,
 } from './frames.ts';
@@ -211,6 +214,7 @@ export class ThreadedRuntime {
         mailbox: options.mailbox,
         deadlock: options.deadlock,
         events: options.events,
+        deadLetterLog: options.deadLetterLog,
         tickMs: options.scheduler.tickMs,
         idleSpinMs: options.scheduler.idleSpinMs,
         compaction: options.scheduler.compaction,
@@ -252,6 +256,10 @@ export class ThreadedRuntime {
     // One spawn order for the whole system (host.ts `nextSeq`), past what this thread spawned already.
     board.seedSeq(host.spawned);
     host.useSequence(() => board.nextSeq());
+    // One dead-letter log window for every thread; executors send the lines they may write here.
+    const log = options.deadLetterLog;
+    if (log !== null)
+      host.onDeadLetter = deadLetterLog(log, sharedGate(board, log), (l) => warn(options.logger, l));
     const rt = new ThreadedRuntime(host, options, topology, board);
     const groups = assignGroups(n, topology);
     rt.nextNode = Math.max(n, options.scheduler.maxExecutors ?? n) + 1;
@@ -618,6 +626,9 @@ export class ThreadedRuntime {
         return;
       case F_DEADLETTER:
         this.host.deadLetters.next(f[1] as DeadLetter);
+        return;
+      case F_LOG:
+        warn(this.options.logger, f[1] as string);
         return;
       case F_NAME: {
         const name = f[1] as string;
