@@ -101,6 +101,13 @@ export interface MessageDeadLetteredEvent extends At {
   readonly reason: DeadLetterReason;
 }
 
+/** A subscriber of `events$` or `deadLetters$` threw: it was unsubscribed, the system runs on (isolated-observable.ts). */
+export interface ObserverFailedEvent extends At {
+  readonly type: 'observer.failed';
+  readonly stream: 'events$' | 'deadLetters$';
+  readonly error: unknown;
+}
+
 /** Events other modules add (supervision, deadlock, scheduler, shutdown) share this shape. */
 export interface ExtensionEvent extends At {
   readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal' | 'compaction'}.${string}`;
@@ -116,7 +123,8 @@ export type TroupeEvent =
   | MessageSentEvent
   | MessageReceivedEvent
   | MessageProcessedEvent
-  | MessageDeadLetteredEvent;
+  | MessageDeadLetteredEvent
+  | ObserverFailedEvent;
 
 export type AnyTroupeEvent = TroupeEvent | ExtensionEvent;
 

@@ -76,6 +76,7 @@ export type {
   MessageReceivedEvent,
   MessageSentEvent,
   MigrationReason,
+  ObserverFailedEvent,
   TroupeEvent,
 } from './events.ts';
 export { fromMachine, type MachineState } from './machine.ts';

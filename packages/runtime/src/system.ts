@@ -10,6 +10,7 @@ import { definitionsOf } from './definition.ts';
 import { ConfigError } from './errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from './events.ts';
 import { Host } from './host.ts';
+import { isolate } from './isolated-observable.ts';
 import { deadLetterLog, LocalGate } from './log/dead-letters.ts';
 import { warn } from './log/logger.ts';
 import { actorsModuleHref, type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
@@ -71,14 +72,33 @@ export class ActorSystem {
     if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
   }
 
-  /** Every observable step as one typed stream (lifecycle always; per-message while subscribed). */
+  /**
+   * Every observable step as one typed stream (lifecycle always; per-message while subscribed).
+   * A subscriber that throws is unsubscribed and reported (`observer.failed`, a log line); the
+   * system and the other subscribers go on (isolated-observable.ts).
+   */
   get events$(): Observable<AnyTroupeEvent> {
-    return this.threads?.events$ ?? this.host.events.events$;
+    return isolate(this.threads?.events$ ?? this.host.events.events$, (e) =>
+      this.observerFailed('events$', e),
+    );
   }
 
-  /** Messages that could not be delivered or processed, with the reason. */
+  /** Messages that could not be delivered or processed, with the reason; subscribers isolated as in `events$`. */
   get deadLetters$(): Observable<DeadLetter> {
-    return this.threads?.deadLetters$ ?? this.host.deadLetters.asObservable();
+    return isolate(this.threads?.deadLetters$ ?? this.host.deadLetters.asObservable(), (e) =>
+      this.observerFailed('deadLetters$', e),
+    );
+  }
+
+  /** A subscriber of `stream` threw and was unsubscribed: say so, as an event and a log line. */
+  private observerFailed(stream: 'events$' | 'deadLetters$', error: unknown): void {
+    warn(
+      this.options.logger,
+      `troupe: a subscriber of ${stream} threw and was unsubscribed (the system runs on): ${String(error)}` +
+        ' (the observer.failed event carries the error)',
+    );
+    const host = this.host;
+    host.emit({ type: 'observer.failed', at: host.clock.now(), stream, error });
   }
 
   get clock() {
