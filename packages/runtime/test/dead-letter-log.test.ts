@@ -92,6 +92,22 @@ describe('dead-letter log', () => {
     await system.shutdown();
   });
 
+  it('a hostile message (its type getter throws) is logged without making tell throw', async () => {
+    const { system, lines } = await boot();
+    const c = await system.spawn(Counter, undefined);
+    await system.stop(c);
+    const hostile = {
+      get type(): string {
+        throw new Error('no type for you');
+      },
+    };
+    expect(() => c.tell(hostile as never)).not.toThrow();
+    expect(lines).toEqual([
+      expect.stringMatching(/^troupe: message \[unreadable\] to counter#\d+ was not delivered \(stopped\)/),
+    ]);
+    await system.shutdown();
+  });
+
   it('deadLetters: { log: false } turns it off; dead letters are still counted', async () => {
     const { system, lines } = await boot({ deadLetters: { log: false } });
     const c = await system.spawn(Counter, undefined);

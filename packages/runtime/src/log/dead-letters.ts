@@ -126,8 +126,17 @@ export function deadLetterLog(
   return (msg, reason, to, from) => {
     if (reason === 'shutdown') return; // step 4
     const a = gate.admit();
-    if (a !== null) write(formatDeadLetter(a, o, messageType(msg), reason, to, from));
+    if (a !== null) write(formatDeadLetter(a, o, typeOf(msg), reason, to, from));
   };
+}
+
+/** A dead letter may be hostile (a `type` getter that throws): logging it must not make `tell` throw. */
+function typeOf(msg: unknown): string {
+  try {
+    return messageType(msg);
+  } catch {
+    return 'unreadable';
+  }
 }
 
 const actor = (d: ActorDescription): string =>
