@@ -465,7 +465,7 @@ async function main(): Promise<void> {
           return;
         }
         case 'lost':
-          reply(from, askId, true, survivorReport(link, host, args[0] as number));
+          reply(from, askId, true, survivorReport(link, host, args[0] as number, args[1] as string));
           return;
         case 'lost-actors':
           reply(from, askId, true, applyLost(link, host, args[0] as LostInfo).settled);

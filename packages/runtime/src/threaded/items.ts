@@ -118,7 +118,7 @@ export function deadItem(host: Host, item: Item, reason: DeadLetterReason, error
       host.deliverTerminated(item.a as ActorRef, new Terminated(item.ref, reason));
       return;
     case K_MIGRATE:
-      (item.meta as AskHandle | undefined)?.reject(new ActorStoppedError(item.ref.toJSON(), reason));
+      (item.meta as AskHandle | undefined)?.reject(error ?? new ActorStoppedError(item.ref.toJSON(), reason));
       return;
     case K_STOPASK:
     case K_DL_WITHDRAW:

@@ -75,7 +75,7 @@ import {
   K_WATCH,
 } from './items.ts';
 import { arrived, crossLinks, immovable } from './links.ts';
-import { trackAsk } from './recovery.ts';
+import { deadLost, type Tracked, trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
 import { type BatchOwner, resendBatch } from './unsendable.ts';
 import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS, type WireMeta } from './wire.ts';
@@ -116,9 +116,11 @@ export class ThreadLink implements RemoteLink {
   /** Transit ledger of user-message frames (recovery.ts accounts a lost node's with it). */
   watchdog: WatchdogBoard | null = null;
   /** Asks exported to another node, by ask id: [target actor id, handle] (recovery rejects those of lost actors). */
-  asks: Map<number, [number, AskHandle]> | null = null;
+  asks: Map<number, Tracked> | null = null;
   /** Actors whose birth node was lost, by id: the node that holds them now (recovery.ts). */
   rehomed: Map<number, number> | null = null;
+  /** Lost nodes and why (recovery.ts): an item for an actor born there that lives nowhere else dies with that reason. */
+  lost: Map<number, string> | null = null;
 
   /** Ref definitions per channel and the one ref object per remote id (ref-tables.ts). */
   private readonly tables: RefTables;
@@ -581,7 +583,11 @@ export class ThreadLink implements RemoteLink {
     else {
       const home = this.rehomed?.get(id);
       if (home !== undefined && this.channels.has(home)) this.sendItem(home, item, 0);
-      else this.dead(item, fromFrame ? 'stopped' : 'no-such-actor');
+      else {
+        const why = this.lost?.get(birth);
+        if (why !== undefined) deadLost(this.host, item, why);
+        else this.dead(item, fromFrame ? 'stopped' : 'no-such-actor');
+      }
     }
   }
 
@@ -602,13 +608,11 @@ export class ThreadLink implements RemoteLink {
     const out = this.out(node, item.ref, sender);
     const meta = this.encodeMeta(m);
     out.push(W_ROUTE, item.ref.id, fwd, item.k, item.a, meta, item.b);
-    if (item.k === K_TELL && this.watchdog !== null) {
-      this.watchdog.sentTo(this.node, node);
-      if (this.asks !== null && Array.isArray(meta) && !(item.meta instanceof RemoteAsk))
-        trackAsk(this.asks, meta[1], item.ref.id, item.meta as AskHandle);
-    } else if (item.k === K_DL_WITHDRAW && this.asks !== null && Array.isArray(meta))
-      // A deadlocked ask fails on this acknowledgement: the target's executor lost must settle it too.
-      trackAsk(this.asks, meta[1], item.ref.id, item.meta as AskHandle);
+    if (item.k === K_TELL) this.watchdog?.sentTo(this.node, node);
+    // What this node awaits — an ask, a stop or a migration, a deadlock withdrawal's acknowledgement —
+    // settles when its target or the node it went through is lost (recovery.ts step 4).
+    if (this.asks !== null && Array.isArray(meta) && !(item.meta instanceof RemoteAsk))
+      trackAsk(this.asks, meta[1], item, node);
   }
 
   private apply(cell: ActorCell, item: Item): void {

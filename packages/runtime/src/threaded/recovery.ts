@@ -17,8 +17,14 @@
  * 4. Tell every node, main included (`applyLost`): a lost actor is one born
  *    on L that no survivor hosts, or one a directory placed on L. Each node
  *    delivers `Terminated(reason)` to its watchers of lost actors, rejects its
- *    pending asks to them with `ActorStoppedError(reason)`, and routes to the
- *    surviving actors born on L through their new holder (`rehomed`).
+ *    pending asks to them with `ActorStoppedError(reason)`, resolves its
+ *    pending stops of them (a lost actor has terminated), rejects its pending
+ *    migrations of them, sends again by the new route the stops and
+ *    migrations that went through L to an actor that lives on (their frame
+ *    died in L's port; both are idempotent), and routes to the surviving
+ *    actors born on L through their new holder (`rehomed`); from step 3 on,
+ *    a survivor no longer posts to L, and an ask made later to an actor born
+ *    on L that lives nowhere else rejects with the same ActorStoppedError.
  * 5. The restart circuit breaker counts the loss against the culprit's
  *    definition; past `maxLosses` within `windowMs` the definition is
  *    quarantined everywhere: its actors stop (`circuit-open`) and spawns of
@@ -39,6 +45,7 @@ import { ActorStoppedError } from '../errors.ts';
 import { type Host, NODE_SPACE } from '../host.ts';
 import { Terminated } from '../terminated.ts';
 import type { ResolvedFaults } from './fault-options.ts';
+import { deadItem, type Item, K_STOPASK, K_TELL, K_WATCH } from './items.ts';
 import type { ThreadLink } from './link.ts';
 import { loseLinks } from './links.ts';
 
@@ -183,6 +190,7 @@ export class Recovery {
     this.queuedLost += queued;
     // Step 2.
     const reason = kind === 'hung' ? 'executor-hung' : 'executor-crashed';
+    (this.port.link.lost ??= new Map()).set(node, reason);
     if (kind === 'hung') this.hung++;
     else this.crashed++;
     const culprit =
@@ -203,7 +211,7 @@ export class Recovery {
     const survivors = this.port.survivors();
     const reports = await Promise.allSettled(
       survivors.map((n) =>
-        this.port.request<{ hosted: number[]; lost: number[] }>(n, 'lost', [node], ANSWER_MS),
+        this.port.request<{ hosted: number[]; lost: number[] }>(n, 'lost', [node, reason], ANSWER_MS),
       ),
     );
     const rehome: [number, number][] = [];
@@ -275,7 +283,12 @@ export function survivorReport(
   link: ThreadLink,
   host: Host,
   lost: number,
+  reason: string,
 ): { hosted: number[]; lost: number[] } {
+  // Nothing more is posted to the lost node (the pool's disconnect may come later, by another port):
+  // an ask posted there after step 4 would wait for its timeout.
+  if (link.channels.has(lost)) link.disconnect(lost);
+  (link.lost ??= new Map()).set(lost, reason);
   // An actor arriving from (or born on) the lost node lives on here: its fence will never come.
   link.settleArrivals(lost);
   const hosted: number[] = [];
@@ -316,16 +329,23 @@ export function applyLost(
       }
   }
   loseLinks(host.cells.values(), isLost, info.reason);
+  (link.lost ??= new Map()).set(info.node, info.reason);
   const asks = link.asks;
+  const resend: Item[] = [];
   if (asks !== null)
-    for (const [askId, [target, h]] of asks) {
-      if (h.settled) asks.delete(askId);
-      else if (isLost(target)) {
+    for (const [askId, { item, hop }] of asks) {
+      if ((item.meta as AskHandle).settled) asks.delete(askId);
+      else if (isLost(item.ref.id)) {
         asks.delete(askId);
-        host.settleExported(askId, false, new ActorStoppedError({ id: target, def: '?' }, info.reason));
+        if (item.k === K_STOPASK) host.settleExported(askId, true, undefined);
+        else host.settleExported(askId, false, new ActorStoppedError(item.ref.toJSON(), info.reason));
         settled++;
+      } else if (hop === info.node && item.k !== K_TELL) {
+        asks.delete(askId);
+        resend.push(item);
       }
     }
+  for (const item of resend) link.dispatch(item, 0, false);
   return { settled, isLost };
 }
 
@@ -341,14 +361,28 @@ export function quarantine(host: Host, def: string): number {
 }
 
 /**
- * Records an ask exported to another node (its target's loss rejects it, step 4). A settled
- * ask is dropped as it settles (`ThreadLink.forgetAsk`), so the map holds only pending asks.
+ * An item for an actor born on a node lost for `why` that lives nowhere else: dead-lettered
+ * `stopped` (the actor is gone; `executor-lost` counts what was lost inside the executor), and
+ * its ask rejects — a watch terminates — naming how the executor was lost, as the asks pending
+ * when it was (step 4): never `no-such-actor`, never a timeout.
  */
-export function trackAsk(
-  asks: Map<number, [number, AskHandle]>,
-  askId: number,
-  target: number,
-  handle: AskHandle,
-): void {
-  if (!handle.settled) asks.set(askId, [target, handle]);
+export function deadLost(host: Host, item: Item, why: string): void {
+  if (item.k === K_WATCH) deadItem(host, item, why);
+  else deadItem(host, item, 'stopped', new ActorStoppedError(item.ref.toJSON(), why));
+}
+
+/** An item this node posted and awaits the answer to (its meta is the exported AskHandle). */
+export interface Tracked {
+  readonly item: Item;
+  /** The node it was posted to: the target's holder, or a hop on the way (its birth node). */
+  readonly hop: number;
+}
+
+/**
+ * Records an item awaiting its answer from another node (step 4 settles it when its target, or the
+ * node it went through, is lost). A settled ask is dropped as it settles (`ThreadLink.forgetAsk`),
+ * so the map holds only pending ones.
+ */
+export function trackAsk(asks: Map<number, Tracked>, askId: number, item: Item, hop: number): void {
+  if (!(item.meta as AskHandle).settled) asks.set(askId, { item, hop });
 }

@@ -554,7 +554,16 @@ export class ThreadedRuntime {
 
   /** Asks every executor to publish now: after it resolves, `stats()` reflects everything handled so far. */
   async sync(): Promise<void> {
-    await Promise.all(this.board.executors().map((n) => this.request(n, 'publish', [])));
+    // A replacement not connected yet has nothing to publish; an executor lost meanwhile has its
+    // counters accounted by recovery (step 1): neither is a reason for syncStats to fail.
+    const connected = this.board.executors().filter((n) => this.link.channels.has(n));
+    await Promise.all(
+      connected.map((n) =>
+        this.request(n, 'publish', []).catch((e: unknown) => {
+          if (this.link.channels.has(n)) throw e;
+        }),
+      ),
+    );
   }
 
   metrics(): SchedulerMetrics {
