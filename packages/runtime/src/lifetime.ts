@@ -26,7 +26,7 @@ export class Lifetime {
   private count = 0;
 
   /** `onChange(true)` when the first hold is taken, `onChange(false)` when the last one is released. */
-  constructor(private onChange: (holding: boolean) => void = refHandle()) {}
+  constructor(private onChange: (holding: boolean) => void = holdProcess) {}
 
   /** Pending things right now. */
   get holds(): number {
@@ -56,16 +56,19 @@ export class Lifetime {
   }
 }
 
-/** The default transition: one ref'd timer handle of the process, ref'd while anything is held. */
-export function refHandle(): (holding: boolean) => void {
-  let handle: ReturnType<typeof setInterval> | null = null;
-  return (holding) => {
-    if (holding) {
-      // One handle for the system's life: ref/unref is a counter in Node, cheaper than a timer each time.
-      handle ??= setInterval(() => {}, 2 ** 30);
-      handle.ref();
-    } else handle?.unref();
-  };
+/** Systems of this process whose Lifetime holds something. */
+let holders = 0;
+let handle: ReturnType<typeof setInterval> | null = null;
+
+/**
+ * The default transition: one ref'd timer handle for the whole process, ref'd while any
+ * system holds something. One handle, created once: ref/unref is a counter in Node, cheaper
+ * than a timer per transition, and a system that is never shut down leaves nothing behind.
+ */
+export function holdProcess(holding: boolean): void {
+  if (holding) {
+    if (holders++ === 0) (handle ??= setInterval(() => {}, 2 ** 30)).ref();
+  } else if (--holders === 0) handle?.unref();
 }
 
 interface KeptTimer {
