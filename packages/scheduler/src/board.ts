@@ -2,8 +2,9 @@
  * The board: one SharedArrayBuffer of float64 slots per node (main = 0,
  * executors 1..n) that every thread can read without a message.
  *
- * Each executor writes only its own row (single writer), at its scheduling
- * points and on a short tick; readers (thieves choosing a victim, the main
+ * Each executor writes only its own row (single writer; the main thread
+ * writes one slot of each row, `eventsRead`, that the executor only reads),
+ * at its scheduling points and on a short tick; readers (thieves choosing a victim, the main
  * thread's `metrics()`/`stats()`) may see values a tick old but never a torn
  * value (aligned 8-byte stores). That is enough for victim selection and
  * monitoring; exact accounting at quiescence comes from the same rows once
@@ -80,6 +81,15 @@ export const SLOT = {
   wakes: 36,
   holds: 37,
   read: 38,
+  /** Events this node has posted to the main thread (its event window, runtime threaded/event-window.ts). */
+  eventsForwarded: 39,
+  /**
+   * Events from this node the main thread has read. The one slot of a row the main thread writes
+   * (single writer still: the executor only reads it): the executor's window is forwarded − read.
+   */
+  eventsRead: 40,
+  /** Per-message events this node dropped because its window to the main thread was full. */
+  eventsDropped: 41,
 } as const;
 
 /**
@@ -105,7 +115,8 @@ export function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export const STRIDE = 40;
+/** Float64 slots per row (a few spare). */
+export const STRIDE = 48;
 
 /**
  * After the rows: one cache line of system-wide counters, written by every

@@ -48,6 +48,7 @@ import type { ResolvedMailbox } from '../mailbox.ts';
 import { type KilledActor, shutdownMsOf } from '../shutdown/stop-node.ts';
 import { startTreeHere } from '../supervision/tree-threaded.ts';
 import { portableRecord } from './errors-wire.ts';
+import { EventWindow } from './event-window.ts';
 import {
   F_DEADLETTER,
   F_DL_ACT,
@@ -220,6 +221,8 @@ async function main(): Promise<void> {
     if (cell.ref.name !== undefined) link.send(0, [F_NAME, cell.ref.name, null, cell.id]);
   };
 
+  /** Events to the main thread wait within a bounded window; past it per-message ones are dropped, counted. */
+  const eventWindow = new EventWindow(board, node);
   const publish = (): void => {
     const s = host.stats;
     board.set(node, SLOT.queueDepth, host.dispatcher.depth);
@@ -235,6 +238,7 @@ async function main(): Promise<void> {
     // Publish runs twice per inbound batch: a count kept by the host, not a walk of every cell.
     board.set(node, SLOT.directory, link.loc.size + host.native);
     board.setReasons(node, s.byReason);
+    eventWindow.publish();
   };
   // Published before the drain that the batch armed, so thieves see this backlog while it is worked on.
   // …and again once that drain is done, so an idle executor does not look busy until the next tick.
@@ -375,7 +379,9 @@ async function main(): Promise<void> {
         const wantEvents = f[1] as boolean;
         const wantDead = f[2] as boolean;
         if (wantEvents && events === null)
-          events = host.events.events$.subscribe((e) => link.send(0, [F_EVENT, portableRecord(e, 'event')]));
+          events = host.events.events$.subscribe((e) => {
+            if (eventWindow.admit(e.type)) link.send(0, [F_EVENT, portableRecord(e, 'event')]);
+          });
         else if (!wantEvents && events !== null) {
           events.unsubscribe();
           events = null;

@@ -19,6 +19,10 @@ export interface ExecutorMetrics {
   readonly migrations: number;
   readonly tasksCompleted: number;
   readonly actors: number;
+  /** Events posted to the main thread and not read there yet (at most EVENT_WINDOW, event-window.ts). */
+  readonly eventsQueued: number;
+  /** Per-message events dropped because the window to a slow `events$` subscriber was full. */
+  readonly eventsDropped: number;
 }
 
 export interface GroupMetrics {
@@ -65,6 +69,8 @@ export function metricsFromBoard(
       migrations: board.get(n, SLOT.migrations),
       tasksCompleted: board.get(n, SLOT.tasksCompleted),
       actors: board.get(n, SLOT.actors),
+      eventsQueued: Math.max(0, board.get(n, SLOT.eventsForwarded) - board.get(n, SLOT.eventsRead)),
+      eventsDropped: board.get(n, SLOT.eventsDropped),
     });
   }
   const byGroup = new Map<number, ExecutorMetrics[]>();

@@ -54,6 +54,7 @@ import { checkPortable } from '../snapshot.ts';
 import { resolveSpawnOptions, type SpawnOptions } from '../spawn-options.ts';
 import type { SystemStats } from '../stats.ts';
 import { AdaptiveRunner, SAMPLE_MS } from './adaptive.ts';
+import { EVENT_WINDOW } from './event-window.ts';
 import { limitsStartError } from './fault-options.ts';
 import {
   F_DEADLETTER,
@@ -169,7 +170,7 @@ export class ThreadedRuntime {
     this.link.onControl = (from, f) => {
       if (f[0] === F_DL_EDGES) this.deadlock.apply(from, f[1] as unknown[]);
       else if (f[0] === F_DL_CONFIRMED) this.deadlock.confirmed(f[1] as number, f[2] as boolean);
-      else this.control(f);
+      else this.control(from, f);
     };
     const faults = options.scheduler.faults;
     this.watchdogBoard = new WatchdogBoard(board.nodes);
@@ -607,6 +608,7 @@ export class ThreadedRuntime {
       this.metricsTimer = setInterval(() => {
         const metrics = metricsFromBoard(this.board, this.pool.executors, last, performance.now());
         this.host.emit({ type: 'executor.metrics', at: this.host.clock.now(), metrics });
+        this.reportDroppedEvents(metrics);
       }, METRICS_EVENT_MS);
       this.metricsTimer.unref();
     } else if (this.eventSubs === 0 && this.metricsTimer !== null) {
@@ -616,6 +618,25 @@ export class ThreadedRuntime {
   }
 
   private metricsTimer: ReturnType<typeof setInterval> | null = null;
+  /** Per executor, the dropped-event count last reported by `executor.events-dropped`. */
+  private readonly droppedReported = new Map<number, number>();
+
+  /** Events an executor dropped behind a slow subscriber (event-window.ts) are reported, once each. */
+  private reportDroppedEvents(m: SchedulerMetrics): void {
+    for (const e of m.executors) {
+      const before = this.droppedReported.get(e.id) ?? 0;
+      if (e.eventsDropped <= before) continue;
+      this.droppedReported.set(e.id, e.eventsDropped);
+      this.host.emit({
+        type: 'executor.events-dropped',
+        at: this.host.clock.now(),
+        executor: e.id,
+        dropped: e.eventsDropped - before,
+        total: e.eventsDropped,
+        window: EVENT_WINDOW,
+      });
+    }
+  }
 
   private forwarding(node: number): void {
     if (this.link.channels.has(node))
@@ -628,9 +649,11 @@ export class ThreadedRuntime {
     else if (probe !== undefined) queueMicrotask(() => this.deadlock.confirmed(probe, false));
   }
 
-  private control(f: unknown[]): void {
+  private control(from: number, f: unknown[]): void {
     switch (f[0]) {
       case F_EVENT:
+        // Out of the port: room in `from`'s event window (event-window.ts), whatever the subscribers do.
+        this.board.add(from, SLOT.eventsRead);
         this.host.emit(f[1] as AnyTroupeEvent);
         return;
       case F_DEADLETTER:
