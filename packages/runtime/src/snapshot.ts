@@ -182,8 +182,11 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   if (detach) {
     // The pending messages move with the actor: they leave this host's count
     // of sent messages and join the rehydrating host's, so each host's
-    // `sent = processed + deadLettered` holds on its own (and their sum too).
+    // `sent = processed + deadLettered` holds on its own; `moved` keeps
+    // `sent + moved` still, so a sum over hosts read at different instants
+    // counts them once (threaded/row-stats.ts).
     host.stats.sent -= pairs.length;
+    host.stats.moved += pairs.length;
     cell.mailbox.clear();
     cell.status = MIGRATED;
     cell.ref.cell = null;
@@ -266,6 +269,7 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
     cell.mailbox.push(msg, senderOrAsk(host, meta));
   }
   host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
+  host.stats.moved -= snap.mailbox.length;
   if (snap.watchers.length) cell.watchers = new Map(snap.watchers.map((r) => [r.id, r]));
   if (snap.watching.length) cell.watching = new Map(snap.watching.map((r) => [r.id, r]));
   if (snap.linked === true) cell.remoteParent = snap.parent;
@@ -310,6 +314,7 @@ export function abandonSnapshot(host: Host, bytes: Uint8Array, reason: 'failed')
   if (snap.name !== null) host.nameTable?.release(snap.name, snap.id);
   for (const [msg, meta] of snap.mailbox) {
     host.stats.sent++; // dehydrate took them off the holder's count
+    host.stats.moved--;
     host.deadLetter(msg, senderOrAsk(host, meta), reason, ref);
   }
   const t = new Terminated(ref, reason);

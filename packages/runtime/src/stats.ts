@@ -17,6 +17,13 @@ export class Stats {
   sent = 0;
   processed = 0;
   dead = 0;
+  /**
+   * Pending messages that left with a migrating actor (dehydrate) minus those that arrived with
+   * one (rehydrate). `sent` moves with them, so each host's `sent = processed + dead + queued`
+   * holds on its own; `sent + moved` never moves, so a sum over hosts whose counters were read
+   * at different instants counts a migrating mailbox once (threaded/row-stats.ts).
+   */
+  moved = 0;
   readonly byReason = new Map<DeadLetterReason, number>();
 
   deadLettered(reason: DeadLetterReason): void {

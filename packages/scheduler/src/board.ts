@@ -90,6 +90,11 @@ export const SLOT = {
   eventsRead: 40,
   /** Per-message events this node dropped because its window to the main thread was full. */
   eventsDropped: 41,
+  /**
+   * Pending messages that left this node with migrating actors minus those that arrived (may be
+   * negative). Σ (sent + moved) counts a mailbox on the move once, whichever of the two rows is older.
+   */
+  moved: 42,
 } as const;
 
 /**

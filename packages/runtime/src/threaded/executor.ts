@@ -229,6 +229,7 @@ async function main(): Promise<void> {
     board.set(node, SLOT.tasksCompleted, host.dispatcher.turns);
     board.set(node, SLOT.busyMs, host.dispatcher.busyNow());
     board.set(node, SLOT.sent, s.sent);
+    board.set(node, SLOT.moved, s.moved);
     board.set(node, SLOT.processed, s.processed);
     board.set(node, SLOT.dead, s.dead);
     // An arriving actor (snapshot here, not yet fenced) is this node's; one on the wire is counted by the snapshot slots.

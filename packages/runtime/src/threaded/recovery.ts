@@ -165,7 +165,8 @@ export class Recovery {
     const processed = board.get(node, SLOT.processed);
     const dead = board.get(node, SLOT.dead);
     const queued = Math.max(0, sent - processed - dead);
-    this.sent += sent;
+    // What left or arrived with migrating actors stays in the sum as the live rows count it (row-stats.ts).
+    this.sent += sent + board.get(node, SLOT.moved);
     this.processed += processed;
     this.dead += dead + queued;
     for (const [r, c] of Object.entries(board.reasons(node)))

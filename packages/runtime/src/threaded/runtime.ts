@@ -78,6 +78,7 @@ import {
 } from './metrics.ts';
 import { placeOrThrow } from './placement.ts';
 import { Recovery } from './recovery.ts';
+import { addRows } from './row-stats.ts';
 import { executorShutdownPort } from './shutdown-port.ts';
 
 export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics };
@@ -330,6 +331,11 @@ export class ThreadedRuntime {
     this.watchdog?.unwatch(node);
     await this.pool.retire(node);
     this.link.disconnect(node);
+    // Its thread is gone: what still waits for its answer (a sync) settles now, not at its timeout.
+    const reqs = this.requests.get(node);
+    this.requests.delete(node);
+    for (const a of reqs ?? [])
+      a.reject(new ActorStoppedError({ id: 0, def: `executor ${node}` }, 'retired'));
     this.host.emit({ type: 'executor.retired', at: this.host.clock.now(), executor: node, reason: 'idle' });
     return true;
   }
@@ -522,44 +528,41 @@ export class ThreadedRuntime {
   }
 
   stats(): SystemStats {
-    const b = this.board;
     const main = this.host.stats;
-    let sent = main.sent;
-    let processed = main.processed;
-    let dead = main.dead;
     const l = this.link;
-    let actors = this.host.cells.size + l.arrivals.size + l.snapshotsOut - l.snapshotsIn;
-    const byReason: Record<string, number> = Object.fromEntries(main.byReason);
-    for (const n of [...b.executors(), ...this.retired]) {
-      sent += b.get(n, SLOT.sent);
-      processed += b.get(n, SLOT.processed);
-      dead += b.get(n, SLOT.dead);
-      // Each row as of its own publish: an actor on the wire is in a sender's Out and no receiver's In.
-      actors += b.get(n, SLOT.actors) + b.get(n, SLOT.snapshotsOut) - b.get(n, SLOT.snapshotsIn);
-      for (const [r, c] of Object.entries(b.reasons(n))) byReason[r] = (byReason[r] ?? 0) + c;
-    }
+    const t = addRows(this.board, [...this.board.executors(), ...this.retired], {
+      sent: main.sent + main.moved,
+      processed: main.processed,
+      dead: main.dead,
+      actors: this.host.cells.size + l.arrivals.size + l.snapshotsOut - l.snapshotsIn,
+      byReason: Object.fromEntries(main.byReason),
+    });
     const lost = this.recovery.totals();
-    sent += lost.sent;
-    processed += lost.processed;
-    dead += lost.dead;
-    actors += lost.actors;
-    for (const [r, c] of lost.byReason) byReason[r] = (byReason[r] ?? 0) + c;
+    const sent = t.sent + lost.sent;
+    const processed = t.processed + lost.processed;
+    const dead = t.dead + lost.dead;
+    for (const [r, c] of lost.byReason) t.byReason[r] = (t.byReason[r] ?? 0) + c;
     return {
       sent,
       processed,
-      deadLettered: { total: dead, byReason },
+      deadLettered: { total: dead, byReason: t.byReason },
       inFlight: sent - processed - dead,
-      actors,
+      actors: t.actors + lost.actors,
     };
   }
 
-  /** Asks every executor to publish now: after it resolves, `stats()` reflects everything handled so far. */
+  /**
+   * Asks every executor thread to publish now — those leaving the pool too: they run actors until
+   * they have vacated — so once it resolves `stats()` includes everything handled before the call.
+   */
   async sync(): Promise<void> {
     // A replacement not connected yet has nothing to publish; an executor lost meanwhile has its
-    // counters accounted by recovery (step 1): neither is a reason for syncStats to fail.
-    const connected = this.board.executors().filter((n) => this.link.channels.has(n));
+    // counters accounted by recovery (step 1), one retired meanwhile published before it went:
+    // none is a reason for syncStats to fail.
+    const leaving = [...this.retired].filter((n) => this.board.get(n, SLOT.alive) === 2);
+    const threads = [...this.board.executors(), ...leaving].filter((n) => this.link.channels.has(n));
     await Promise.all(
-      connected.map((n) =>
+      threads.map((n) =>
         this.request(n, 'publish', []).catch((e: unknown) => {
           if (this.link.channels.has(n)) throw e;
         }),
