@@ -46,7 +46,12 @@ export const HOLD_SUPERVISOR = 1;
 export const HOLD_RETRY_WAIT = 2;
 /** The mailbox front is a retried message: process it in the slow path, with its attempt number. */
 export const HOLD_RETRY_HEAD = 4;
-const HOLD_BLOCK = HOLD_SUPERVISOR | HOLD_RETRY_WAIT;
+/**
+ * Arrived from another executor and may not act yet (threaded/sender-sync.ts): no turn at all — no
+ * system message, no user message, no timer — until what it sent from the executor it left was read.
+ */
+export const HOLD_SYNC = 8;
+const HOLD_BLOCK = HOLD_SUPERVISOR | HOLD_RETRY_WAIT | HOLD_SYNC;
 
 type SysKind = 'stop' | 'terminated' | 'run';
 
@@ -239,7 +244,8 @@ export class ActorCell {
   run(): void {
     // Scheduled by a self-send from its own handler before that handler went
     // async: running now would break invariant 1; the settle reschedules it.
-    if (this.busy) return;
+    // Held for a sender sync: nothing runs (messages queue; `releaseSync` reschedules). Once per turn.
+    if (this.busy || (this.hold & HOLD_SYNC) !== 0) return;
     const host = this.host;
     host.current = this;
     try {
@@ -296,7 +302,7 @@ export class ActorCell {
   }
 
   reschedule(): void {
-    if (this.queued || this.busy) return;
+    if (this.queued || this.busy || (this.hold & HOLD_SYNC) !== 0) return;
     const st = this.status;
     if (st === STOPPED || st === MIGRATED) return;
     if (
@@ -387,6 +393,20 @@ export class ActorCell {
     if (waitMs < 0) return;
     this.hold |= HOLD_RETRY_WAIT;
     (this.timers ??= new ActorTimers(this)).holdRetry(waitMs);
+  }
+
+  /** Threaded mode: the actor arrived but may not act yet (threaded/sender-sync.ts); its timers wait too. */
+  holdForSync(): void {
+    this.hold |= HOLD_SYNC;
+    this.timers?.pause();
+  }
+
+  /** Ends `holdForSync`: its timers run on with the time they had left, and so does the actor. */
+  releaseSync(): void {
+    if ((this.hold & HOLD_SYNC) === 0) return;
+    this.hold &= ~HOLD_SYNC;
+    this.timers?.resume();
+    this.reschedule();
   }
 
   /** Supervision: hold user messages until `resumeHeld` (the failed actor awaits its parent's directive). */
@@ -620,7 +640,7 @@ export class ActorCell {
       return false;
     }
     this.restarts++;
-    this.hold = 0; // a fresh incarnation: no supervision hold, no retry in progress
+    this.hold &= HOLD_SYNC; // a fresh incarnation: no supervision hold, no retry in progress
     this.retryAttempt = 0;
     this.timers?.endRetry();
     this.started = this.behavior.onStart === undefined;

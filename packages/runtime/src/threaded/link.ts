@@ -16,11 +16,15 @@
  *    `stopped` (the actor stopped here and N has not heard yet).
  *
  * Migration handshake (holder H, target T, birth N), keeping per-pair FIFO:
- * 1. H detaches the actor (snapshot), sets forward → T, sends the snapshot
- *    to T.
- * 2. T rehydrates the actor unregistered, so it starts on the messages of its
- *    snapshot at once (early activation: a steal's thief works while the
- *    handshake runs), records the arrival and tells N `arrived(H, T)`.
+ * 1. H detaches the actor (snapshot), sets forward → T, posts every batch it
+ *    holds for other executors (what the actor sent is in them) and sends the
+ *    snapshot to T with the count of batches it posted to each executor.
+ * 2. T rehydrates the actor unregistered. Once every executor H posted to has
+ *    read those batches (sender-sync.ts; at once when H posted to none but T)
+ *    it starts on the messages of its snapshot, before the fence (early
+ *    activation: a steal's thief works while the handshake runs): what it
+ *    sends from T then trails, at every first hop, what it sent from H. T
+ *    records the arrival and tells N `arrived(H, T)`.
  *    Everything else for the actor, from any thread and from T itself, is
  *    routed (it has no cell here yet) and so buffered.
  * 3. N sets `loc` to T and sends `fence` to H (or straight to T when N = H,
@@ -28,8 +32,9 @@
  * 4. H passes the fence on to T behind every item it forwarded, and drops its
  *    forward entry: after the fence nothing can reach H for this actor.
  * 5. T registers the actor and delivers the buffered items, forwarded ones
- *    first, behind whatever is left of the snapshot's messages. Only now may
- *    the actor move again.
+ *    first, behind whatever is left of the snapshot's messages. Only now (and
+ *    once step 2's reads are confirmed) may the actor move again; a
+ *    `system.migrate` arriving before waits for them.
  * Every hop is one FIFO MessagePort, and every item for the actor that left
  * N before step 3 travels behind the snapshot or ahead of the fence, so two
  * messages from one sender are never reordered: the snapshot's messages were
@@ -41,7 +46,7 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { type Activity, type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
 import { AskHandle, PendingAsk } from '../ask.ts';
 import type { ActorCell } from '../cell.ts';
-import { ALIVE, MIGRATED, STOPPED } from '../cell.ts';
+import { ALIVE, HOLD_SYNC, MIGRATED, STOPPED } from '../cell.ts';
 import { ConfigError, formatValue, UnserializableError } from '../errors.ts';
 import type { DeadLetterReason, MigrationReason } from '../events.ts';
 import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../host.ts';
@@ -77,6 +82,7 @@ import {
 import { arrived, crossLinks, immovable } from './links.ts';
 import { deadLost, type Tracked, trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
+import { F_SYNC, F_SYNCED, SenderSync } from './sender-sync.ts';
 import { type BatchOwner, resendBatch } from './unsendable.ts';
 import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS, type WireMeta } from './wire.ts';
 
@@ -130,7 +136,16 @@ export class ThreadLink implements RemoteLink {
     readonly board: Board | null,
   ) {
     this.tables = new RefTables(host);
+    this.sync = new SenderSync({
+      node: host.node,
+      posted: (n) => this.channels.get(n)?.batches,
+      connected: (n) => this.channels.has(n),
+      sendUrgent: (n, f) => this.sendUrgent(n, f),
+    });
   }
+
+  /** Per-pair FIFO for actors that move while their messages travel (sender-sync.ts). */
+  private readonly sync: SenderSync;
 
   get node(): number {
     return this.host.node;
@@ -155,6 +170,7 @@ export class ThreadLink implements RemoteLink {
     this.pumpOrder = null;
     this.tables.disconnect(node);
     this.forgetLast();
+    this.sync.lost(node);
   }
 
   /**
@@ -310,6 +326,7 @@ export class ThreadLink implements RemoteLink {
         bytes: bytes.byteLength,
         error: formatValue(e),
       });
+      this.sync.afterRead(from);
       this.afterBatch();
       return;
     }
@@ -396,6 +413,8 @@ export class ThreadLink implements RemoteLink {
       }
     }
     this.receiveMs += performance.now() - t0;
+    // Once its frames were handled (and what it forwarded queued): sender-sync.ts step 3.
+    this.sync.afterRead(from);
     this.afterBatch();
   }
 
@@ -428,7 +447,13 @@ export class ThreadLink implements RemoteLink {
         this.host.settleExported(f[1] as number, f[2] as boolean, f[3]);
         return;
       case F_SNAPSHOT:
-        this.onSnapshot(f[1] as number, f[2] as Uint8Array, f[3] as number, f[4] as MigrationReason);
+        this.onSnapshot(
+          f[1] as number,
+          f[2] as Uint8Array,
+          f[3] as number,
+          f[4] as MigrationReason,
+          f[5] as number[],
+        );
         return;
       case F_ARRIVED:
         this.onArrived(f[1] as number, f[2] as number, f[3] as number);
@@ -438,6 +463,12 @@ export class ThreadLink implements RemoteLink {
         return;
       case F_GONE:
         if (this.loc.get(f[1] as number) === from) this.loc.delete(f[1] as number);
+        return;
+      case F_SYNC:
+        this.sync.onSync(from, f[1] as number, f[2] as number, f[3] as number);
+        return;
+      case F_SYNCED:
+        this.sync.onSynced(f[1] as number);
         return;
       default:
         this.onControl(from, f);
@@ -616,7 +647,10 @@ export class ThreadLink implements RemoteLink {
   }
 
   private apply(cell: ActorCell, item: Item): void {
-    applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, 'migrate'));
+    // An actor that arrived and may not act yet moves again once it may (sender-sync.ts).
+    if (item.k === K_MIGRATE && (cell.hold & HOLD_SYNC) !== 0)
+      this.sync.whenReleased(cell, () => this.dispatch(item, 0, true));
+    else applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, 'migrate'));
   }
 
   private dead(item: Item, reason: DeadLetterReason, error?: unknown): void {
@@ -709,10 +743,15 @@ export class ThreadLink implements RemoteLink {
     this.forward.set(cell.id, to);
     this.board?.add(this.node, SLOT.migrations);
     this.snapshotsOut++;
-    // What the actor sent before it left is posted before the snapshot: posted after it, a message could
-    // trail one the actor sends from its new executor (per-pair FIFO with the actor as the sender).
-    if (now) this.flushAll();
-    this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node, reason]);
+    // What the actor sent before it left is posted before the snapshot, and counted: the target holds
+    // it until those batches were read (sender-sync.ts). A placed actor never ran: it sent nothing.
+    // The channel to the target may keep filling (a compaction moves several actors in one batch).
+    let sent: number[] = [];
+    if (reason !== 'placement') {
+      for (const [n, ch] of this.channels) if (n !== to) ch.flush();
+      sent = this.sync.departure(to, this.channels.keys());
+    }
+    this.send(to, [F_SNAPSHOT, cell.id, bytes, this.node, reason, sent]);
     if (now) this.channels.get(to)!.flush();
     this.host.emit({
       type: 'migration.started',
@@ -724,7 +763,13 @@ export class ThreadLink implements RemoteLink {
   }
 
   /** Step 2. */
-  private onSnapshot(id: number, bytes: Uint8Array, from: number, reason: MigrationReason): void {
+  private onSnapshot(
+    id: number,
+    bytes: Uint8Array,
+    from: number,
+    reason: MigrationReason,
+    sent: number[],
+  ): void {
     let cell: ActorCell | null = null;
     let error: unknown;
     try {
@@ -744,6 +789,8 @@ export class ThreadLink implements RemoteLink {
         to: this.node,
         reason,
       });
+    // It acts once what it sent before it left was read where it went (sender-sync.ts step 2).
+    if (cell !== null) this.sync.arrive(cell, from, sent);
     this.arrivals.set(id, { cell, error, from, reason, earlier: [], later: [] });
     this.snapshotsIn++;
     const birth = birthOf(id);

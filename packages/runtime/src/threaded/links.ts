@@ -38,7 +38,7 @@
  * A supervisor itself is pinned (its state holds timers and records); its
  * workers move, by steal or migrate, like any actor.
  */
-import { type ActorCell, HOLD_SUPERVISOR } from '../cell.ts';
+import { type ActorCell, HOLD_SUPERVISOR, HOLD_SYNC } from '../cell.ts';
 import type { Directed, Host } from '../host.ts';
 import type { ActorRef } from '../ref.ts';
 import { installSupervision, remoteChildFailed, supervisesChildren } from '../supervision/policy.ts';
@@ -55,6 +55,9 @@ export function immovable(cell: ActorCell): { expected: string; found: string } 
   // Suspended for a directive: that hold does not travel in the snapshot (a retry's does, timers.ts).
   if ((cell.hold & HOLD_SUPERVISOR) !== 0)
     return { expected: 'an actor not held by supervision', found: 'held (awaiting a directive)' };
+  // Arrived, and may not act yet (sender-sync.ts): it may move again once released.
+  if ((cell.hold & HOLD_SYNC) !== 0)
+    return { expected: 'an actor whose last migration is complete', found: 'syncing' };
   return undefined;
 }
 
