@@ -1,6 +1,6 @@
 /**
  * Deadlock detection across executors: wait-for edges forwarded to the main
- * thread's detector (deadlock/global.ts), confirmed, resolved on the asker's
+ * thread's detector (features/deadlock/global.ts), confirmed, resolved on the asker's
  * executor. Actors of each cycle are placed on different executors.
  */
 import {

@@ -7,7 +7,7 @@
  */
 import { type ActorSystem, type AnyTroupeEvent, createSystem } from '@troupe/runtime';
 import { expect, it } from 'vitest';
-import { EVENT_WINDOW } from '../packages/runtime/src/threaded/event-window.ts';
+import { EVENT_WINDOW } from '../packages/runtime/src/executors/event-window.ts';
 import { Silent } from './fixtures/memory-actors.ts';
 
 const actors = new URL('./fixtures/memory-actors.ts', import.meta.url);

@@ -1,5 +1,5 @@
 /**
- * Parent/child links across executor threads (runtime threaded/links.ts):
+ * Parent/child links across executor threads (runtime executors/links.ts):
  * a plain parent and its child may live on different executors — placed
  * there by ctx.spawn or moved by migration — and the stop cascade and the
  * child-gone notification still work; so does supervision by a parent

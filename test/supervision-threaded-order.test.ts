@@ -1,6 +1,6 @@
 /**
- * Restarts in start order with the tree on an executor (runtime supervision/supervisor.ts flush,
- * threaded/links.ts step 6): children re-initialise one by one in start order, also when one of
+ * Restarts in start order with the tree on an executor (runtime features/supervision/supervisor.ts flush,
+ * executors/links.ts step 6): children re-initialise one by one in start order, also when one of
  * them has moved to another executor, and `supervisor.child-restarted` reports that order.
  */
 import { type ActorSystem, createSystem, supervisor } from '@troupe/runtime';

@@ -423,7 +423,7 @@ describe('tree members across executors', () => {
 });
 
 describe('ctx.spawn placement and supervision', () => {
-  it('a child its { supervision } parent supervises moves to the placed executor and stays supervised (runtime threaded/links.ts)', async () => {
+  it('a child its { supervision } parent supervises moves to the placed executor and stays supervised (runtime executors/links.ts)', async () => {
     const s = await boot();
     const restarted = firstValueFrom(s.events$.pipe(filter((e) => e.type === 'supervisor.child-restarted')));
     const p = await s.spawn(A.supParent, undefined, { placement: { executor: 1 } });

@@ -1,12 +1,12 @@
 /**
- * Ref definition tables (threaded/ref-tables.ts, W_DEF / W_RESET): a channel
+ * Ref definition tables (executors/ref-tables.ts, W_DEF / W_RESET): a channel
  * defines each ref once, and after CHANNEL_REFS_CAP definitions both ends
  * start over, so short-lived actors do not grow them without bound. Every
  * ref must still resolve to its definition across the resets.
  */
 import { type ActorSystem, createSystem } from '@troupe/runtime';
 import { afterEach, expect, it } from 'vitest';
-import { CHANNEL_REFS_CAP } from '../packages/runtime/src/threaded/wire.ts';
+import { CHANNEL_REFS_CAP } from '../packages/runtime/src/executors/wire.ts';
 import * as A from './fixtures/threaded/actors.ts';
 
 const actors = new URL('./fixtures/threaded/actors.ts', import.meta.url);

@@ -1,5 +1,5 @@
 /**
- * Per-pair FIFO when the *sender* migrates (threaded/sender-sync.ts).
+ * Per-pair FIFO when the *sender* migrates (executors/sender-sync.ts).
  *
  * A sender's messages to a receiver that lives away from its birth executor
  * travel through that birth executor. Held there (a long handler, here a

@@ -1,5 +1,5 @@
 /**
- * Timers survive migration on real threads (src/timers.ts): a machine's
+ * Timers survive migration on real threads (src/kernel/timers.ts): a machine's
  * `after` transition, a repeating keyed `ctx.schedule`, and a retried
  * message's backoff each run on where the actor moved, with the time they
  * had left (exact times are checked on a SimulatedClock in

@@ -1,5 +1,5 @@
 /**
- * One delivery rule for values that cannot cross a thread (src/portable.ts):
+ * One delivery rule for values that cannot cross a thread (src/kernel/portable.ts):
  * the outcome never depends on whether sender and receiver happen to share an
  * executor — stealing and compaction decide that on their own. A movable
  * receiver never gets such a value (dead letter `unserializable`, an ask

@@ -1,7 +1,7 @@
 /**
  * A batch that passes the portability check at send but still fails to
  * encode (here a getter that throws on its second read) loses only what
- * cannot be encoded: the batch is taken apart (threaded/unsendable.ts), the
+ * cannot be encoded: the batch is taken apart (executors/unsendable.ts), the
  * fickle message alone is dead-lettered `unserializable` (an ask rejects with
  * an UnserializableError, not as if its live receiver had stopped), every
  * other tell and ask of the batch, a run of tells to one actor (W_TELLS)

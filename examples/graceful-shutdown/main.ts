@@ -4,7 +4,7 @@
  * stops them in reverse start order, flushes, and exits with a code that
  * reflects the outcome. A second SIGTERM/SIGINT forces it.
  *
- *   node --conditions=@troupe/source --import tsx examples/graceful-shutdown/main.ts
+ *   node --conditions=@troupe/source --import tsx examples/graceful-features/shutdown/main.ts
  *   curl localhost:8080/hit; kill -TERM <pid>
  */
 import { createServer } from 'node:http';

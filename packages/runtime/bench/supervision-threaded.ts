@@ -2,7 +2,7 @@
  * Restart latency with and without executors: failure → the restarted child
  * answers an ask sent from the main thread right behind the failing message,
  * next to the same tell+ask without a failure. The tree runs in-thread
- * (`executors: 0`) or on one of 2 executors (supervision/tree-threaded.ts).
+ * (`executors: 0`) or on one of 2 executors (executors/tree-threaded.ts).
  *
  * Run: node --conditions=@troupe/source --import tsx packages/runtime/bench/supervision-threaded.ts [N]
  *

@@ -1,10 +1,12 @@
-export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './clock.ts';
-export type { ActorContext, Cancellable, InitContext, PendingReply, ScheduleOptions } from './context.ts';
+export type { FaultOptions, ResolvedFaults } from './executors/fault-options.ts';
+export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics } from './executors/metrics.ts';
+export type { ResolvedScheduler, SchedulerOptions } from './executors/options.ts';
+export type { FaultCounts } from './executors/recovery.ts';
 export type {
   DeadlockOptions,
   DefinitionDeadlockOptions,
   ResolvedDeadlockOptions,
-} from './deadlock/options.ts';
+} from './features/deadlock/options.ts';
 export {
   type DeadlockAction,
   type DeadlockActor,
@@ -12,8 +14,67 @@ export {
   type DeadlockCycle,
   type DeadlockStrategy,
   registerDeadlockStrategy,
-} from './deadlock/strategies.ts';
-export type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './deadlock/wait-for-graph.ts';
+} from './features/deadlock/strategies.ts';
+export type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './features/deadlock/wait-for-graph.ts';
+export type { RetryOptions, RetryPolicy } from './features/retry/retry.ts';
+export {
+  exitCodeOf,
+  type ForcedActor,
+  formatReport,
+  type HookFailure,
+  type OnStopFate,
+  type PhaseReport,
+  SHUTDOWN_PHASES,
+  type ShutdownHook,
+  type ShutdownHookContext,
+  type ShutdownHookOptions,
+  type ShutdownOptions,
+  type ShutdownOutcome,
+  type ShutdownPhase,
+  type ShutdownReport,
+  type ShutdownSignal,
+  type SignalOptions,
+} from './features/shutdown/index.ts';
+export type { ChildStatus } from './features/supervision/control.ts';
+export type {
+  ChildFailedEvent,
+  ChildRestartedEvent,
+  ChildStartedEvent,
+  EscalatedEvent,
+  IntensityExceededEvent,
+  SupervisorEvent,
+} from './features/supervision/events.ts';
+export type { IntensityOptions } from './features/supervision/intensity.ts';
+export type { ChildSupervision, ChildSupervisionOptions } from './features/supervision/policy.ts';
+export {
+  type ChildInfo,
+  type ChildSpec,
+  type ChildSpecInput,
+  type Decider,
+  type DeciderTable,
+  type Directive,
+  loadSupervisorSpec,
+  type RestartType,
+  type Strategy,
+  type SupervisorChildSpec,
+  type SupervisorChildSpecInput,
+  type SupervisorSpec,
+  type SupervisorSpecInput,
+  supervisor,
+  type WorkerChildSpec,
+  type WorkerChildSpecInput,
+} from './features/supervision/spec.ts';
+export { type StartOptions, SupervisorHandle, type TreeFailure } from './features/supervision/tree.ts';
+export { fromMachine, type MachineState } from './features/xstate/machine.ts';
+export type { Backoff, BackoffOptions } from './kernel/backoff.ts';
+export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './kernel/clock.ts';
+export type {
+  ActorContext,
+  Cancellable,
+  InitContext,
+  PendingReply,
+  ScheduleOptions,
+} from './kernel/context.ts';
 export {
   type ActorDefinition,
   type Awaitable,
@@ -24,7 +85,7 @@ export {
   type MessageOf,
   type PropsOf,
   type StateOf,
-} from './definition.ts';
+} from './kernel/definition.ts';
 export {
   type ActorDescription,
   ActorFailedError,
@@ -59,7 +120,7 @@ export {
   TroupeError,
   UnknownActorError,
   UnserializableError,
-} from './errors.ts';
+} from './kernel/errors.ts';
 export type {
   ActorFailedEvent,
   ActorMigratedEvent,
@@ -78,68 +139,13 @@ export type {
   MigrationReason,
   ObserverFailedEvent,
   TroupeEvent,
-} from './events.ts';
-export { fromMachine, type MachineState } from './machine.ts';
-export type { MailboxOptions, OverflowPolicy, ResolvedMailbox } from './mailbox.ts';
-export type { ResolvedOptions, SystemOptions } from './options.ts';
-export { ActorRef, type AskOptions } from './ref.ts';
-export type { Ask, RepliesOf, ReplyOf } from './reply.ts';
-export {
-  exitCodeOf,
-  type ForcedActor,
-  formatReport,
-  type HookFailure,
-  type OnStopFate,
-  type PhaseReport,
-  SHUTDOWN_PHASES,
-  type ShutdownHook,
-  type ShutdownHookContext,
-  type ShutdownHookOptions,
-  type ShutdownOptions,
-  type ShutdownOutcome,
-  type ShutdownPhase,
-  type ShutdownReport,
-  type ShutdownSignal,
-  type SignalOptions,
-} from './shutdown/index.ts';
-export type { ActorSnapshot, AskDescriptor } from './snapshot.ts';
-export type { Placement, SpawnOptions } from './spawn-options.ts';
-export type { SystemStats } from './stats.ts';
-export type { Backoff, BackoffOptions } from './supervision/backoff.ts';
-export type { ChildStatus } from './supervision/control.ts';
-export type {
-  ChildFailedEvent,
-  ChildRestartedEvent,
-  ChildStartedEvent,
-  EscalatedEvent,
-  IntensityExceededEvent,
-  SupervisorEvent,
-} from './supervision/events.ts';
-export type { IntensityOptions } from './supervision/intensity.ts';
-export type { ChildSupervision, ChildSupervisionOptions } from './supervision/policy.ts';
-export type { RetryOptions, RetryPolicy } from './supervision/retry.ts';
-export {
-  type ChildInfo,
-  type ChildSpec,
-  type ChildSpecInput,
-  type Decider,
-  type DeciderTable,
-  type Directive,
-  loadSupervisorSpec,
-  type RestartType,
-  type Strategy,
-  type SupervisorChildSpec,
-  type SupervisorChildSpecInput,
-  type SupervisorSpec,
-  type SupervisorSpecInput,
-  supervisor,
-  type WorkerChildSpec,
-  type WorkerChildSpecInput,
-} from './supervision/spec.ts';
-export { type StartOptions, SupervisorHandle, type TreeFailure } from './supervision/tree.ts';
-export { ActorSystem, createSystem } from './system.ts';
-export { isTerminated, Terminated } from './terminated.ts';
-export type { FaultOptions, ResolvedFaults } from './threaded/fault-options.ts';
-export type { ExecutorMetrics, GroupMetrics, SchedulerMetrics } from './threaded/metrics.ts';
-export type { ResolvedScheduler, SchedulerOptions } from './threaded/options.ts';
-export type { FaultCounts } from './threaded/recovery.ts';
+} from './kernel/events.ts';
+export type { MailboxOptions, OverflowPolicy, ResolvedMailbox } from './kernel/mailbox.ts';
+export { ActorRef, type AskOptions } from './kernel/ref.ts';
+export type { Ask, RepliesOf, ReplyOf } from './kernel/reply.ts';
+export type { ActorSnapshot, AskDescriptor } from './kernel/snapshot.ts';
+export type { Placement, SpawnOptions } from './kernel/spawn-options.ts';
+export type { SystemStats } from './kernel/stats.ts';
+export { isTerminated, Terminated } from './kernel/terminated.ts';
+export type { ResolvedOptions, SystemOptions } from './system/options.ts';
+export { ActorSystem, createSystem } from './system/system.ts';

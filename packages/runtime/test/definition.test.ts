@@ -1,6 +1,6 @@
 import { defineActor, isActorDefinition } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { definitionsOf } from '../src/definition.ts';
+import { definitionsOf } from '../src/kernel/definition.ts';
 import { pathOf } from './helpers.ts';
 
 const ok = { init: () => 0, receive: (s: number) => s };

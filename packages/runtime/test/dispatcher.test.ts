@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ActorCell } from '../src/cell.ts';
-import { Dispatcher } from '../src/dispatcher.ts';
+import type { ActorCell } from '../src/kernel/cell.ts';
+import { Dispatcher } from '../src/kernel/dispatcher.ts';
 import { tick } from './helpers.ts';
 
 /** A stand-in cell: the dispatcher only touches `queued` and `run()`. */

@@ -5,8 +5,8 @@
  */
 import { decode, encode, findUnserializable } from '@troupe/scheduler';
 import { describe, expect, it } from 'vitest';
-import { ActorFailedError, isActorFailedError, isUnserializableError } from '../src/errors.ts';
-import { MAX_CAUSES, portableError } from '../src/threaded/errors-wire.ts';
+import { MAX_CAUSES, portableError } from '../src/executors/errors-wire.ts';
+import { ActorFailedError, isActorFailedError, isUnserializableError } from '../src/kernel/errors.ts';
 
 const cross = (e: Error): Error => decode<Error>(encode(portableError(e, 'reply')));
 const ctx = (e: unknown) => (e as { context: Record<string, unknown> }).context;

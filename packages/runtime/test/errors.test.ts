@@ -25,7 +25,7 @@ import {
   UnserializableError,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { formatValue } from '../src/errors.ts';
+import { formatValue } from '../src/kernel/errors.ts';
 
 const actor = { id: 1024, name: 'a', def: 'd' };
 const anon = { id: 2048, def: 'd' };

@@ -1,6 +1,6 @@
 import { Board, SLOT } from '@troupe/scheduler';
 import { describe, expect, it } from 'vitest';
-import { EventWindow } from '../src/threaded/event-window.ts';
+import { EventWindow } from '../src/executors/event-window.ts';
 
 describe('EventWindow', () => {
   it('posts per-message events while fewer than its size are unread, then drops and counts them', () => {

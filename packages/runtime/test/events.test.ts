@@ -6,7 +6,7 @@ import {
   type TroupeEvent,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { EventBus, messageType } from '../src/events.ts';
+import { EventBus, messageType } from '../src/kernel/events.ts';
 import { quiesce, simSystem } from './helpers.ts';
 
 const Work = defineActor('events.work', {

@@ -1,11 +1,11 @@
 /**
- * Lifetime (src/lifetime.ts): the count of pending work that holds the process. Every kind of
+ * Lifetime (src/kernel/lifetime.ts): the count of pending work that holds the process. Every kind of
  * pending work takes exactly one hold and gives it back exactly once, whichever way it ends,
  * so an idle system holds nothing (test/lifetime.test.ts checks the process itself).
  */
 import { defineActor, SimulatedClock, supervisor } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { Lifetime } from '../src/lifetime.ts';
+import { Lifetime } from '../src/kernel/lifetime.ts';
 import { deferred, quiesce, simSystem } from './helpers.ts';
 
 describe('Lifetime', () => {

@@ -7,11 +7,11 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { expect, it } from 'vitest';
-import { defineActor } from '../src/definition.ts';
-import type { AnyTroupeEvent } from '../src/events.ts';
-import { Host } from '../src/host.ts';
-import { resolveOptions } from '../src/options.ts';
-import { ThreadLink } from '../src/threaded/link.ts';
+import { ThreadLink } from '../src/executors/link.ts';
+import { defineActor } from '../src/kernel/definition.ts';
+import type { AnyTroupeEvent } from '../src/kernel/events.ts';
+import { Host } from '../src/kernel/host.ts';
+import { resolveOptions } from '../src/system/options.ts';
 
 function node(n: number): { host: Host; link: ThreadLink } {
   const o = resolveOptions({});

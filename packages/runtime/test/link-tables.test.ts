@@ -1,17 +1,17 @@
 /**
- * ThreadLink's ref definition tables (threaded/ref-tables.ts, W_DEF / W_RESET),
+ * ThreadLink's ref definition tables (executors/ref-tables.ts, W_DEF / W_RESET),
  * between two hosts over a real MessageChannel: a channel defines each ref
  * once, both ends start over after CHANNEL_REFS_CAP definitions, and a ref
  * defined before a reset is defined again before its next use.
  */
 import { MessageChannel } from 'node:worker_threads';
 import { expect, it } from 'vitest';
-import { defineActor } from '../src/definition.ts';
-import { Host } from '../src/host.ts';
-import { resolveOptions } from '../src/options.ts';
-import { ActorRef } from '../src/ref.ts';
-import { ThreadLink } from '../src/threaded/link.ts';
-import { CHANNEL_REFS_CAP } from '../src/threaded/wire.ts';
+import { ThreadLink } from '../src/executors/link.ts';
+import { CHANNEL_REFS_CAP } from '../src/executors/wire.ts';
+import { defineActor } from '../src/kernel/definition.ts';
+import { Host } from '../src/kernel/host.ts';
+import { ActorRef } from '../src/kernel/ref.ts';
+import { resolveOptions } from '../src/system/options.ts';
 
 function node(n: number): { host: Host; link: ThreadLink } {
   const o = resolveOptions({});

@@ -6,7 +6,7 @@ import {
   isMailboxFullError,
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { resolveMailbox, UNBOUNDED } from '../src/mailbox.ts';
+import { resolveMailbox, UNBOUNDED } from '../src/kernel/mailbox.ts';
 import { deferred, quiesce, rejection, simSystem } from './helpers.ts';
 
 type Msg = { type: 'n'; n: number } | { type: 'get' };

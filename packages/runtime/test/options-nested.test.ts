@@ -1,7 +1,7 @@
 /**
  * Every options object, nested ones included, refuses unknown keys with a
  * ConfigError naming the path and the closest valid key; every time option
- * has a range, and the error states it (src/validate.ts).
+ * has a range, and the error states it (src/kernel/validate.ts).
  */
 import {
   type ActorSystem,
@@ -12,7 +12,7 @@ import {
   supervisor,
 } from '@troupe/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closest, editDistance } from '../src/validate.ts';
+import { closest, editDistance } from '../src/kernel/validate.ts';
 
 const Echo = defineActor('echo', {
   init: () => null,

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { createSystem, isConfigError, SimulatedClock } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options.ts';
-import { resolveSpawnOptions } from '../src/spawn-options.ts';
+import { resolveSpawnOptions } from '../src/kernel/spawn-options.ts';
+import { resolveOptions } from '../src/system/options.ts';
 import { pathOf } from './helpers.ts';
 
 describe('system options', () => {

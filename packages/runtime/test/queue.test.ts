@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PairQueue, RingQueue } from '../src/queue.ts';
+import { PairQueue, RingQueue } from '../src/kernel/queue.ts';
 
 type Op =
   | { k: 'push'; v: number }

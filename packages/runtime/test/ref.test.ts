@@ -1,6 +1,6 @@
 import { type ActorRef, defineActor, isTerminated, Terminated } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { checkRef } from '../src/ref.ts';
+import { checkRef } from '../src/kernel/ref.ts';
 import { quiesce, simSystem } from './helpers.ts';
 
 const Sink = defineActor('ref.sink', {

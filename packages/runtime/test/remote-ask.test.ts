@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PendingAsk } from '../src/ask.ts';
-import { RemoteAsk } from '../src/remote-ask.ts';
+import { PendingAsk } from '../src/kernel/ask.ts';
+import { RemoteAsk } from '../src/kernel/remote-ask.ts';
 import { simSystem } from './helpers.ts';
 
 describe('RemoteAsk', () => {

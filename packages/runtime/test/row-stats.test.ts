@@ -1,11 +1,11 @@
 /**
  * Stats summed over board rows that were published at different instants: a
  * stolen backlog is counted once whichever of the victim's and the thief's
- * rows is older (threaded/row-stats.ts).
+ * rows is older (executors/row-stats.ts).
  */
 import { Board, SLOT } from '@troupe/scheduler';
 import { describe, expect, it } from 'vitest';
-import { addRows } from '../src/threaded/row-stats.ts';
+import { addRows } from '../src/executors/row-stats.ts';
 
 const K = 215_044;
 type Row = Partial<Record<keyof typeof SLOT, number>>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { drive, expectAccounted, tick } from './shutdown-helpers.ts';
 
 // The handler class is internal; the fake process keeps the test runner's own process untouched.
-const internal = new URL('../src/shutdown/signals.ts', import.meta.url).href;
+const internal = new URL('../src/features/shutdown/signals.ts', import.meta.url).href;
 const { SignalHandler } = (await import(/* @vite-ignore */ internal)) as {
   SignalHandler: new (
     target: unknown,

@@ -148,7 +148,7 @@ describe('shutdown', () => {
     const clock = new SimulatedClock();
     const system = await createSystem({ clock });
     // setShutdownMs is the supervision integration point, not public API: reach it by path.
-    const internal = new URL('../src/shutdown/stop-node.ts', import.meta.url).href;
+    const internal = new URL('../src/features/shutdown/stop-node.ts', import.meta.url).href;
     const { setShutdownMs } = (await import(/* @vite-ignore */ internal)) as {
       setShutdownMs(cell: unknown, ms: number): void;
     };

@@ -16,11 +16,11 @@ import { findUnserializable } from '@troupe/scheduler';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { differs, hostileValue } from '../../scheduler/test/values.ts';
-import { AskHandle } from '../src/ask.ts';
-import type { ActorCell } from '../src/cell.ts';
-import type { Host, RemoteLink } from '../src/host.ts';
-import { RemoteAsk } from '../src/remote-ask.ts';
-import { type ActorSnapshot, decodeFor } from '../src/snapshot.ts';
+import { AskHandle } from '../src/kernel/ask.ts';
+import type { ActorCell } from '../src/kernel/cell.ts';
+import type { Host, RemoteLink } from '../src/kernel/host.ts';
+import { RemoteAsk } from '../src/kernel/remote-ask.ts';
+import { type ActorSnapshot, decodeFor } from '../src/kernel/snapshot.ts';
 import { quiesce, simSystem } from './helpers.ts';
 
 /** Gives a system's host another node number, as an executor thread's host would have. */

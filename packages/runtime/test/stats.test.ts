@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Stats } from '../src/stats.ts';
+import { Stats } from '../src/kernel/stats.ts';
 
 describe('Stats', () => {
   it('counts dead letters by reason and reports in-flight messages', () => {

@@ -1,7 +1,7 @@
 import { type ActorRef, isEscalatedError, isInitFailedError, supervisor } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, resolveBackoff } from '../src/supervision/backoff.ts';
-import { IntensityWindow } from '../src/supervision/intensity.ts';
+import { IntensityWindow } from '../src/features/supervision/intensity.ts';
+import { backoffDelay, resolveBackoff } from '../src/kernel/backoff.ts';
 import {
   countOf,
   Fragile,

@@ -1,6 +1,6 @@
 /**
  * Every timer an actor owns moves with it, keeping the time it had left
- * (src/timers.ts): `ctx.schedule` (once, repeating, keyed), a machine's
+ * (src/kernel/timers.ts): `ctx.schedule` (once, repeating, keyed), a machine's
  * delayed events (`after`) and a retried message's backoff. Detached from
  * one system and rehydrated in another on the same SimulatedClock — the
  * snapshot path a migration between executors takes — the timer fires in the

@@ -9,10 +9,10 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Board } from '@troupe/scheduler';
-import { systemClock } from '../../runtime/src/clock.ts';
-import { defineActor } from '../../runtime/src/definition.ts';
-import { Host } from '../../runtime/src/host.ts';
-import { ThreadLink } from '../../runtime/src/threaded/link.ts';
+import { ThreadLink } from '../../runtime/src/executors/link.ts';
+import { systemClock } from '../../runtime/src/kernel/clock.ts';
+import { defineActor } from '../../runtime/src/kernel/definition.ts';
+import { Host } from '../../runtime/src/kernel/host.ts';
 
 const mk = (node: number) => {
   const host = new Host({

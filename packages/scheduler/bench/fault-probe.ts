@@ -6,10 +6,10 @@
  *   node --conditions=@troupe/source --import tsx packages/scheduler/bench/fault-probe.ts
  */
 import { WatchdogBoard } from '@troupe/scheduler';
-import { systemClock } from '../../runtime/src/clock.ts';
-import { defineActor } from '../../runtime/src/definition.ts';
-import { messageType } from '../../runtime/src/events.ts';
-import { Host } from '../../runtime/src/host.ts';
+import { systemClock } from '../../runtime/src/kernel/clock.ts';
+import { defineActor } from '../../runtime/src/kernel/definition.ts';
+import { messageType } from '../../runtime/src/kernel/events.ts';
+import { Host } from '../../runtime/src/kernel/host.ts';
 
 const ping = defineActor('ping', {
   init: (p: { n: number; done: () => void }) => ({ left: p.n, done: p.done, peer: null as any }),

@@ -81,7 +81,7 @@ export const SLOT = {
   wakes: 36,
   holds: 37,
   read: 38,
-  /** Events this node has posted to the main thread (its event window, runtime threaded/event-window.ts). */
+  /** Events this node has posted to the main thread (its event window, runtime executors/event-window.ts). */
   eventsForwarded: 39,
   /**
    * Events from this node the main thread has read. The one slot of a row the main thread writes

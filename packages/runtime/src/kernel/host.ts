@@ -1,0 +1,559 @@
+/**
+ * Host: everything one thread needs to run actors — the registry, the
+ * dispatcher, counters, events and the clock. The main thread's in-thread
+ * system is one Host; each executor thread runs another, connected by a
+ * RemoteLink. Actor ids embed the host's node number so any thread can tell
+ * where an id was born without a lookup.
+ */
+import { type NameTable, NameTableFullError } from '@troupe/scheduler';
+import { Subject } from 'rxjs';
+import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from '../features/deadlock/options.ts';
+import { DeadlockRuntime } from '../features/deadlock/runtime.ts';
+import { resolveRetry } from '../features/retry/retry.ts';
+import { setShutdownMs } from '../features/shutdown/stop-node.ts';
+import { installSupervision } from '../features/supervision/policy.ts';
+import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
+import { ActorCell, ALIVE, MIGRATED, type OnStopFate } from './cell.ts';
+import type { Clock } from './clock.ts';
+import type { ActorDefinition } from './definition.ts';
+import { isActorDefinition } from './definition.ts';
+import { Dispatcher } from './dispatcher.ts';
+import {
+  ActorStoppedError,
+  AskTimeoutError,
+  ConfigError,
+  DuplicateNameError,
+  InitFailedError,
+  isDeadlockError,
+  MailboxFullError,
+  NameLimitError,
+  ShutdownError,
+  type TroupeError,
+} from './errors.ts';
+import {
+  type AnyTroupeEvent,
+  type DeadLetter,
+  type DeadLetterReason,
+  EventBus,
+  type EventOptions,
+  messageType,
+} from './events.ts';
+import { Lifetime } from './lifetime.ts';
+import type { DeadLetterHook } from './log/dead-letters.ts';
+import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
+import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
+import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
+import { Stats } from './stats.ts';
+import { Terminated } from './terminated.ts';
+import { describeRange, inRange, unknownKey } from './validate.ts';
+
+/** Room for 1024 hosts (main thread + executors) in an id's low bits. */
+export const NODE_SPACE = 1024;
+
+/** How a host reaches actors and askers that live elsewhere (other threads, later other machines). */
+/** What a supervising parent asks of a child on another host (features/supervision/transport.ts). */
+export type Directed = 'resume' | 'restart' | 'suspend';
+
+export interface RemoteLink {
+  /** Delivers a user message to an actor not in this host. False when no host knows the id. */
+  route(ref: ActorRef, msg: unknown, meta: unknown): boolean;
+  /** Settles an ask whose asker lives on `node`. */
+  settle(node: number, askId: number, ok: boolean, value: unknown): void;
+  /** Registers `watcher` (local) on a remote `target`. */
+  watch(target: ActorRef, watcher: ActorRef): void;
+  /** Threaded mode: stop request for an actor on another host. */
+  stop?(ref: ActorRef, reason: string): void;
+  /** Threaded mode: `child` (linked by ref, executors/links.ts) has terminated; tell its parent wherever it is. */
+  childGone?(parent: ActorRef, child: ActorRef, reason: string): void;
+  /** Threaded mode: a failure of `child` for its supervising parent on another host (executors/links.ts). */
+  childFailed?(parent: ActorRef, child: ActorRef, error: unknown, phase: 'init' | 'start' | 'receive'): void;
+  /** Threaded mode: a supervision directive for a child on another host (executors/links.ts). */
+  directive?(child: ActorRef, d: Directed): void;
+  /** Threaded mode: `child` re-initialised after its supervising parent's restart directive (executors/links.ts). */
+  childRestarted?(parent: ActorRef, child: ActorRef): void;
+  /** Threaded mode: terminate an actor on another host now (a supervisor's shutdownMs ran out). */
+  kill?(ref: ActorRef, reason: string): void;
+  /** Threaded mode: a Terminated for a watcher on another host. */
+  terminated?(watcher: ActorRef, t: Terminated): void;
+  /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */
+  intern?(id: number, name: string | undefined, def: string): ActorRef;
+  /** Threaded mode: a cell became reachable here (spawn or rehydrate). */
+  adopted?(cell: ActorCell): void;
+  /** Threaded mode: a cell left this host (stopped, or migrated when its status is MIGRATED). */
+  unregistered?(cell: ActorCell): void;
+  /** Threaded mode: a spawn asked for a placement other than `'local'`. */
+  place?(cell: ActorCell, placement: unknown): void;
+  /** Threaded mode: the ask exported as `askId` settled; the link drops what it tracked for it. */
+  forgetAsk?(askId: number): void;
+}
+
+export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'init' | 'start' | 'receive') => void;
+
+export interface HostOptions {
+  readonly node: number;
+  readonly clock: Clock;
+  readonly throughput: number;
+  readonly yieldMs: number;
+  readonly askTimeoutMs: number;
+  readonly mailbox: ResolvedMailbox;
+  readonly events?: EventOptions | undefined;
+  readonly deadlock?: ResolvedDeadlockOptions | undefined;
+  /** What pending work holds (lifetime.ts); default: the process, through one ref'd handle. */
+  readonly lifetime?: Lifetime | undefined;
+}
+
+export class Host implements AskLedger {
+  /** The cell whose handler is running (synchronously) on this thread. */
+  current: ActorCell | null = null;
+  readonly stats = new Stats();
+  readonly events: EventBus;
+  readonly deadLetters = new Subject<DeadLetter>();
+  readonly dispatcher: Dispatcher;
+  readonly clock: Clock;
+  /** Pending work: it keeps the process alive while there is some (lifetime.ts). */
+  readonly lifetime: Lifetime;
+  /** The clock for timers that are pending work (asks, schedules, retries, restarts): they hold `lifetime`. */
+  readonly timers: Clock;
+  readonly node: number;
+  readonly cells = new Map<number, ActorCell>();
+  /** How many of `cells` were born on this node (it is their directory); kept as cells come and go, not counted per read. */
+  native = 0;
+  readonly names = new Map<string, ActorCell>();
+  /** Threaded mode: names are claimed system-wide here (scheduler/names.ts); `names` holds this host's. */
+  nameTable: NameTable | null = null;
+  readonly definitions = new Map<string, ActorDefinition>();
+  /** Top-level actors in spawn order (children of the root guardian). */
+  readonly roots = new Set<ActorCell>();
+  remote: RemoteLink | null = null;
+  /**
+   * Actors here may move to another thread (an executor's host): a message a movable actor could not
+   * carry along is refused wherever it comes from (portable.ts). False in one thread: nothing moves.
+   */
+  movable = false;
+  /** Asks whose askers live here and whose replies arrive by frame. */
+  private readonly exported = new Map<number, AskHandle>();
+  private askSeq = 0;
+  private seq = 0;
+  /** While false, spawns and outside tells are refused (shutdown phase 1). */
+  accepting = true;
+  readonly options: HostOptions;
+  /** Supervision replaces this; the core default restarts on receive failures and stops on start failures. */
+  failurePolicy: FailurePolicy = (cell, _e, phase) => {
+    if (phase === 'init') cell.beginStop('init-failed');
+    else if (phase === 'start') cell.beginStop('failed');
+    else cell.restart(isDeadlockError(_e) ? 'deadlock' : 'failed');
+  };
+  /** Wait-for graph, deadlock strategies, reentrancy, stall watch; null (no cost) when none is configured. */
+  deadlock: DeadlockRuntime | null = null;
+  /** Hook for modules that track parent/child structure (supervision). */
+  onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
+  /** A child linked by ref (another executor, executors/links.ts) terminated, with its reason. */
+  onRemoteChildStopped: ((parent: ActorCell, child: ActorRef, reason: string) => void) | null = null;
+  /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, executors/recovery.ts). */
+  refused: Set<string> | null = null;
+  /** Told of every dead letter (log/dead-letters.ts: the default dead-letter log); null when logging is off. */
+  onDeadLetter: DeadLetterHook | null = null;
+  /** Told of every actor `kill()` took down, whoever killed it, and of its onStop (shutdown reports them as forced). */
+  onKilled: ((cell: ActorCell, onStop: OnStopFate) => void) | null = null;
+
+  constructor(options: HostOptions) {
+    this.options = options;
+    this.node = options.node;
+    this.clock = options.clock;
+    this.lifetime = options.lifetime ?? new Lifetime();
+    this.timers = this.lifetime.keepAlive(options.clock);
+    this.events = new EventBus(options.events);
+    this.dispatcher = new Dispatcher(options.yieldMs);
+    if (options.deadlock !== undefined && deadlockWanted(options.deadlock))
+      this.deadlock = new DeadlockRuntime(this, options.deadlock);
+  }
+
+  /**
+   * Where spawn order comes from. One thread: this host's own counter. With
+   * executors: one system-wide sequence in shared memory (the board, one
+   * atomic add per spawn, no round trip), so that ids grow with spawn order
+   * across threads too and "youngest" (deadlock strategies) means youngest,
+   * wherever each actor was born.
+   */
+  private sequence: () => number = () => ++this.seq;
+
+  /** Threaded mode: draw ids from the system-wide `next` (called before this host spawns anything of its own). */
+  useSequence(next: () => number): void {
+    this.sequence = next;
+  }
+
+  /** The next number of this system's spawn order (actor ids, and deadlock's tracked asks). */
+  nextSeq(): number {
+    return this.sequence();
+  }
+
+  /** Ids of actors spawned here so far, as a sequence number (threaded mode seeds the shared sequence past them). */
+  get spawned(): number {
+    return this.seq;
+  }
+
+  nextId(): number {
+    return this.sequence() * NODE_SPACE + this.node;
+  }
+
+  /** Registers a definition under its name; another definition with the same name is a ConfigError. */
+  register(def: ActorDefinition, path = 'definition'): void {
+    if (!isActorDefinition(def)) throw new ConfigError(path, 'an actor definition (defineActor(...))', def);
+    const known = this.definitions.get(def.name);
+    if (known === undefined) {
+      this.definitions.set(def.name, def);
+      // Per-definition strategies, ranks and reentrancy need the runtime even when the system's is off.
+      if (this.deadlock === null && (def.deadlock !== undefined || def.rank !== undefined))
+        this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
+    } else if (known !== def)
+      throw new ConfigError(`${path}.name`, `a name not used by another definition`, def.name);
+  }
+
+  spawnLocal(
+    def: ActorDefinition,
+    props: unknown,
+    options: SpawnOptions | undefined,
+    spawner: ActorCell | null,
+  ): ActorRef {
+    // Constant paths: building them per spawn would allocate two strings an actor.
+    const path = spawner ? 'ctx.spawn' : 'system.spawn';
+    this.register(def, spawner ? 'ctx.spawn(def)' : 'system.spawn(def)');
+    const o = resolveSpawnOptions(options, spawner ? 'ctx.spawn(options)' : 'system.spawn(options)');
+    if (!this.accepting) throw new ShutdownError(`${path}(${def.name})`);
+    if (this.refused?.has(def.name)) throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');
+    let parent = spawner;
+    if (o.parent !== undefined) {
+      parent = o.parent.cell;
+      if (parent === null || parent.status !== ALIVE || parent.host !== this)
+        throw new ActorStoppedError(o.parent.toJSON(), 'cannot be a parent');
+    }
+    if (parent !== null && parent.status !== ALIVE) throw new ActorStoppedError(parent.desc, 'stopping');
+    const mailbox =
+      o.mailbox ?? (def.mailbox ? resolveMailbox(def.mailbox, `${def.name}.mailbox`) : this.options.mailbox);
+    const cell = new ActorCell(
+      this,
+      def,
+      props,
+      this.nextId(),
+      o.name,
+      parent,
+      mailbox,
+      def.throughput ?? this.options.throughput,
+    );
+    if (def.supervision !== undefined) installSupervision(this);
+    if (o.shutdownMs !== undefined) setShutdownMs(cell, o.shutdownMs);
+    const retry = o.retry ?? def.retry;
+    if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
+    // Claimed before init runs user code: a child init spawns cannot take the name meanwhile.
+    if (o.name !== undefined) this.claimName(cell);
+    try {
+      cell.state = def.behavior.init(props, cell.context());
+    } catch (e) {
+      this.releaseName(cell);
+      this.emit({ type: 'actor.failed', at: this.clock.now(), actor: cell.desc, error: e, phase: 'init' });
+      throw new InitFailedError(cell.desc, e);
+    }
+    this.adopt(cell);
+    if (!cell.started) {
+      cell.queued = true;
+      this.dispatcher.schedule(cell);
+    }
+    const placement = options?.placement;
+    if (placement !== undefined && placement !== 'local' && this.remote?.place)
+      this.remote.place(cell, placement);
+    return cell.ref;
+  }
+
+  /**
+   * Takes `cell`'s name or throws DuplicateNameError: in threaded mode
+   * system-wide and at once (the table entry is the claim), else in this
+   * host's map. The same id may already hold it (a migrating actor keeps its
+   * name: snapshot.ts).
+   */
+  claimName(cell: ActorCell): void {
+    const name = cell.ref.name!;
+    const t = this.nameTable;
+    if (t === null) {
+      const existing = this.names.get(name);
+      if (existing !== undefined && existing !== cell && existing.id !== cell.id)
+        throw new DuplicateNameError(name, existing.desc);
+      this.names.set(name, cell);
+      return;
+    }
+    let held: true | number;
+    try {
+      held = t.claim(name, cell.id);
+    } catch (e) {
+      if (e instanceof NameTableFullError) throw new NameLimitError(name, e.capacity);
+      throw e;
+    }
+    if (held !== true)
+      throw new DuplicateNameError(name, this.cells.get(held)?.desc ?? { id: held, name, def: '?' });
+    this.names.set(name, cell);
+  }
+
+  /** Frees `cell`'s name (it stopped, or never started); not when it migrates: it keeps its name. */
+  releaseName(cell: ActorCell): void {
+    const name = cell.ref.name;
+    if (name === undefined) return;
+    if (this.names.get(name) === cell) this.names.delete(name);
+    this.nameTable?.release(name, cell.id);
+  }
+
+  /**
+   * Makes a constructed cell reachable: registry, name, parent link, and the
+   * `actor.spawned` event unless the actor is not new (`spawned` false: it
+   * arrived from another executor, whose `actor.migrated` says so).
+   */
+  adopt(cell: ActorCell, spawned = true): void {
+    this.cells.set(cell.id, cell);
+    if (cell.id % NODE_SPACE === this.node) this.native++;
+    if (cell.ref.name !== undefined) this.names.set(cell.ref.name, cell);
+    if (cell.parent !== null) (cell.parent.children ??= new Set()).add(cell);
+    else this.roots.add(cell);
+    if (spawned && this.events.hasListeners)
+      this.emit({ type: 'actor.spawned', at: this.clock.now(), actor: cell.desc, parent: cell.parent?.desc });
+    this.remote?.adopted?.(cell);
+  }
+
+  unregister(cell: ActorCell): void {
+    if (this.cells.delete(cell.id) && cell.id % NODE_SPACE === this.node) this.native--;
+    const name = cell.ref.name;
+    if (name !== undefined)
+      if (cell.status === MIGRATED) {
+        if (this.names.get(name) === cell) this.names.delete(name);
+      } else this.releaseName(cell);
+    if (cell.parent === null) this.roots.delete(cell);
+    this.deadlock?.onActorGone(cell);
+    this.remote?.unregistered?.(cell);
+  }
+
+  childStopped(parent: ActorCell, child: ActorCell): void {
+    this.onChildStopped?.(parent, child);
+  }
+
+  /** A message for a ref without a live local cell. */
+  route(ref: ActorRef, msg: unknown, meta: unknown): void {
+    const cell = this.cells.get(ref.id);
+    if (cell !== undefined) {
+      ref.cell = cell; // re-bind: the actor was rehydrated here
+      cell.deliver(msg, meta);
+      return;
+    }
+    if (this.remote?.route(ref, msg, meta)) return;
+    this.stats.sent++;
+    this.deadLetter(msg, meta, 'no-such-actor', ref);
+  }
+
+  ask<R>(
+    ref: ActorRef,
+    msg: unknown,
+    options: AskOptions | undefined,
+    sender: ActorRef | undefined,
+  ): Promise<R> {
+    let timeoutMs = this.options.askTimeoutMs;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object')
+        return Promise.reject(new ConfigError('ask(options)', '{ timeoutMs?, reentrant? }', options));
+      for (const k in options)
+        if (k !== 'timeoutMs' && k !== 'reentrant')
+          return Promise.reject(unknownKey(options, k, ASK_KEYS, 'ask(options)'));
+      if (options.timeoutMs !== undefined) {
+        timeoutMs = options.timeoutMs;
+        if (!inRange(timeoutMs, ASK_TIMEOUT_MS))
+          return Promise.reject(
+            new ConfigError('ask(options).timeoutMs', describeRange(ASK_TIMEOUT_MS), timeoutMs),
+          );
+      }
+      if (options.reentrant !== undefined) {
+        if (typeof options.reentrant !== 'boolean')
+          return Promise.reject(new ConfigError('ask(options).reentrant', 'a boolean', options.reentrant));
+        if (options.reentrant && this.deadlock === null)
+          this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
+      }
+    }
+    if (!this.accepting && sender === undefined) {
+      // Shutdown phase 1: an ask from outside any actor is refused, and accounted for.
+      this.stats.sent++;
+      this.deadLetter(msg, undefined, 'shutdown', ref);
+      return Promise.reject(new ShutdownError(`ask(${messageType(msg)})`));
+    }
+    if (this.deadlock !== null) return this.deadlock.ask<R>(ref, msg, timeoutMs, options, sender);
+    return new Promise<R>((resolve, reject) => {
+      const a = new PendingAsk(resolve, reject, sender, this.timers);
+      a.timer = this.timers.setTimeout(
+        () => a.reject(new AskTimeoutError(ref.toJSON(), timeoutMs, messageType(msg))),
+        timeoutMs,
+      );
+      const c = ref.cell;
+      if (c !== null) c.deliver(msg, a);
+      else this.route(ref, msg, a);
+    });
+  }
+
+  /**
+   * Gives an ask handle an id so a reply can come back by frame (cross-thread
+   * asks, migration). One id per handle: exporting it again returns the same.
+   * Settling the handle (reply, timeout, rejection) takes it out of the ledger
+   * (`forgetExported`), so the ledger holds exactly the asks still pending.
+   */
+  exportAsk(handle: AskHandle): number {
+    if (handle.exportId !== 0 && handle.ledger === this) return handle.exportId;
+    const id = ++this.askSeq;
+    // Already settled (a timed-out ask whose message is still routed): a reply to it goes nowhere.
+    if (handle.settled) return id;
+    handle.exportId = id;
+    handle.ledger = this;
+    this.exported.set(id, handle);
+    return id;
+  }
+
+  /** The id `handle` was exported under (deadlock resolution withdraws its message). */
+  exportedIdOf(handle: AskHandle): number | undefined {
+    return handle.ledger === this ? handle.exportId : undefined;
+  }
+
+  /** Asks exported and not settled yet (tests check that settled asks leave nothing). */
+  get exportedCount(): number {
+    return this.exported.size;
+  }
+
+  /** A reply frame arrived for an exported ask. */
+  settleExported(askId: number, ok: boolean, value: unknown): void {
+    const h = this.exported.get(askId);
+    if (h === undefined) return; // settled already (timed out, or settled twice)
+    this.forgetExported(askId);
+    if (ok) h.resolve(value);
+    else h.reject(value);
+  }
+
+  /** AskLedger: the handle exported as `id` settled. */
+  forgetExported(id: number): void {
+    if (this.exported.delete(id)) this.remote?.forgetAsk?.(id);
+  }
+
+  /** Drops exported asks that settled without telling the ledger (a handle type other than PendingAsk). */
+  collectExported(): void {
+    for (const [id, h] of this.exported) if (h.settled) this.forgetExported(id);
+  }
+
+  deadLetter(
+    msg: unknown,
+    meta: unknown,
+    reason: DeadLetterReason,
+    recipient?: ActorCell | ActorRef,
+    error?: unknown,
+  ): void {
+    this.stats.deadLettered(reason);
+    const to =
+      recipient === undefined
+        ? undefined
+        : recipient instanceof ActorCell
+          ? recipient.desc
+          : recipient.toJSON();
+    const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
+    if (meta instanceof AskHandle) meta.reject(error ?? this.errorFor(reason, recipient, to));
+    if (this.onDeadLetter !== null) this.onDeadLetter(msg, reason, to, sender?.toJSON());
+    const at = this.clock.now();
+    if (this.events.hasListeners)
+      this.emit({
+        type: 'message.dead-lettered',
+        at,
+        to,
+        from: sender?.toJSON(),
+        messageType: messageType(msg),
+        reason,
+      });
+    if (this.deadLetters.observed)
+      this.deadLetters.next({ message: msg, recipient: to, sender: sender?.toJSON(), reason, at });
+  }
+
+  private errorFor(
+    reason: DeadLetterReason,
+    recipient: ActorCell | ActorRef | undefined,
+    to: any,
+  ): TroupeError {
+    switch (reason) {
+      case 'mailbox-full':
+      case 'dropped':
+        return new MailboxFullError(to, recipient instanceof ActorCell ? recipient.capacity : 0);
+      case 'shutdown':
+        return new ShutdownError('ask');
+      default:
+        return new ActorStoppedError(to ?? { id: 0, def: '?' }, reason);
+    }
+  }
+
+  noReplyTarget(cell: ActorCell, value: unknown): void {
+    this.stats.sent++;
+    this.deadLetter(value, cell.ref, 'no-reply-target', undefined);
+  }
+
+  stopRef(ref: ActorRef, reason: string): void {
+    const c = ref.cell ?? this.cells.get(ref.id);
+    // A ref may still point at the cell an actor left (MIGRATED): the stop must follow the actor.
+    if (c !== undefined && c.status !== MIGRATED) c.requestStop(reason);
+    else this.remote?.stop?.(ref, reason);
+  }
+
+  watch(target: ActorRef, watcher: ActorRef): void {
+    const c = target.cell ?? this.cells.get(target.id);
+    if (c !== undefined && c !== null) {
+      if (!c.addWatcher(watcher))
+        this.deliverTerminated(watcher, new Terminated(target, c.stopReason || 'stopped'));
+      return;
+    }
+    if (this.remote !== null) this.remote.watch(target, watcher);
+    else this.deliverTerminated(watcher, new Terminated(target, 'no-such-actor'));
+  }
+
+  deliverTerminated(watcher: ActorRef, t: Terminated): void {
+    const w = watcher.cell ?? this.cells.get(watcher.id);
+    if (w !== undefined) w.sysPush('terminated', t);
+    else this.remote?.terminated?.(watcher, t);
+  }
+
+  /** Resolves a ref for an id seen in a frame or snapshot. */
+  refFor(id: number, name: string | undefined, def: string): ActorRef {
+    const cell = this.cells.get(id);
+    if (cell !== undefined) return cell.ref;
+    return this.remote?.intern?.(id, name, def) ?? new ActorRef(id, name, def, this, null);
+  }
+
+  typeOf(msg: unknown): string {
+    return messageType(msg);
+  }
+
+  emit(e: AnyTroupeEvent): void {
+    this.events.emit(e);
+  }
+
+  emitSent(cell: ActorCell, msg: unknown, meta: unknown): void {
+    const from = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
+    this.emit({
+      type: 'message.sent',
+      at: this.clock.now(),
+      to: cell.desc,
+      from: from?.toJSON(),
+      messageType: messageType(msg),
+      ask: meta instanceof AskHandle,
+    });
+  }
+
+  /** Emits `message.received`; returns the start time for the processed event. */
+  emitReceived(cell: ActorCell, msg: unknown): number {
+    const at = this.clock.now();
+    this.emit({ type: 'message.received', at, actor: cell.desc, messageType: messageType(msg) });
+    return performance.now();
+  }
+
+  emitProcessed(cell: ActorCell, msg: unknown, t0: number): void {
+    this.emit({
+      type: 'message.processed',
+      at: this.clock.now(),
+      actor: cell.desc,
+      messageType: messageType(msg),
+      durationMs: performance.now() - t0,
+    });
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * ActorSystem: the application's handle. `createSystem` validates options,
+ * loads the actor module's definitions and starts the hosts.
+ */
+import type { Observable } from 'rxjs';
+import { type SchedulerMetrics, ThreadedRuntime } from '../executors/runtime.ts';
+import { startThreadedTree } from '../executors/tree-threaded.ts';
+import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
+import {
+  resolveSignals,
+  ShutdownCoordinator,
+  type ShutdownHook,
+  type ShutdownHookOptions,
+  type ShutdownOptions,
+  type ShutdownPhase,
+  type ShutdownReport,
+  type ShutdownSignal,
+  SignalHandler,
+  type SignalOptions,
+} from '../features/shutdown/index.ts';
+import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
+import { type StartOptions, type SupervisorHandle, startTree } from '../features/supervision/tree.ts';
+import type { ActorCell } from '../kernel/cell.ts';
+import type { ActorDefinition, MessageOf, PropsOf } from '../kernel/definition.ts';
+import { definitionsOf } from '../kernel/definition.ts';
+import { ConfigError } from '../kernel/errors.ts';
+import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
+import { Host } from '../kernel/host.ts';
+import { isolate } from '../kernel/isolated-observable.ts';
+import { deadLetterLog, LocalGate } from '../kernel/log/dead-letters.ts';
+import { warn } from '../kernel/log/logger.ts';
+import { type ActorRef, checkRef } from '../kernel/ref.ts';
+import { dehydrate, rehydrate } from '../kernel/snapshot.ts';
+import type { SpawnOptions } from '../kernel/spawn-options.ts';
+import type { SystemStats } from '../kernel/stats.ts';
+import { checkKeys } from '../kernel/validate.ts';
+import { actorsModuleHref, type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
+
+export type { ShutdownOptions, ShutdownReport };
+
+export class ActorSystem {
+  /** @internal */
+  readonly host: Host;
+  readonly options: ResolvedOptions;
+  /** @internal graceful shutdown (features/shutdown/phases.ts); the threaded system attaches its executors here. */
+  readonly shutdownCoordinator: ShutdownCoordinator;
+  private signalHandler: SignalHandler | null = null;
+  /** @internal executor threads (null in the in-thread mode, `executors: 0`). */
+  threads: ThreadedRuntime | null = null;
+
+  /** @internal use createSystem */
+  constructor(options: ResolvedOptions, definitions: readonly ActorDefinition[]) {
+    this.options = options;
+    this.host = new Host({
+      node: 0,
+      clock: options.clock,
+      throughput: options.throughput,
+      yieldMs: options.yieldMs,
+      askTimeoutMs: options.askTimeoutMs,
+      mailbox: options.mailbox,
+      events: options.events,
+      deadlock: options.deadlock,
+    });
+    for (const d of definitions) this.host.register(d, `actors.${d.name}`);
+    const log = options.deadLetterLog;
+    if (log !== null) {
+      const logger = options.logger;
+      // With executors, the threaded runtime replaces the gate with the system-wide one.
+      this.host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
+    }
+    this.shutdownCoordinator = new ShutdownCoordinator(this);
+    if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
+  }
+
+  /**
+   * Every observable step as one typed stream (lifecycle always; per-message while subscribed).
+   * A subscriber that throws is unsubscribed and reported (`observer.failed`, a log line); the
+   * system and the other subscribers go on (isolated-observable.ts).
+   */
+  get events$(): Observable<AnyTroupeEvent> {
+    return isolate(this.threads?.events$ ?? this.host.events.events$, (e) =>
+      this.observerFailed('events$', e),
+    );
+  }
+
+  /** Messages that could not be delivered or processed, with the reason; subscribers isolated as in `events$`. */
+  get deadLetters$(): Observable<DeadLetter> {
+    return isolate(this.threads?.deadLetters$ ?? this.host.deadLetters.asObservable(), (e) =>
+      this.observerFailed('deadLetters$', e),
+    );
+  }
+
+  /** A subscriber of `stream` threw and was unsubscribed: say so, as an event and a log line. */
+  private observerFailed(stream: 'events$' | 'deadLetters$', error: unknown): void {
+    warn(
+      this.options.logger,
+      `troupe: a subscriber of ${stream} threw and was unsubscribed (the system runs on): ${String(error)}` +
+        ' (the observer.failed event carries the error)',
+    );
+    const host = this.host;
+    host.emit({ type: 'observer.failed', at: host.clock.now(), stream, error });
+  }
+
+  get clock() {
+    return this.host.clock;
+  }
+
+  /** Definitions known by name (from `actors` and every spawn). */
+  definitions(): string[] {
+    return [...this.host.definitions.keys()];
+  }
+
+  async spawn<D extends ActorDefinition>(
+    def: D,
+    props: PropsOf<D>,
+    options?: SpawnOptions,
+  ): Promise<ActorRef<MessageOf<D>>> {
+    if (this.threads !== null)
+      return (await this.threads.spawn(def, props, options)) as ActorRef<MessageOf<D>>;
+    return this.spawnSync(def, props, options);
+  }
+
+  /** In-thread spawn without the promise (benchmarks, tests). */
+  spawnSync<D extends ActorDefinition>(
+    def: D,
+    props: PropsOf<D>,
+    options?: SpawnOptions,
+  ): ActorRef<MessageOf<D>> {
+    if (this.threads !== null)
+      throw new ConfigError(
+        'system.spawnSync',
+        'a system with executors: 0 (use spawn)',
+        this.options.executors,
+      );
+    return this.host.spawnLocal(def, props, options, null) as ActorRef<MessageOf<D>>;
+  }
+
+  lookup<M = unknown>(name: string): ActorRef<M> | undefined {
+    if (typeof name !== 'string') throw new ConfigError('lookup(name)', 'a string', name);
+    if (this.threads !== null) return this.threads.lookup(name) as ActorRef<M> | undefined;
+    return this.host.names.get(name)?.ref as ActorRef<M> | undefined;
+  }
+
+  /**
+   * Starts a supervision tree under the root guardian (see features/supervision/tree.ts).
+   * Resolves once every supervisor in it has started its children; rejects
+   * with a ConfigError for a bad spec, or with the failure if the tree cannot start.
+   */
+  async start(spec: SupervisorSpec | SupervisorSpecInput, options?: StartOptions): Promise<SupervisorHandle> {
+    const shutdown = (reason: string) => this.shutdown({ reason });
+    // With executors the whole tree runs on one of them (executors/tree-threaded.ts).
+    if (this.threads !== null) return startThreadedTree(this.threads, this.host, spec, options, shutdown);
+    return startTree(this.host, spec, options, shutdown);
+  }
+
+  /** Stops an actor (children first, then onStop); resolves once it has terminated. */
+  stop(ref: ActorRef): Promise<void> {
+    checkRef(ref, 'system.stop(ref)');
+    if (this.threads !== null) return this.threads.stop(ref);
+    const cell = this.cellOf(ref);
+    if (cell === undefined) return Promise.resolve();
+    cell.requestStop('stopped');
+    return cell.whenStopped();
+  }
+
+  stats(): SystemStats {
+    if (this.threads !== null) return this.threads.stats();
+    return this.host.stats.snapshot(this.host.cells.size);
+  }
+
+  /**
+   * Per-executor and per-NUMA-group scheduler metrics (queueDepth,
+   * workerUtilization, stealAttempts, stealSuccesses, numaCrossings,
+   * migrations, tasksCompleted). Empty with `executors: 0`.
+   */
+  metrics(): SchedulerMetrics {
+    return this.threads?.metrics() ?? { executors: [], groups: [] };
+  }
+
+  /** Moves an actor to another executor (tests, operators); pinned actors refuse with a ConfigError. */
+  migrate(ref: ActorRef, to: { executor: number }): Promise<void> {
+    checkRef(ref, 'system.migrate(ref)');
+    if (to !== null && typeof to === 'object') checkKeys(to, ['executor'], 'system.migrate(ref, to)');
+    if (this.threads === null)
+      return Promise.reject(new ConfigError('system.migrate', 'a system with executors', 0));
+    return this.threads.migrate(ref, to);
+  }
+
+  /**
+   * Threaded mode: resolves once every executor has published its counters,
+   * so `stats()` reflects every message handled before the call.
+   */
+  async syncStats(): Promise<void> {
+    await this.threads?.sync();
+  }
+
+  /** Terminates every executor thread now (shutdown's last phase calls it). Idempotent. */
+  terminateExecutors(): Promise<void> {
+    return this.threads?.terminateExecutors() ?? Promise.resolve();
+  }
+
+  /**
+   * Who waits on whom right now: a node per waiting or waited-on actor, an
+   * edge per pending ask whose asker's handler is blocked on it (the seeds'
+   * LockGraph). Empty while no deadlock feature is configured. With
+   * executors: the main thread's view of the edges they forward (only while
+   * some strategy detects), behind them by about a millisecond (edges wait
+   * that long before they are sent, features/deadlock/forwarder.ts) and a channel hop.
+   */
+  waitForGraph(): WaitForGraphSnapshot {
+    if (this.threads !== null) return this.threads.deadlock.snapshot();
+    return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
+  }
+
+  /** Encodes an actor (state, pending mailbox, watchers) as bytes without moving it. */
+  dehydrate(ref: ActorRef): Uint8Array {
+    checkRef(ref, 'system.dehydrate(ref)');
+    const cell = this.cellOf(ref);
+    if (cell === undefined)
+      throw new ConfigError('system.dehydrate(ref)', 'a live actor of this system', ref.toString());
+    return dehydrate(cell, false);
+  }
+
+  /** Encodes an actor and removes it from this system; its ref forwards to wherever it is rehydrated. */
+  detach(ref: ActorRef): Uint8Array {
+    checkRef(ref, 'system.detach(ref)');
+    const cell = this.cellOf(ref);
+    if (cell === undefined)
+      throw new ConfigError('system.detach(ref)', 'a live actor of this system', ref.toString());
+    const bytes = dehydrate(cell, true);
+    // It leaves this system (its rehydration is an `actor.spawned` where it lands): spawned − stopped = live.
+    const host = cell.host;
+    if (host.events.hasListeners)
+      host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: cell.desc, reason: 'detached' });
+    return bytes;
+  }
+
+  /** Recreates an actor from `dehydrate`/`detach` bytes; it resumes with its state and pending messages. */
+  rehydrate<M = unknown>(bytes: Uint8Array): ActorRef<M> {
+    if (!(bytes instanceof Uint8Array))
+      throw new ConfigError('system.rehydrate(bytes)', 'a Uint8Array', bytes);
+    return rehydrate(this.host, bytes) as ActorRef<M>;
+  }
+
+  /**
+   * Shuts the system down in six phases — stop intake, drain, stop actors in
+   * reverse start order, force-stop what is left at `timeoutMs`, flush,
+   * terminate — and reports what happened to every actor and message.
+   * Idempotent: every call returns the first call's promise (`{ force: true }`
+   * on a running shutdown cuts it short). See features/shutdown/phases.ts.
+   */
+  shutdown(options?: ShutdownOptions): Promise<ShutdownReport> {
+    return this.shutdownCoordinator.run(options);
+  }
+
+  /**
+   * Runs `fn` during `phase` of shutdown (e.g. `'stop-intake'` to close an HTTP
+   * server before draining, `'flush'` to flush a sink). A hook that throws or
+   * overruns `timeoutMs` (default 5000) is reported and never blocks later phases.
+   * Returns a function that unregisters it.
+   */
+  onShutdown(phase: ShutdownPhase, fn: ShutdownHook, options?: ShutdownHookOptions): () => void {
+    return this.shutdownCoordinator.onShutdown(phase, fn, options);
+  }
+
+  /**
+   * The first of `signals` (default SIGTERM and SIGINT) starts a graceful
+   * shutdown, a second forces it; once done the report is logged, the exit
+   * code set (0 clean, 1 a hook failed, 2 forced, 3 incomplete) and the listeners removed.
+   */
+  handleSignals(signals: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT'], options?: SignalOptions): void {
+    const list = resolveSignals(signals, 'handleSignals(signals)');
+    if (this.shutdownCoordinator.started) return;
+    this.signalHandler ??= new SignalHandler(this.shutdownCoordinator);
+    this.signalHandler.install(list, options);
+  }
+
+  private cellOf(ref: ActorRef): ActorCell | undefined {
+    const c = ref.cell ?? this.host.cells.get(ref.id);
+    return c ?? undefined;
+  }
+}
+
+async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDefinition[]> {
+  if (actors === undefined) return [];
+  if (actors instanceof URL || typeof actors === 'string') {
+    const url = actorsModuleHref(actors);
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(url)) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError('options.actors', 'an importable module', `${url} (${(e as Error).message})`);
+    }
+    return definitionsOf(mod);
+  }
+  return definitionsOf(actors as Record<string, unknown>);
+}
+
+/** Creates an actor system. Validates every option first (ConfigError names the bad field). */
+export async function createSystem(options: SystemOptions = {}): Promise<ActorSystem> {
+  const resolved = resolveOptions(options);
+  const defs = await loadDefinitions(resolved.actors);
+  const system = new ActorSystem(resolved, defs);
+  if (resolved.executors !== 0) {
+    system.threads = await ThreadedRuntime.start(system.host, resolved);
+    system.threads.moduleDefinitions = new Set(defs.map((d) => d.name));
+    system.shutdownCoordinator.attachExecutors(system.threads.shutdownPort());
+  }
+  return system;
+}
