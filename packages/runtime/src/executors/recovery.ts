@@ -46,7 +46,6 @@ import { type Host, NODE_SPACE } from '../kernel/host.ts';
 import { Terminated } from '../kernel/terminated.ts';
 import type { ResolvedFaults } from './fault-options.ts';
 import { deadItem, type Item, K_STOPASK, K_TELL, K_WATCH } from './items.ts';
-import type { ThreadLink } from './link.ts';
 import { loseLinks } from './links.ts';
 
 export type LossKind = 'hung' | 'crashed';
@@ -71,10 +70,28 @@ export interface FaultCounts {
   readonly lostMessages: number;
 }
 
+/**
+ * What recovery reads and changes on a node's link (link.ts ThreadLink): defined here, by its
+ * user, because the link imports this file's ledger (`trackAsk`, `deadLost`).
+ */
+export interface RecoveryLink {
+  readonly channels: ReadonlyMap<number, unknown>;
+  /** Directory: where actors born here live now. */
+  readonly loc: Map<number, number>;
+  /** Where actors that left this node went. */
+  readonly forward: Map<number, number>;
+  rehomed: Map<number, number> | null;
+  lost: Map<number, string> | null;
+  readonly asks: Map<number, Tracked> | null;
+  disconnect(node: number): void;
+  settleArrivals(lost: number): void;
+  dispatch(item: Item, fwd: number, fromFrame: boolean): void;
+}
+
 /** What the runtime lends the recovery (kept narrow so this file stays about recovery). */
 export interface RecoveryPort {
   readonly host: Host;
-  readonly link: ThreadLink;
+  readonly link: RecoveryLink;
   readonly board: Board;
   readonly watchdog: WatchdogBoard;
   readonly faults: ResolvedFaults;
@@ -281,7 +298,7 @@ export class Recovery {
 
 /** Step 3 on a survivor: its actors born on `lost`, and its directory entries that pointed there. */
 export function survivorReport(
-  link: ThreadLink,
+  link: RecoveryLink,
   host: Host,
   lost: number,
   reason: string,
@@ -306,7 +323,7 @@ export function survivorReport(
 
 /** Step 4 on every node: watchers, pending asks, routing. Says how many watchers and asks it settled. */
 export function applyLost(
-  link: ThreadLink,
+  link: RecoveryLink,
   host: Host,
   info: LostInfo,
 ): { settled: number; isLost: (id: number) => boolean } {

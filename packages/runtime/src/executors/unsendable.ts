@@ -17,14 +17,15 @@
  */
 import { encode } from '@troupe/scheduler';
 import { formatValue, UnserializableError } from '../kernel/errors.ts';
+import type { Host } from '../kernel/host.ts';
 import type { ActorRef } from '../kernel/ref.ts';
 import type { Item } from './items.ts';
-import type { ThreadLink } from './link.ts';
 import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS } from './wire.ts';
 
-/** What the link lends to take one of its batches apart. */
+/** What the link lends to take one of its batches apart (defined here: the link imports this file). */
 export interface BatchOwner {
-  readonly link: ThreadLink;
+  /** The link itself; only its host is read. */
+  readonly link: { readonly host: Host };
   /** F_SETTLE: a reply frame. */
   readonly settleCode: number;
   /** Refs defined on the channel to `node`, as this side defined them. */
