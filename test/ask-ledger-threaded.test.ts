@@ -6,6 +6,7 @@
  */
 import { type ActorSystem, createSystem, isAskTimeoutError } from '@troupe/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ThreadedRuntime } from '../packages/runtime/src/executors/runtime.ts';
 import { Echo, Silent } from './fixtures/memory-actors.ts';
 
 const actors = new URL('./fixtures/memory-actors.ts', import.meta.url);
@@ -15,7 +16,10 @@ afterEach(async () => {
   system = undefined;
 });
 
-const ledger = (s: ActorSystem) => ({ exported: s.host.exportedCount, tracked: s.threads!.link.asks!.size });
+const ledger = (s: ActorSystem) => ({
+  exported: s.host.exportedCount,
+  tracked: (s.runtime as ThreadedRuntime).link.asks!.size,
+});
 
 describe('ask ledger (2 executors)', () => {
   it('asks that time out leave nothing behind, before and after shutdown', async () => {

@@ -55,7 +55,15 @@ import type { Host } from '../kernel/host.ts';
 import type { ActorRef } from '../kernel/ref.ts';
 import { checkPortable } from '../kernel/snapshot.ts';
 import type { ThreadLink } from './link.ts';
-import type { ThreadedRuntime } from './runtime.ts';
+
+/** What a tree on an executor needs from the threaded runtime (runtime.ts, which imports this file). */
+export interface TreeRuntime {
+  /** The executor a new tree goes to. */
+  place(placement: 'spread', path: string): number;
+  /** An exported ask the executor settles later; rejected at once when it is lost. */
+  awaitFrom<T>(node: number): { askId: number; promise: Promise<T> };
+  request<T>(node: number, op: string, args: unknown[]): Promise<T>;
+}
 
 const PORTABLE =
   'data that can cross to an executor thread (actors by name or exported definition, a decider table; no functions)';
@@ -103,7 +111,7 @@ class ThreadedTreeRoot extends RootGuardian {
   private generation = 0;
 
   constructor(
-    private readonly rt: ThreadedRuntime,
+    private readonly rt: TreeRuntime,
     host: Host,
     spec: SupervisorSpec,
     private readonly wire: unknown,
@@ -172,7 +180,7 @@ class ThreadedTreeRoot extends RootGuardian {
 
 /** `system.start` with executors: validates on the main thread, then steps 1–3. */
 export async function startThreadedTree(
-  rt: ThreadedRuntime,
+  rt: TreeRuntime,
   host: Host,
   input: SupervisorSpec | SupervisorSpecInput,
   options: StartOptions | undefined,

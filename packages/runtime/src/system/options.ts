@@ -2,8 +2,7 @@
  * System options, validated eagerly: a bad option is a ConfigError naming the
  * field and what was expected, before any thread or actor exists.
  */
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { actorsModuleHref } from '../executors/actors-module.ts';
 import {
   type ResolvedScheduler,
   resolveSchedulerOptions,
@@ -166,22 +165,4 @@ export function resolveOptions(o: SystemOptions = {}): ResolvedOptions {
     deadLetterLog: resolveDeadLetterOptions(o.deadLetters),
     logger: resolveLogger(o.logger),
   };
-}
-
-/**
- * The href of an `actors` module given as a string: a URL string, or an
- * absolute path. A relative path is refused: it would resolve against the
- * process's working directory, not the module that wrote it, so the same
- * program would find its actors or not depending on where it was started.
- */
-export function actorsModuleHref(actors: URL | string): string {
-  if (actors instanceof URL) return actors.href;
-  if (isAbsolute(actors)) return pathToFileURL(actors).href;
-  // A scheme of two letters or more: `C:` is a Windows drive (isAbsolute above), not a URL.
-  if (/^[a-z][a-z0-9+.-]+:/i.test(actors) && URL.canParse(actors)) return actors;
-  throw new ConfigError(
-    'options.actors',
-    "a URL or an absolute path (a relative path would resolve against the working directory, not your module: pass new URL('./actors.js', import.meta.url))",
-    actors,
-  );
 }

@@ -3,8 +3,9 @@
  * loads the actor module's definitions and starts the hosts.
  */
 import type { Observable } from 'rxjs';
-import { type SchedulerMetrics, ThreadedRuntime } from '../executors/runtime.ts';
-import { startThreadedTree } from '../executors/tree-threaded.ts';
+import { actorsModuleHref } from '../executors/actors-module.ts';
+import type { SchedulerMetrics } from '../executors/metrics.ts';
+import { ThreadedRuntime } from '../executors/runtime.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
 import {
   resolveSignals,
@@ -19,7 +20,7 @@ import {
   type SignalOptions,
 } from '../features/shutdown/index.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
-import { type StartOptions, type SupervisorHandle, startTree } from '../features/supervision/tree.ts';
+import type { StartOptions, SupervisorHandle } from '../features/supervision/tree.ts';
 import type { ActorCell } from '../kernel/cell.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from '../kernel/definition.ts';
 import { definitionsOf } from '../kernel/definition.ts';
@@ -34,7 +35,9 @@ import { dehydrate, rehydrate } from '../kernel/snapshot.ts';
 import type { SpawnOptions } from '../kernel/spawn-options.ts';
 import type { SystemStats } from '../kernel/stats.ts';
 import { checkKeys } from '../kernel/validate.ts';
-import { actorsModuleHref, type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
+import { InThreadRuntime } from './in-thread.ts';
+import { type ResolvedOptions, resolveOptions, type SystemOptions } from './options.ts';
+import type { Runtime } from './runtime.ts';
 
 export type { ShutdownOptions, ShutdownReport };
 
@@ -45,30 +48,17 @@ export class ActorSystem {
   /** @internal graceful shutdown (features/shutdown/phases.ts); the threaded system attaches its executors here. */
   readonly shutdownCoordinator: ShutdownCoordinator;
   private signalHandler: SignalHandler | null = null;
-  /** @internal executor threads (null in the in-thread mode, `executors: 0`). */
-  threads: ThreadedRuntime | null = null;
+  /** @internal what differs by mode (runtime.ts): in-thread, or executor threads. */
+  readonly runtime: Runtime;
 
   /** @internal use createSystem */
-  constructor(options: ResolvedOptions, definitions: readonly ActorDefinition[]) {
+  constructor(options: ResolvedOptions, host: Host, runtime: Runtime) {
     this.options = options;
-    this.host = new Host({
-      node: 0,
-      clock: options.clock,
-      throughput: options.throughput,
-      yieldMs: options.yieldMs,
-      askTimeoutMs: options.askTimeoutMs,
-      mailbox: options.mailbox,
-      events: options.events,
-      deadlock: options.deadlock,
-    });
-    for (const d of definitions) this.host.register(d, `actors.${d.name}`);
-    const log = options.deadLetterLog;
-    if (log !== null) {
-      const logger = options.logger;
-      // With executors, the threaded runtime replaces the gate with the system-wide one.
-      this.host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
-    }
+    this.host = host;
+    this.runtime = runtime;
     this.shutdownCoordinator = new ShutdownCoordinator(this);
+    const executors = runtime.shutdownPort();
+    if (executors !== null) this.shutdownCoordinator.attachExecutors(executors);
     if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
   }
 
@@ -78,16 +68,12 @@ export class ActorSystem {
    * system and the other subscribers go on (isolated-observable.ts).
    */
   get events$(): Observable<AnyTroupeEvent> {
-    return isolate(this.threads?.events$ ?? this.host.events.events$, (e) =>
-      this.observerFailed('events$', e),
-    );
+    return isolate(this.runtime.events$, (e) => this.observerFailed('events$', e));
   }
 
   /** Messages that could not be delivered or processed, with the reason; subscribers isolated as in `events$`. */
   get deadLetters$(): Observable<DeadLetter> {
-    return isolate(this.threads?.deadLetters$ ?? this.host.deadLetters.asObservable(), (e) =>
-      this.observerFailed('deadLetters$', e),
-    );
+    return isolate(this.runtime.deadLetters$, (e) => this.observerFailed('deadLetters$', e));
   }
 
   /** A subscriber of `stream` threw and was unsubscribed: say so, as an event and a log line. */
@@ -110,62 +96,46 @@ export class ActorSystem {
     return [...this.host.definitions.keys()];
   }
 
-  async spawn<D extends ActorDefinition>(
+  spawn<D extends ActorDefinition>(
     def: D,
     props: PropsOf<D>,
     options?: SpawnOptions,
   ): Promise<ActorRef<MessageOf<D>>> {
-    if (this.threads !== null)
-      return (await this.threads.spawn(def, props, options)) as ActorRef<MessageOf<D>>;
-    return this.spawnSync(def, props, options);
+    return this.runtime.spawn(def, props, options) as Promise<ActorRef<MessageOf<D>>>;
   }
 
-  /** In-thread spawn without the promise (benchmarks, tests). */
+  /** In-thread spawn without the promise (benchmarks, tests); a ConfigError with executors. */
   spawnSync<D extends ActorDefinition>(
     def: D,
     props: PropsOf<D>,
     options?: SpawnOptions,
   ): ActorRef<MessageOf<D>> {
-    if (this.threads !== null)
-      throw new ConfigError(
-        'system.spawnSync',
-        'a system with executors: 0 (use spawn)',
-        this.options.executors,
-      );
-    return this.host.spawnLocal(def, props, options, null) as ActorRef<MessageOf<D>>;
+    return this.runtime.spawnSync(def, props, options) as ActorRef<MessageOf<D>>;
   }
 
   lookup<M = unknown>(name: string): ActorRef<M> | undefined {
     if (typeof name !== 'string') throw new ConfigError('lookup(name)', 'a string', name);
-    if (this.threads !== null) return this.threads.lookup(name) as ActorRef<M> | undefined;
-    return this.host.names.get(name)?.ref as ActorRef<M> | undefined;
+    return this.runtime.lookup(name) as ActorRef<M> | undefined;
   }
 
   /**
-   * Starts a supervision tree under the root guardian (see features/supervision/tree.ts).
+   * Starts a supervision tree under the root guardian (see features/supervision/tree.ts;
+   * with executors the whole tree runs on one of them, executors/tree-threaded.ts).
    * Resolves once every supervisor in it has started its children; rejects
    * with a ConfigError for a bad spec, or with the failure if the tree cannot start.
    */
   async start(spec: SupervisorSpec | SupervisorSpecInput, options?: StartOptions): Promise<SupervisorHandle> {
-    const shutdown = (reason: string) => this.shutdown({ reason });
-    // With executors the whole tree runs on one of them (executors/tree-threaded.ts).
-    if (this.threads !== null) return startThreadedTree(this.threads, this.host, spec, options, shutdown);
-    return startTree(this.host, spec, options, shutdown);
+    return this.runtime.startTree(spec, options, (reason: string) => this.shutdown({ reason }));
   }
 
   /** Stops an actor (children first, then onStop); resolves once it has terminated. */
   stop(ref: ActorRef): Promise<void> {
     checkRef(ref, 'system.stop(ref)');
-    if (this.threads !== null) return this.threads.stop(ref);
-    const cell = this.cellOf(ref);
-    if (cell === undefined) return Promise.resolve();
-    cell.requestStop('stopped');
-    return cell.whenStopped();
+    return this.runtime.stop(ref);
   }
 
   stats(): SystemStats {
-    if (this.threads !== null) return this.threads.stats();
-    return this.host.stats.snapshot(this.host.cells.size);
+    return this.runtime.stats();
   }
 
   /**
@@ -174,16 +144,14 @@ export class ActorSystem {
    * migrations, tasksCompleted). Empty with `executors: 0`.
    */
   metrics(): SchedulerMetrics {
-    return this.threads?.metrics() ?? { executors: [], groups: [] };
+    return this.runtime.metrics();
   }
 
   /** Moves an actor to another executor (tests, operators); pinned actors refuse with a ConfigError. */
   migrate(ref: ActorRef, to: { executor: number }): Promise<void> {
     checkRef(ref, 'system.migrate(ref)');
     if (to !== null && typeof to === 'object') checkKeys(to, ['executor'], 'system.migrate(ref, to)');
-    if (this.threads === null)
-      return Promise.reject(new ConfigError('system.migrate', 'a system with executors', 0));
-    return this.threads.migrate(ref, to);
+    return this.runtime.migrate(ref, to);
   }
 
   /**
@@ -191,12 +159,12 @@ export class ActorSystem {
    * so `stats()` reflects every message handled before the call.
    */
   async syncStats(): Promise<void> {
-    await this.threads?.sync();
+    await this.runtime.syncStats();
   }
 
   /** Terminates every executor thread now (shutdown's last phase calls it). Idempotent. */
   terminateExecutors(): Promise<void> {
-    return this.threads?.terminateExecutors() ?? Promise.resolve();
+    return this.runtime.terminateExecutors();
   }
 
   /**
@@ -208,8 +176,7 @@ export class ActorSystem {
    * that long before they are sent, features/deadlock/forwarder.ts) and a channel hop.
    */
   waitForGraph(): WaitForGraphSnapshot {
-    if (this.threads !== null) return this.threads.deadlock.snapshot();
-    return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
+    return this.runtime.waitForGraph();
   }
 
   /** Encodes an actor (state, pending mailbox, watchers) as bytes without moving it. */
@@ -296,15 +263,37 @@ async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDe
   return definitionsOf(actors as Record<string, unknown>);
 }
 
+/** The main thread's host (node 0), with every definition known by name and the dead-letter log. */
+function systemHost(options: ResolvedOptions, definitions: readonly ActorDefinition[]): Host {
+  const host = new Host({
+    node: 0,
+    clock: options.clock,
+    throughput: options.throughput,
+    yieldMs: options.yieldMs,
+    askTimeoutMs: options.askTimeoutMs,
+    mailbox: options.mailbox,
+    events: options.events,
+    deadlock: options.deadlock,
+  });
+  for (const d of definitions) host.register(d, `actors.${d.name}`);
+  const log = options.deadLetterLog;
+  if (log !== null) {
+    const logger = options.logger;
+    // With executors, the threaded runtime replaces the gate with the system-wide one.
+    host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
+  }
+  return host;
+}
+
 /** Creates an actor system. Validates every option first (ConfigError names the bad field). */
 export async function createSystem(options: SystemOptions = {}): Promise<ActorSystem> {
   const resolved = resolveOptions(options);
   const defs = await loadDefinitions(resolved.actors);
-  const system = new ActorSystem(resolved, defs);
-  if (resolved.executors !== 0) {
-    system.threads = await ThreadedRuntime.start(system.host, resolved);
-    system.threads.moduleDefinitions = new Set(defs.map((d) => d.name));
-    system.shutdownCoordinator.attachExecutors(system.threads.shutdownPort());
-  }
-  return system;
+  const host = systemHost(resolved, defs);
+  // The one place the mode is decided.
+  const runtime: Runtime =
+    resolved.executors === 0
+      ? new InThreadRuntime(host)
+      : await ThreadedRuntime.start(host, resolved, new Set(defs.map((d) => d.name)));
+  return new ActorSystem(resolved, host, runtime);
 }
