@@ -452,8 +452,12 @@ export class ThreadedRuntime {
 
   // ---- shutdown ------------------------------------------------------------
 
-  /** The shutdown coordinator's view of the executors (shutdown-port.ts). */
-  shutdownPort(): ExecutorShutdownPort {
+  /** Gives the shutdown coordinator its view of the executors (shutdown-port.ts). */
+  attachShutdown(coordinator: { attachExecutors(port: ExecutorShutdownPort): void }): void {
+    coordinator.attachExecutors(this.shutdownPort());
+  }
+
+  private shutdownPort(): ExecutorShutdownPort {
     return executorShutdownPort({
       board: this.board,
       definitions: this.host.definitions,

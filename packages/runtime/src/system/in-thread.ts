@@ -24,13 +24,26 @@ import type { ActorDefinition } from '../kernel/definition.ts';
 import { ConfigError } from '../kernel/errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
 import type { Host } from '../kernel/host.ts';
+import { deadLetterLog, LocalGate } from '../kernel/log/dead-letters.ts';
+import { warn } from '../kernel/log/logger.ts';
 import type { ActorRef } from '../kernel/ref.ts';
 import type { SpawnOptions } from '../kernel/spawn-options.ts';
 import type { SystemStats } from '../kernel/stats.ts';
+import type { ResolvedOptions } from './options.ts';
 import type { Runtime } from './runtime.ts';
 
 export class InThreadRuntime implements Runtime {
-  constructor(private readonly host: Host) {}
+  constructor(
+    private readonly host: Host,
+    options: ResolvedOptions,
+  ) {
+    // Dead letters are logged through this thread's own rate limit (the threaded runtime shares one).
+    const log = options.deadLetterLog;
+    if (log !== null) {
+      const logger = options.logger;
+      host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
+    }
+  }
 
   get events$(): Observable<AnyTroupeEvent> {
     return this.host.events.events$;
@@ -88,9 +101,8 @@ export class InThreadRuntime implements Runtime {
     return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
   }
 
-  shutdownPort(): null {
-    return null;
-  }
+  /** No executors: the coordinator shuts the host down by itself. */
+  attachShutdown(): void {}
 
   terminateExecutors(): Promise<void> {
     return Promise.resolve();

@@ -12,7 +12,7 @@
 import type { Observable } from 'rxjs';
 import type { SchedulerMetrics } from '../executors/metrics.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
-import type { ExecutorShutdownPort } from '../features/shutdown/index.ts';
+import type { ShutdownCoordinator } from '../features/shutdown/index.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
 import type { ShutdownFn, StartOptions, SupervisorHandle } from '../features/supervision/tree.ts';
 import type { ActorDefinition } from '../kernel/definition.ts';
@@ -20,6 +20,9 @@ import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
 import type { ActorRef } from '../kernel/ref.ts';
 import type { SpawnOptions } from '../kernel/spawn-options.ts';
 import type { SystemStats } from '../kernel/stats.ts';
+
+/** The part of the shutdown coordinator a runtime plugs its executors into. */
+export type ShutdownAttach = Pick<ShutdownCoordinator, 'attachExecutors'>;
 
 export interface Runtime {
   /** Every event of every thread (the system isolates each subscriber). */
@@ -45,8 +48,8 @@ export interface Runtime {
   /** Resolves once `stats()` counts everything handled before the call. */
   syncStats(): Promise<void>;
   waitForGraph(): WaitForGraphSnapshot;
-  /** The shutdown coordinator's view of the executors; null where the host is all there is. */
-  shutdownPort(): ExecutorShutdownPort | null;
+  /** Gives the shutdown coordinator its view of the executors, where there are some. */
+  attachShutdown(coordinator: ShutdownAttach): void;
   /** Terminates every executor thread (shutdown's last phase); idempotent. */
   terminateExecutors(): Promise<void>;
 }

@@ -28,7 +28,6 @@ import { ConfigError } from '../kernel/errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
 import { Host } from '../kernel/host.ts';
 import { isolate } from '../kernel/isolated-observable.ts';
-import { deadLetterLog, LocalGate } from '../kernel/log/dead-letters.ts';
 import { warn } from '../kernel/log/logger.ts';
 import { type ActorRef, checkRef } from '../kernel/ref.ts';
 import { dehydrate, rehydrate } from '../kernel/snapshot.ts';
@@ -57,8 +56,7 @@ export class ActorSystem {
     this.host = host;
     this.runtime = runtime;
     this.shutdownCoordinator = new ShutdownCoordinator(this);
-    const executors = runtime.shutdownPort();
-    if (executors !== null) this.shutdownCoordinator.attachExecutors(executors);
+    runtime.attachShutdown(this.shutdownCoordinator);
     if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
   }
 
@@ -263,7 +261,7 @@ async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDe
   return definitionsOf(actors as Record<string, unknown>);
 }
 
-/** The main thread's host (node 0), with every definition known by name and the dead-letter log. */
+/** The main thread's host (node 0), with every definition known by name (each runtime adds its dead-letter log). */
 function systemHost(options: ResolvedOptions, definitions: readonly ActorDefinition[]): Host {
   const host = new Host({
     node: 0,
@@ -276,12 +274,6 @@ function systemHost(options: ResolvedOptions, definitions: readonly ActorDefinit
     deadlock: options.deadlock,
   });
   for (const d of definitions) host.register(d, `actors.${d.name}`);
-  const log = options.deadLetterLog;
-  if (log !== null) {
-    const logger = options.logger;
-    // With executors, the threaded runtime replaces the gate with the system-wide one.
-    host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
-  }
   return host;
 }
 
@@ -293,7 +285,7 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   // The one place the mode is decided.
   const runtime: Runtime =
     resolved.executors === 0
-      ? new InThreadRuntime(host)
+      ? new InThreadRuntime(host, resolved)
       : await ThreadedRuntime.start(host, resolved, new Set(defs.map((d) => d.name)));
   return new ActorSystem(resolved, host, runtime);
 }
