@@ -1,7 +1,8 @@
 /**
  * Option errors that only threaded mode can produce: a definition the
- * executors do not know, V8 limits an executor cannot start under, and
- * placements checked before anything crosses a thread.
+ * executors do not know, V8 limits an executor cannot start under (the
+ * failed system leaves nothing installed), and placements checked before
+ * anything crosses a thread.
  */
 import {
   type ActorSystem,
@@ -52,6 +53,21 @@ describe('threaded option errors', () => {
       'options.resourceLimits.maxOldGenerationSizeMb',
     );
     expect((e as Error).message).toMatch(/cannot be honoured/);
+  });
+
+  it('a system whose executors cannot start leaves no signal handler behind', async () => {
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    const e = await failure(
+      createSystem({
+        actors,
+        executors: 1,
+        handleSignals: true,
+        resourceLimits: { maxOldGenerationSizeMb: 4 },
+      }),
+    );
+    expect(isConfigError(e)).toBe(true);
+    // Nobody holds that system: a listener left behind would turn the next SIGTERM into its shutdown.
+    expect({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') }).toEqual(before);
   });
 
   it('a placement with an unknown key is refused before it crosses, naming the closest key', async () => {
