@@ -11,6 +11,8 @@ export {
   wallNow,
 } from './board.ts';
 export { decode, type Extension, encode, registerExtension } from './codec.ts';
+// The code space of everything that crosses between threads (W_*, K_*, F_*, REQ_*, OP_*): codes.ts.
+export * from './codes.ts';
 export {
   COMPACT_MAX_UTILIZATION,
   COMPACT_MIN_RATE,

@@ -15,7 +15,16 @@
  *    alive elsewhere): it returns to service and is asked again after
  *    another idle timeout.
  */
-import { assignGroups, type Board, type PoolPolicy, SLOT, type Topology } from '@troupe/scheduler';
+import {
+  assignGroups,
+  type Board,
+  type PoolPolicy,
+  REQ_PUBLISH,
+  REQ_UNVACATE,
+  REQ_VACATE,
+  SLOT,
+  type Topology,
+} from '@troupe/scheduler';
 import { ActorStoppedError } from '../kernel/errors.ts';
 import type { Host } from '../kernel/host.ts';
 
@@ -28,7 +37,7 @@ export interface AdaptivePool {
   readonly topology: Topology;
   /** Executors leaving or retired: their counters still count in `stats()`. */
   readonly retired: Set<number>;
-  request<T>(node: number, op: string, args: unknown[], timeoutMs: number): Promise<T>;
+  request<T>(node: number, op: number, args: unknown[], timeoutMs: number): Promise<T>;
   /** Starts an executor in `group`; resolves with its node. */
   replace(group: number): Promise<number>;
   /** Step 3: ends `node`'s thread, now empty; what still waits for its answer settles with `error`. */
@@ -78,7 +87,7 @@ export class AdaptiveRunner {
     retired.add(node);
     let verdict: { empty: boolean } = { empty: false };
     for (let i = 0; i < 10 && !verdict.empty; i++) {
-      verdict = await this.pool.request<{ empty: boolean }>(node, 'vacate', [others], 2000).catch(() => ({
+      verdict = await this.pool.request<{ empty: boolean }>(node, REQ_VACATE, [others], 2000).catch(() => ({
         empty: false,
       }));
       if (!verdict.empty) await new Promise((r) => setTimeout(r, SAMPLE_MS));
@@ -86,10 +95,10 @@ export class AdaptiveRunner {
     if (!verdict.empty || !host.accepting) {
       retired.delete(node);
       board.set(node, SLOT.alive, 1);
-      await this.pool.request(node, 'unvacate', [], 2000).catch(() => {});
+      await this.pool.request(node, REQ_UNVACATE, [], 2000).catch(() => {});
       return false;
     }
-    await this.pool.request(node, 'publish', [], 2000).catch(() => {});
+    await this.pool.request(node, REQ_PUBLISH, [], 2000).catch(() => {});
     board.set(node, SLOT.alive, 0);
     // Its thread is gone: what still waits for its answer (a sync) settles now, not at its timeout.
     await this.pool.end(node, () => new ActorStoppedError({ id: 0, def: `executor ${node}` }, 'retired'));

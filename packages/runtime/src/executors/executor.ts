@@ -19,11 +19,36 @@ import {
   Board,
   BUSY_PUBLISH_MS,
   Compactor,
+  F_DEADLETTER,
+  F_DL_ACT,
+  F_DL_CONFIRM,
+  F_DL_CONFIRMED,
+  F_DL_EDGES,
+  F_EVENT,
+  F_FORWARDING,
+  F_LOG,
+  F_NAME,
+  F_REQ,
+  F_STEAL,
+  F_STEAL_REPLY,
   INBOX_WAIT_MS,
   MAX_STEAL,
   MessageCost,
   NameTable,
   Placer,
+  REQ_DROP,
+  REQ_INTAKE,
+  REQ_KILL,
+  REQ_KILL_ACTOR,
+  REQ_LOST,
+  REQ_LOST_ACTORS,
+  REQ_PUBLISH,
+  REQ_QUARANTINE,
+  REQ_ROOTS,
+  REQ_SPAWN,
+  REQ_START_TREE,
+  REQ_UNVACATE,
+  REQ_VACATE,
   SLOT,
   STEAL_SCAN,
   StealController,
@@ -48,20 +73,6 @@ import { type DeadLetterLogOptions, deadLetterLog, sharedGate } from '../kernel/
 import type { ResolvedMailbox } from '../kernel/mailbox.ts';
 import { portableRecord } from './errors-wire.ts';
 import { EventWindow } from './event-window.ts';
-import {
-  F_DEADLETTER,
-  F_DL_ACT,
-  F_DL_CONFIRM,
-  F_DL_CONFIRMED,
-  F_DL_EDGES,
-  F_EVENT,
-  F_FORWARDING,
-  F_LOG,
-  F_NAME,
-  F_REQ,
-  F_STEAL,
-  F_STEAL_REPLY,
-} from './frames.ts';
 import { ThreadLink } from './link.ts';
 import { immovable } from './links.ts';
 import { placeOrThrow } from './placement.ts';
@@ -337,7 +348,7 @@ async function main(): Promise<void> {
   link.onControl = (from, f) => {
     switch (f[0]) {
       case F_REQ:
-        void serve(from, f[1] as number, f[2] as string, f.slice(3));
+        void serve(from, f[1] as number, f[2] as number, f.slice(3));
         return;
       case F_DL_CONFIRM: {
         const ok = host.deadlock?.forwarder?.confirm(f[2] as number[]) ?? false;
@@ -416,10 +427,10 @@ async function main(): Promise<void> {
     return killed;
   };
 
-  async function serve(from: number, askId: number, op: string, args: unknown[]): Promise<void> {
+  async function serve(from: number, askId: number, op: number, args: unknown[]): Promise<void> {
     try {
       switch (op) {
-        case 'spawn': {
+        case REQ_SPAWN: {
           const [defName, props, options] = args as [string, unknown, Record<string, unknown> | null];
           const def = host.definitions.get(defName);
           if (def === undefined)
@@ -432,22 +443,22 @@ async function main(): Promise<void> {
           reply(from, askId, true, ref);
           return;
         }
-        case 'start-tree':
+        case REQ_START_TREE:
           // A whole supervision tree lives here (executors/tree-threaded.ts).
           reply(from, askId, true, startTreeHere(host, link, args));
           return;
-        case 'intake':
+        case REQ_INTAKE:
           host.accepting = args[0] as boolean;
           reply(from, askId, true, null);
           return;
-        case 'drop': {
+        case REQ_DROP: {
           for (const c of [...host.cells.values()])
             for (const [m, meta] of c.takeMailbox()) host.deadLetter(m, meta, 'shutdown', c);
           publish();
           reply(from, askId, true, null);
           return;
         }
-        case 'roots':
+        case REQ_ROOTS:
           reply(
             from,
             askId,
@@ -460,32 +471,32 @@ async function main(): Promise<void> {
               .map((c): RootEntry => [c.ref, c.stopChildren !== null ? null : shutdownMsOf(c)]),
           );
           return;
-        case 'kill':
+        case REQ_KILL:
           // Every cell, not only roots: a child that migrated here away from its parent is no root
           // here, and its parent's stop does not reach it. onKilled collects children killed with parents.
           reply(from, askId, true, killing(args[0] as string, [...host.cells.values()]));
           return;
-        case 'kill-actor': {
+        case REQ_KILL_ACTOR: {
           // Shutdown phase 3: one actor overran its shutdownMs (gone or moved on: nothing to kill here).
           const c = host.cells.get(args[0] as number);
           reply(from, askId, true, killing(args[1] as string, c === undefined ? [] : [c]));
           return;
         }
-        case 'lost':
+        case REQ_LOST:
           reply(from, askId, true, survivorReport(link, host, args[0] as number, args[1] as string));
           return;
-        case 'lost-actors':
+        case REQ_LOST_ACTORS:
           reply(from, askId, true, applyLost(link, host, args[0] as LostInfo).settled);
           return;
-        case 'quarantine':
+        case REQ_QUARANTINE:
           (host.refused ??= new Set()).add(args[0] as string);
           reply(from, askId, true, quarantine(host, args[0] as string));
           return;
-        case 'publish':
+        case REQ_PUBLISH:
           publish();
           reply(from, askId, true, null);
           return;
-        case 'vacate': {
+        case REQ_VACATE: {
           // Adaptive pool, before retirement: no more steals here, actors move to the others.
           publish();
           if (board.get(node, SLOT.directory) > 0) {
@@ -514,7 +525,7 @@ async function main(): Promise<void> {
           reply(from, askId, true, { empty, actors: host.cells.size, directory: link.loc.size });
           return;
         }
-        case 'unvacate':
+        case REQ_UNVACATE:
           retiring = false;
           reply(from, askId, true, null);
           return;

@@ -13,12 +13,11 @@
  *    window), and events an executor dropped behind a slow subscriber are
  *    reported once each (`executor.events-dropped`).
  */
-import { type Board, type ExecutorHandle, SLOT } from '@troupe/scheduler';
+import { type Board, type ExecutorHandle, F_FORWARDING, SLOT } from '@troupe/scheduler';
 import { Observable } from 'rxjs';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
 import type { Host } from '../kernel/host.ts';
 import { EVENT_WINDOW } from './event-window.ts';
-import { F_FORWARDING } from './frames.ts';
 import { metricsFromBoard, type SchedulerMetrics } from './metrics.ts';
 
 /** Period of `executor.metrics` events while `events$` has subscribers, ms. */

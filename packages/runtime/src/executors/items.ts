@@ -4,6 +4,20 @@
  * dead-lettered where it cannot be.
  */
 
+import {
+  K_CHILD_FAILED,
+  K_CHILD_GONE,
+  K_CHILD_RESTARTED,
+  K_DIRECTIVE,
+  K_DL_WITHDRAW,
+  K_KILL,
+  K_MIGRATE,
+  K_STOP,
+  K_STOPASK,
+  K_TELL,
+  K_TERM,
+  K_WATCH,
+} from '@troupe/scheduler';
 import { withdrawQueued } from '../features/deadlock/forwarder.ts';
 import type { AskHandle } from '../kernel/ask.ts';
 import type { ActorCell } from '../kernel/cell.ts';
@@ -15,26 +29,7 @@ import { RemoteAsk } from '../kernel/remote-ask.ts';
 import { Terminated } from '../kernel/terminated.ts';
 import { applyChildFailed, applyChildRestarted, applyDirective } from './links.ts';
 
-/** Item kinds (`k`): a user message (an ask when meta is an AskHandle), and the system operations that follow an actor. */
-export const K_TELL = 0;
-export const K_WATCH = 1;
-export const K_STOP = 2;
-export const K_TERM = 3;
-export const K_MIGRATE = 4;
-export const K_STOPASK = 5;
-/** Withdraw a queued ask deadlock resolution fails (a: asker's node, b: its exported ask id, meta: the acknowledgement). */
-export const K_DL_WITHDRAW = 6;
-/** A child linked by ref terminated (a: its id); the item goes to its parent (links.ts step 4). */
-export const K_CHILD_GONE = 7;
-/** A child supervised from afar failed (a: error, meta: the child, b: phase); goes to its parent (links.ts step 5). */
-export const K_CHILD_FAILED = 8;
-/** A supervision directive (a: 'resume' | 'restart') for a child (links.ts step 6). */
-export const K_DIRECTIVE = 9;
-/** Terminate now (a: reason): a supervisor's shutdownMs for a child on another executor ran out. */
-export const K_KILL = 10;
-/** A child re-initialised in place by its supervisor's restart directive (meta: the child); goes to its parent (links.ts step 6). */
-export const K_CHILD_RESTARTED = 11;
-
+/** An item; `k` is its kind, a K_* code of the scheduler's code space (scheduler codes.ts, items range). */
 export interface Item {
   readonly k: number;
   readonly ref: ActorRef;

@@ -43,7 +43,39 @@
  */
 
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
-import { type Activity, type Board, Channel, SLOT, type WatchdogBoard } from '@troupe/scheduler';
+import {
+  type Activity,
+  type Board,
+  Channel,
+  F_ARRIVED,
+  F_FENCE,
+  F_GONE,
+  F_SETTLE,
+  F_SNAPSHOT,
+  F_SYNC,
+  F_SYNCED,
+  K_CHILD_FAILED,
+  K_CHILD_GONE,
+  K_CHILD_RESTARTED,
+  K_DIRECTIVE,
+  K_DL_WITHDRAW,
+  K_KILL,
+  K_MIGRATE,
+  K_STOP,
+  K_STOPASK,
+  K_TELL,
+  K_TERM,
+  K_WATCH,
+  SLOT,
+  W_DEF,
+  W_FRAME,
+  W_RESET,
+  W_ROUTE,
+  W_TELL,
+  W_TELL_FWD,
+  W_TELLS,
+  type WatchdogBoard,
+} from '@troupe/scheduler';
 import { AskHandle, PendingAsk } from '../kernel/ask.ts';
 import type { ActorCell } from '../kernel/cell.ts';
 import { ALIVE, HOLD_SYNC, MIGRATED, STOPPED } from '../kernel/cell.ts';
@@ -62,35 +94,13 @@ import {
 } from '../kernel/snapshot.ts';
 import type { Terminated } from '../kernel/terminated.ts';
 import { portableReport, settlement } from './errors-wire.ts';
-import {
-  applyItem,
-  deadItem,
-  type Item,
-  K_CHILD_FAILED,
-  K_CHILD_GONE,
-  K_CHILD_RESTARTED,
-  K_DIRECTIVE,
-  K_DL_WITHDRAW,
-  K_KILL,
-  K_MIGRATE,
-  K_STOP,
-  K_STOPASK,
-  K_TELL,
-  K_TERM,
-  K_WATCH,
-} from './items.ts';
+import { applyItem, deadItem, type Item } from './items.ts';
 import { arrived, crossLinks, immovable } from './links.ts';
 import { deadLost, type Tracked, trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
-import { F_SYNC, F_SYNCED, SenderSync } from './sender-sync.ts';
+import { SenderSync } from './sender-sync.ts';
 import { type BatchOwner, resendBatch } from './unsendable.ts';
-import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS, type WireMeta } from './wire.ts';
-
-export const F_SETTLE = 2;
-export const F_SNAPSHOT = 3;
-export const F_ARRIVED = 4;
-export const F_FENCE = 5;
-export const F_GONE = 6;
+import type { WireMeta } from './wire.ts';
 
 interface Arrival {
   /** Running its snapshot's messages, not yet registered (step 2); null when it could not be rehydrated. */

@@ -38,14 +38,22 @@
  * thread.
  */
 import type { Board, RunningRecord, WatchdogBoard } from '@troupe/scheduler';
-import { SLOT } from '@troupe/scheduler';
+import {
+  K_STOPASK,
+  K_TELL,
+  K_WATCH,
+  REQ_LOST,
+  REQ_LOST_ACTORS,
+  REQ_QUARANTINE,
+  SLOT,
+} from '@troupe/scheduler';
 import type { AskHandle } from '../kernel/ask.ts';
 import { ALIVE } from '../kernel/cell.ts';
 import { ActorStoppedError } from '../kernel/errors.ts';
 import { type Host, NODE_SPACE } from '../kernel/host.ts';
 import { Terminated } from '../kernel/terminated.ts';
 import type { ResolvedFaults } from './fault-options.ts';
-import { deadItem, type Item, K_STOPASK, K_TELL, K_WATCH } from './items.ts';
+import { deadItem, type Item } from './items.ts';
 import { loseLinks } from './links.ts';
 
 export type LossKind = 'hung' | 'crashed';
@@ -96,7 +104,7 @@ export interface RecoveryPort {
   readonly watchdog: WatchdogBoard;
   readonly faults: ResolvedFaults;
   survivors(): number[];
-  request<T>(node: number, op: string, args: unknown[], timeoutMs: number): Promise<T>;
+  request<T>(node: number, op: number, args: unknown[], timeoutMs: number): Promise<T>;
   /** Starts an executor in `group`; resolves with its node, rejects when it cannot start. */
   replace(group: number): Promise<number>;
   /** Drops what the main thread remembers about lost actors (names). */
@@ -229,7 +237,7 @@ export class Recovery {
     const survivors = this.port.survivors();
     const reports = await Promise.allSettled(
       survivors.map((n) =>
-        this.port.request<{ hosted: number[]; lost: number[] }>(n, 'lost', [node, reason], ANSWER_MS),
+        this.port.request<{ hosted: number[]; lost: number[] }>(n, REQ_LOST, [node, reason], ANSWER_MS),
       ),
     );
     const rehome: [number, number][] = [];
@@ -242,7 +250,7 @@ export class Recovery {
     // Step 4.
     const info: LostInfo = { node, reason, rehome, lost: lostIds };
     this.port.forget(applyLost(this.port.link, host, info).isLost);
-    await Promise.allSettled(survivors.map((n) => this.port.request(n, 'lost-actors', [info], ANSWER_MS)));
+    await Promise.allSettled(survivors.map((n) => this.port.request(n, REQ_LOST_ACTORS, [info], ANSWER_MS)));
     // Step 5.
     if (running.def !== undefined && running.actor !== 0) this.countAgainst(running.def, culprit);
     // Step 6.
@@ -290,7 +298,7 @@ export class Recovery {
       culprit,
     });
     for (const n of this.port.survivors())
-      void this.port.request(n, 'quarantine', [def], ANSWER_MS).catch(() => {});
+      void this.port.request(n, REQ_QUARANTINE, [def], ANSWER_MS).catch(() => {});
   }
 }
 

@@ -11,9 +11,10 @@
  *    compare refs. Held weakly, so the ids of actors nobody references any
  *    more go; the tables of steps 1-2 hold theirs while they are defined.
  */
+import { W_DEF, W_RESET } from '@troupe/scheduler';
 import type { Host } from '../kernel/host.ts';
 import { ActorRef } from '../kernel/ref.ts';
-import { CHANNEL_REFS_CAP, W_DEF, W_RESET } from './wire.ts';
+import { CHANNEL_REFS_CAP } from './wire.ts';
 
 export class RefTables {
   private readonly known = new Map<number, Map<number, ActorRef>>();

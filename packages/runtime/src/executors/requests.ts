@@ -12,10 +12,10 @@
  *    lost or retired, `fail` rejects what still waits at once, never at its
  *    timeout.
  */
+import { F_REQ, REQUEST_NAMES } from '@troupe/scheduler';
 import { PendingAsk } from '../kernel/ask.ts';
 import { ConfigError } from '../kernel/errors.ts';
 import type { Host } from '../kernel/host.ts';
-import { F_REQ } from './frames.ts';
 
 export class ExecutorRequests {
   /** Asks awaiting an executor's answer, by executor. */
@@ -28,7 +28,7 @@ export class ExecutorRequests {
   ) {}
 
   /** Step 1: sends a request to an executor and resolves with its answer. */
-  request<T>(node: number, op: string, args: unknown[], timeoutMs = this.defaultTimeoutMs): Promise<T> {
+  request<T>(node: number, op: number, args: unknown[], timeoutMs = this.defaultTimeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const pending = this.of(node);
       const a: PendingAsk = new PendingAsk(resolve, reject, undefined, this.host.timers, () =>
@@ -37,7 +37,13 @@ export class ExecutorRequests {
       pending.add(a);
       a.timer = this.host.timers.setTimeout(
         () =>
-          a.reject(new ConfigError(`executor ${node}`, `an answer to ${op} within ${timeoutMs} ms`, 'none')),
+          a.reject(
+            new ConfigError(
+              `executor ${node}`,
+              `an answer to ${REQUEST_NAMES[op] ?? op} within ${timeoutMs} ms`,
+              'none',
+            ),
+          ),
         timeoutMs,
       );
       const askId = this.host.exportAsk(a);

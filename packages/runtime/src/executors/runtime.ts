@@ -22,9 +22,19 @@ import {
   assignGroups,
   Board,
   type ExecutorStartError,
+  F_DEADLETTER,
+  F_DL_ACT,
+  F_DL_CONFIRM,
+  F_DL_CONFIRMED,
+  F_DL_EDGES,
+  F_EVENT,
+  F_LOG,
+  F_NAME,
   NameTable,
   Placer,
   PoolPolicy,
+  REQ_PUBLISH,
+  REQ_SPAWN,
   readTopology,
   SLOT,
   type Topology,
@@ -58,16 +68,6 @@ import type { SystemStats } from '../kernel/stats.ts';
 import { SAMPLE_MS } from './adaptive.ts';
 import { limitsStartError } from './fault-options.ts';
 import { Forwarding } from './forwarding.ts';
-import {
-  F_DEADLETTER,
-  F_DL_ACT,
-  F_DL_CONFIRM,
-  F_DL_CONFIRMED,
-  F_DL_EDGES,
-  F_EVENT,
-  F_LOG,
-  F_NAME,
-} from './frames.ts';
 import type { ThreadedConfig } from './launch.ts';
 import { ProcessLifetime } from './lifetime.ts';
 import { ThreadLink } from './link.ts';
@@ -251,7 +251,7 @@ export class ThreadedRuntime {
   // ---- system operations (system/runtime.ts Runtime) -----------------------
 
   /** Sends a request to an executor and resolves with its answer (requests.ts). */
-  request<T>(node: number, op: string, args: unknown[], timeoutMs = this.options.askTimeoutMs): Promise<T> {
+  request<T>(node: number, op: number, args: unknown[], timeoutMs = this.options.askTimeoutMs): Promise<T> {
     return this.requests.request(node, op, args, timeoutMs);
   }
 
@@ -285,7 +285,7 @@ export class ThreadedRuntime {
     else target = placeOrThrow(this.placer, placement ?? 'spread', 0, 'system.spawn(options).placement');
     const p = checkPortable(props, 'props') ?? checkPortable(rest, 'options');
     if (p !== undefined) throw new UnserializableError('spawn props', p.path, p.found, undefined, p.limit);
-    const ref = await this.request<ActorRef>(target, 'spawn', [
+    const ref = await this.request<ActorRef>(target, REQ_SPAWN, [
       def.name,
       props,
       Object.keys(rest).length ? rest : null,
@@ -392,7 +392,7 @@ export class ThreadedRuntime {
     const threads = [...this.board.executors(), ...leaving].filter((n) => this.link.channels.has(n));
     await Promise.all(
       threads.map((n) =>
-        this.request(n, 'publish', []).catch((e: unknown) => {
+        this.request(n, REQ_PUBLISH, []).catch((e: unknown) => {
           if (this.link.channels.has(n)) throw e;
         }),
       ),

@@ -32,10 +32,8 @@
  * per message. A placement moves an actor that never ran: it has sent
  * nothing and needs no sync.
  */
+import { F_SYNC, F_SYNCED } from '@troupe/scheduler';
 import type { ActorCell } from '../kernel/cell.ts';
-
-export const F_SYNC = 7;
-export const F_SYNCED = 8;
 
 /** What the sync needs of its link. */
 export interface SyncLink {

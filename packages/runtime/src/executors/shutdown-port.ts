@@ -17,7 +17,17 @@
  *    does not answer is terminated, its counters kept and what it held
  *    dead-lettered, and the actor whose turn was running is named.
  */
-import { type Board, type RunningRecord, SLOT } from '@troupe/scheduler';
+import {
+  type Board,
+  REQ_DROP,
+  REQ_INTAKE,
+  REQ_KILL,
+  REQ_KILL_ACTOR,
+  REQ_PUBLISH,
+  REQ_ROOTS,
+  type RunningRecord,
+  SLOT,
+} from '@troupe/scheduler';
 import type {
   ExecutorShutdownPort,
   KilledActor,
@@ -34,7 +44,7 @@ export interface ShutdownPortHost {
   readonly definitions: ReadonlyMap<string, ActorDefinition>;
   /** Closes the main thread's intake (spawns, tells and asks from outside). */
   closeIntake(): void;
-  request<T>(node: number, op: string, args: unknown[], timeoutMs: number): Promise<T>;
+  request<T>(node: number, op: number, args: unknown[], timeoutMs: number): Promise<T>;
   /** Stops an actor wherever it lives; resolves once it has terminated. */
   stop(ref: ActorRef): Promise<void>;
   /** What `node` was running (the watchdog's record; actor 0 when unknown). */
@@ -58,7 +68,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
   const all = () => rt.board.executors();
   const heard = () => all().filter((n) => !silent.has(n));
   /** Step 1: one bounded request; a running executor that does not answer in time is silent. */
-  const ask = async <T>(n: number, op: string, args: unknown[], ms: number): Promise<T | typeof SILENT> => {
+  const ask = async <T>(n: number, op: number, args: unknown[], ms: number): Promise<T | typeof SILENT> => {
     try {
       const answer = await rt.request<T>(n, op, args, ms);
       silent.delete(n);
@@ -68,7 +78,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
       return SILENT;
     }
   };
-  const every = async (nodes: number[], op: string, args: unknown[], ms: number): Promise<boolean> =>
+  const every = async (nodes: number[], op: number, args: unknown[], ms: number): Promise<boolean> =>
     (await Promise.all(nodes.map((n) => ask(n, op, args, ms)))).every((r) => r !== SILENT);
 
   const stopNode = (n: number, [ref, ms]: RootEntry, answerMs: number): StopNode => {
@@ -86,7 +96,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
         alive = false;
         // Its executor stuck: phase 4 terminates it and names the actor that hung it.
         if (silent.has(n)) return [];
-        const r = await ask<KilledActor[]>(n, 'kill-actor', [ref.id, reason], answerMs);
+        const r = await ask<KilledActor[]>(n, REQ_KILL_ACTOR, [ref.id, reason], answerMs);
         return r === SILENT ? [] : r;
       },
     };
@@ -98,9 +108,9 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
   return {
     stopIntake: (ms) => {
       rt.closeIntake();
-      return every(all(), 'intake', [false], ms);
+      return every(all(), REQ_INTAKE, [false], ms);
     },
-    dropQueued: (ms) => every(heard(), 'drop', [], ms),
+    dropQueued: (ms) => every(heard(), REQ_DROP, [], ms),
     heldBySilent: () => {
       let held = 0;
       for (const n of silent)
@@ -109,7 +119,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
     },
     roots: (ms) =>
       (rootsAsked++ === 0 ? all() : heard()).map(async (n) => {
-        const r = await ask<RootEntry[]>(n, 'roots', [], ms);
+        const r = await ask<RootEntry[]>(n, REQ_ROOTS, [], ms);
         return r === SILENT ? [] : r.map((e) => stopNode(n, e, ms));
       }),
     killAll: async (reason, ms) => {
@@ -117,7 +127,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
       const terminated: TerminatedExecutor[] = [];
       await Promise.all(
         all().map(async (n) => {
-          const r = await ask<KilledActor[]>(n, 'kill', [reason], ms);
+          const r = await ask<KilledActor[]>(n, REQ_KILL, [reason], ms);
           if (r !== SILENT) {
             killed.push(...r);
             return;
@@ -138,7 +148,7 @@ export function executorShutdownPort(rt: ShutdownPortHost): ExecutorShutdownPort
       );
       return { killed, terminated };
     },
-    sync: (ms) => every(heard(), 'publish', [], ms),
+    sync: (ms) => every(heard(), REQ_PUBLISH, [], ms),
     terminateAll: () => rt.terminateAll(),
   };
 }

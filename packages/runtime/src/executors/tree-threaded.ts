@@ -13,7 +13,7 @@
  *    name, decider tables; a function anywhere is a ConfigError naming its
  *    path), picks E by 'spread' and exports two asks that E settles later:
  *    `started` and `failed` (both rejected at once if E is lost).
- * 2. M requests `start-tree` on E with the wire spec, the name and both ask
+ * 2. M requests `REQ_START_TREE` on E with the wire spec, the name and both ask
  *    ids; E resolves the spec against its own definitions (a typo rejects the
  *    request), spawns the top supervisor with a `RemoteRoot` as its root
  *    guardian and answers with its ref.
@@ -30,6 +30,7 @@
  *    (ActorStoppedError executor-crashed / executor-hung).
  */
 
+import { REQ_START_TREE } from '@troupe/scheduler';
 import { SupervisorActor } from '../features/supervision/behavior.ts';
 import {
   type ChildSpecInput,
@@ -62,7 +63,7 @@ export interface TreeRuntime {
   place(placement: 'spread', path: string): number;
   /** An exported ask the executor settles later; rejected at once when it is lost. */
   awaitFrom<T>(node: number): { askId: number; promise: Promise<T> };
-  request<T>(node: number, op: string, args: unknown[]): Promise<T>;
+  request<T>(node: number, op: number, args: unknown[]): Promise<T>;
 }
 
 const PORTABLE =
@@ -141,7 +142,7 @@ class ThreadedTreeRoot extends RootGuardian {
     }, fail);
     failed.promise.catch(fail);
     try {
-      this.ref = await this.rt.request<ActorRef>(node, 'start-tree', [
+      this.ref = await this.rt.request<ActorRef>(node, REQ_START_TREE, [
         this.wire,
         this.options.name ?? null,
         started.askId,

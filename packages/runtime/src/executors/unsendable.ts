@@ -15,12 +15,11 @@
  *    forgotten, so they are sent again before their next use.
  * A `system.batch-unencodable` event reports each such batch.
  */
-import { encode } from '@troupe/scheduler';
+import { encode, W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS } from '@troupe/scheduler';
 import { formatValue, UnserializableError } from '../kernel/errors.ts';
 import type { Host } from '../kernel/host.ts';
 import type { ActorRef } from '../kernel/ref.ts';
 import type { Item } from './items.ts';
-import { W_DEF, W_FRAME, W_RESET, W_ROUTE, W_TELL, W_TELL_FWD, W_TELLS } from './wire.ts';
 
 /** What the link lends to take one of its batches apart (defined here: the link imports this file). */
 export interface BatchOwner {

@@ -21,7 +21,7 @@
  *    applies it; applying it settles an ask, which is step 3 for that edge.
  *
  * Protocol across executors (implemented: forwarder.ts on each executor,
- * global.ts on the main thread; frames F_DL_* in executors/frames.ts):
+ * global.ts on the main thread; frames F_DL_* in the scheduler's codes.ts):
  * 1. Each executor host runs steps 1–4 locally (a cycle among its own actors
  *    is found and resolved there, synchronously) and, while some strategy
  *    detects, also forwards its live edges to the main thread: an edge waits

@@ -19,7 +19,7 @@
  *    message came by, so the target cannot be unblocked by the failure's
  *    consequences before its copy of the message is gone.
  */
-import { wallNow } from '@troupe/scheduler';
+import { OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING, wallNow } from '@troupe/scheduler';
 import type { ActorCell } from '../../kernel/cell.ts';
 import { type DeadlockCycleEntry, DeadlockError } from '../../kernel/errors.ts';
 import type { Host } from '../../kernel/host.ts';
@@ -29,7 +29,8 @@ import { type DeadlockRuntime, LIVE, type TrackedAsk } from './runtime.ts';
 import type { DeadlockAction } from './strategies.ts';
 
 /**
- * Wire records (global.ts decodes them), one flat token array per flush:
+ * Wire records (global.ts decodes them; the OP_* codes are in the scheduler's
+ * code space, codes.ts), one flat token array per flush:
  * - [OP_REMOVE, askId]
  * - [OP_ADD, askId, fromId, toId, at, chain, reentrant, messageType#, strategy#, priority]
  * - [OP_ACTOR, id, name | null, def] — before the first edge naming the actor;
@@ -37,11 +38,6 @@ import type { DeadlockAction } from './strategies.ts';
  * - [OP_RESET] — the tables above start over (they are capped).
  * Strings and actor descriptions cross once: they were half of the cost.
  */
-export const OP_REMOVE = 0;
-export const OP_ADD = 1;
-export const OP_ACTOR = 2;
-export const OP_STRING = 3;
-export const OP_RESET = 4;
 export const ADD_TOKENS = 10;
 /** Entries in the actor and string tables before they start over. */
 const TABLE_CAP = 50_000;

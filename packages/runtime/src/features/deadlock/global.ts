@@ -18,12 +18,12 @@
  *    again from its surviving edges, so a real cycle that overlapped a
  *    phantom one is still found.
  */
-import { wallNow } from '@troupe/scheduler';
+import { OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING, wallNow } from '@troupe/scheduler';
 import type { DeadlockCycleEntry } from '../../kernel/errors.ts';
 import type { ActorDescription } from '../../kernel/events.ts';
 import type { Host } from '../../kernel/host.ts';
 import { DeadlockDetector } from './detector.ts';
-import { ADD_TOKENS, OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING } from './forwarder.ts';
+import { ADD_TOKENS } from './forwarder.ts';
 import { type DeadlockAction, type DeadlockCycle, decide } from './strategies.ts';
 import type { WaitEdge, WaitForGraphSnapshot } from './wait-for-graph.ts';
 
