@@ -31,6 +31,8 @@ export {
 } from './names.ts';
 export { type PlacementProblem, type PlacementSpec, Placer } from './placement.ts';
 export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
+export { RingQueue } from './ring-queue.ts';
+export { RunQueue } from './run-queue.ts';
 export {
   type CheckOptions,
   ERROR_WEIGHT,
@@ -62,4 +64,5 @@ export {
   type TopologyOptions,
 } from './topology.ts';
 export { BATCH_WAIT_MS, Channel, decodeBatch } from './transport.ts';
+export type { Runnable, Unit, UnitKind } from './unit.ts';
 export { type RunningRecord, Watchdog, WatchdogBoard, type WatchdogOptions } from './watchdog.ts';

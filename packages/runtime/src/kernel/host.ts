@@ -5,7 +5,7 @@
  * RemoteLink. Actor ids embed the host's node number so any thread can tell
  * where an id was born without a lookup.
  */
-import { type NameTable, NameTableFullError } from '@troupe/scheduler';
+import { type NameTable, NameTableFullError, RunQueue } from '@troupe/scheduler';
 import { Subject } from 'rxjs';
 import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from '../features/deadlock/options.ts';
 import { DeadlockRuntime } from '../features/deadlock/runtime.ts';
@@ -17,7 +17,6 @@ import { ActorCell, ALIVE, MIGRATED, type OnStopFate } from './cell.ts';
 import type { Clock } from './clock.ts';
 import type { ActorDefinition } from './definition.ts';
 import { isActorDefinition } from './definition.ts';
-import { Dispatcher } from './dispatcher.ts';
 import {
   ActorStoppedError,
   AskTimeoutError,
@@ -108,7 +107,7 @@ export class Host implements AskLedger {
   readonly stats = new Stats();
   readonly events: EventBus;
   readonly deadLetters = new Subject<DeadLetter>();
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: RunQueue<ActorCell>;
   readonly clock: Clock;
   /** Pending work: it keeps the process alive while there is some (lifetime.ts). */
   readonly lifetime: Lifetime;
@@ -163,7 +162,7 @@ export class Host implements AskLedger {
     this.lifetime = options.lifetime ?? new Lifetime();
     this.timers = this.lifetime.keepAlive(options.clock);
     this.events = new EventBus(options.events);
-    this.dispatcher = new Dispatcher(options.yieldMs);
+    this.dispatcher = new RunQueue<ActorCell>(options.yieldMs);
     if (options.deadlock !== undefined && deadlockWanted(options.deadlock))
       this.deadlock = new DeadlockRuntime(this, options.deadlock);
   }

@@ -1,21 +1,23 @@
 /**
- * The in-thread run queue. Ready actors run one turn each (at most
- * `throughput` messages), round robin.
+ * RunQueue: one thread's run queue and its drain loop, over any unit of work
+ * (unit.ts). Ready units run one turn each, round robin; the runtime's actors
+ * run here (a turn: at most `throughput` messages), in the main thread and in
+ * every executor.
  *
  * Scheduling protocol:
- * 1. The first actor that becomes ready arms a drain as a microtask, so a
- *    tell from plain code is processed as soon as that code yields.
+ * 1. The first unit that becomes ready arms a drain as a microtask, so work
+ *    made ready by plain code (a tell) runs as soon as that code yields.
  * 2. A drain runs turns until the queue is empty or `yieldMs` have passed
  *    (checked every 64 turns: reading the clock per message would cost more
  *    than a message).
  * 3. A drain that ran out of time continues in `setImmediate`, which lets
  *    timers and I/O run in between: a busy system never starves the event loop.
  */
-import type { ActorCell } from './cell.ts';
-import { RingQueue } from './queue.ts';
+import { RingQueue } from './ring-queue.ts';
+import type { Runnable } from './unit.ts';
 
-export class Dispatcher {
-  private readonly ready = new RingQueue<ActorCell>();
+export class RunQueue<U extends Runnable> {
+  private readonly ready = new RingQueue<U>();
   private armed = false;
   /** Turns run since creation (metrics: tasks the executor completed). */
   turns = 0;
@@ -29,10 +31,12 @@ export class Dispatcher {
     return Number.isNaN(this.drainAt) ? this.busyMs : this.busyMs + (performance.now() - this.drainAt);
   }
   /**
-   * Executors only: called before each actor turn (watchdog heartbeat and
-   * running record) and with null when a drain runs out of work. Null in-thread.
+   * Executors only: called before each turn (queue depth, watchdog heartbeat
+   * and running record) and with null when a drain runs out of work. Null
+   * in-thread. Set by the executor loop (executor-loop.ts), as are the hooks
+   * below: one null check per turn each when unset.
    */
-  probe: ((cell: ActorCell | null) => void) | null = null;
+  probe: ((unit: U | null) => void) | null = null;
 
   /**
    * Turns between clock reads, minus one (a power of two minus one). 63 in
@@ -45,19 +49,20 @@ export class Dispatcher {
    * Executors only: true when another thread rang for this one (a steal
    * request or a migration step waits in its port) and the ring is not yet
    * answered: the drain yields at its next check instead of running out its
-   * `yieldMs`, and a long turn ends early (cell.ts checks every 16 messages).
+   * `yieldMs`, and a long turn ends early (the runtime's cell checks every 16
+   * messages).
    */
   urgent: (() => boolean) | null = null;
   /** Called as the drain yields to answer a ring (the port's frames run next). */
   heard: (() => void) | null = null;
-  /** Set by a cell that ended its turn early because `urgent` said so. */
+  /** Set by a unit that ended its turn early because `urgent` said so. */
   preempt = false;
   /**
    * Executors only: the duration of a turn, reported while turns are slow
-   * enough to read the clock after each (stealing weighs an actor's pending
-   * work by its definition's cost per message).
+   * enough to read the clock after each (stealing weighs a unit's pending
+   * work by its kind's cost per item).
    */
-  timed: ((cell: ActorCell, ms: number) => void) | null = null;
+  timed: ((unit: U, ms: number) => void) | null = null;
   /**
    * Executors only: called at each clock check of a drain, between turns,
    * with the time since it began: a long drain reads its port and posts its
@@ -68,7 +73,7 @@ export class Dispatcher {
   constructor(private readonly yieldMs: number) {}
 
   /**
-   * Entries of cells taken off the queue without running (migrated away,
+   * Entries of units taken off the queue without running (migrated away,
    * `unqueue`): they stay in the ring, marked by `queued = false`, and the
    * drain skips them.
    */
@@ -78,9 +83,9 @@ export class Dispatcher {
     return this.ready.length - this.stale;
   }
 
-  schedule(cell: ActorCell): void {
-    cell.queued = true; // the drain runs entries whose cell is still queued (see unqueue)
-    this.ready.push(cell);
+  schedule(unit: U): void {
+    unit.queued = true; // the drain runs entries whose unit is still queued (see unqueue)
+    this.ready.push(unit);
     if (!this.armed) {
       this.armed = true;
       queueMicrotask(this.drain);
@@ -88,25 +93,25 @@ export class Dispatcher {
   }
 
   /**
-   * Takes a cell off the queue in O(1) (migration): a steal of k actors out
+   * Takes a unit off the queue in O(1) (migration): a steal of k actors out
    * of n used to search the ring once per actor, O(k·n), and froze an
    * executor holding 40,000 ready actors for seconds.
    */
-  unqueue(cell: ActorCell): void {
-    if (!cell.queued) return;
-    cell.queued = false;
+  unqueue(unit: U): void {
+    if (!unit.queued) return;
+    unit.queued = false;
     this.stale++;
   }
 
   /**
-   * Up to `want` distinct ready cells that pass `pred`, newest first (the
+   * Up to `want` distinct ready units that pass `pred`, newest first (the
    * last to run: what a thief takes), among the `limit` newest entries. The
    * bound keeps a steal request O(limit): a full scan of a 100,000-actor
    * queue (Fibonacci) per request made the victim 3x slower.
    */
-  newestReady(pred: (cell: ActorCell) => boolean, want: number, limit: number): ActorCell[] {
-    // A cell unqueued and scheduled again has a stale entry too: keep its first sighting only.
-    const seen = new Set<ActorCell>();
+  newestReady(pred: (unit: U) => boolean, want: number, limit: number): U[] {
+    // A unit unqueued and scheduled again has a stale entry too: keep its first sighting only.
+    const seen = new Set<U>();
     return this.ready.lastMatching(
       (c) => c.queued && !seen.has(c) && seen.add(c) !== undefined && pred(c),
       want,
@@ -121,20 +126,20 @@ export class Dispatcher {
     let last = start;
     let k = 0;
     let mask = this.checkMask;
-    let cell: ActorCell | undefined;
+    let unit: U | undefined;
     try {
-      while ((cell = ready.shift()) !== undefined) {
-        if (!cell.queued) {
+      while ((unit = ready.shift()) !== undefined) {
+        if (!unit.queued) {
           this.stale--; // unqueued (or already run from a later entry): nothing to do
           continue;
         }
-        cell.queued = false;
-        if (this.probe !== null) this.probe(cell);
-        cell.run();
+        unit.queued = false;
+        if (this.probe !== null) this.probe(unit);
+        unit.run();
         k++;
         if (this.preempt || (k & mask) === 0) {
           const now = performance.now();
-          if (mask === 0 && this.timed !== null) this.timed(cell, now - last);
+          if (mask === 0 && this.timed !== null) this.timed(unit, now - last);
           last = now;
           const elapsed = now - start;
           if (this.midDrain !== null) this.midDrain(elapsed, now);
@@ -152,7 +157,7 @@ export class Dispatcher {
       this.armed = false;
       if (this.probe !== null) this.probe(null);
     } catch (e) {
-      // A runtime bug escaped a turn; keep the other actors running and surface it.
+      // A runtime bug escaped a turn; keep the other units running and surface it.
       this.armed = false;
       if (ready.length > 0) {
         this.armed = true;
