@@ -24,8 +24,8 @@ for t in "$work"/troupe-*.tgz; do
     exit 1
   fi
 done
-grep -qx package/dist/threaded/executor.js <<<"$(tar tzf "$work"/troupe-runtime-*.tgz)" ||
-  { echo 'pack-check: @troupe/runtime lacks dist/threaded/executor.js' >&2; exit 1; }
+grep -qx package/dist/executors/executor.js <<<"$(tar tzf "$work"/troupe-runtime-*.tgz)" ||
+  { echo 'pack-check: @troupe/runtime lacks dist/executors/executor.js' >&2; exit 1; }
 
 app="$work/app"
 mkdir "$app" && cd "$app"
