@@ -1,5 +1,6 @@
 import { type AnyTroupeEvent, type DeadLetter, defineActor } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
+import { directiveMsg } from '../src/kernel/sysmsg.ts';
 import { deferred, quiesce, simSystem } from './helpers.ts';
 
 describe('ActorCell without a supervisor (default failure policy)', () => {
@@ -130,7 +131,7 @@ describe('ActorCell turns', () => {
       },
       receive(s, m: 'inc' | 'restart', ctx) {
         if (m === 'restart') {
-          system.host.cells.get(ctx.self.id)?.runAsSystem((c) => c.restart('test'));
+          system.host.sendSystem(ctx.self, directiveMsg('restart'));
           return s;
         }
         log.push(`inc ${s.n}`);

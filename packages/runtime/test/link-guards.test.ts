@@ -24,7 +24,7 @@ function node(n: number): { host: Host; link: ThreadLink } {
     mailbox: o.mailbox,
   });
   const link = new ThreadLink(host, null);
-  host.remote = link;
+  host.connect(link, (id, name, def) => link.intern(id, name, def));
   return { host, link };
 }
 
@@ -49,7 +49,7 @@ it('an undecodable batch is an event, not a crash, and the batches after it are 
     const deep = new Uint8Array(100_001).fill(0x91);
     deep[100_000] = 0x01;
     port1.postMessage(deep);
-    a.link.route(there, 'hi', undefined);
+    a.link.sendUser(there, 'hi', undefined);
     a.link.flushAll();
     const cell = b.host.cells.get(target.id)!;
     await expect.poll(() => cell.state, { timeout: 10_000, interval: 5 }).toBe(1);

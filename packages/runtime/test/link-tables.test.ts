@@ -24,7 +24,7 @@ function node(n: number): { host: Host; link: ThreadLink } {
     mailbox: o.mailbox,
   });
   const link = new ThreadLink(host, null);
-  host.remote = link;
+  host.connect(link, (id, name, def) => link.intern(id, name, def));
   return { host, link };
 }
 
@@ -55,16 +55,16 @@ it('both ends start over past the cap, and a ref defined before a reset is defin
     const known = (a.link as any).tables.known.get(2) as Map<number, unknown>;
     const defined = (b.link as any).tables.defined.get(1) as Map<number, unknown>;
     let most = 0;
-    a.link.route(there, 'hi', long);
+    a.link.sendUser(there, 'hi', long);
     for (let i = 0; i < n; i++) {
-      a.link.route(there, 'hi', sender(i + 2, 'short'));
+      a.link.sendUser(there, 'hi', sender(i + 2, 'short'));
       if (i % 1000 === 999) {
         a.link.flushAll();
         await new Promise((r) => setImmediate(r));
         most = Math.max(most, known.size, defined.size);
       }
     }
-    a.link.route(there, 'hi', long);
+    a.link.sendUser(there, 'hi', long);
     a.link.flushAll();
     const cell = b.host.cells.get(target.id)!;
     await expect.poll(() => (cell.state as { n: number }).n, { timeout: 10_000, interval: 5 }).toBe(n + 2);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PendingAsk } from '../src/kernel/ask.ts';
+import { SimulatedClock } from '../src/kernel/clock.ts';
+import { Host } from '../src/kernel/host.ts';
+import { ActorRef } from '../src/kernel/ref.ts';
 import { RemoteAsk } from '../src/kernel/remote-ask.ts';
+import { resolveOptions } from '../src/system/options.ts';
 import { simSystem } from './helpers.ts';
 
 describe('RemoteAsk', () => {
@@ -25,15 +29,18 @@ describe('RemoteAsk', () => {
     expect(got).toHaveLength(1);
   });
 
-  it('sends the answer through the RemoteLink when the asker lives on another node', async () => {
+  it('sends the answer through the Transport when the asker lives on another node', async () => {
     const { system } = await simSystem();
     const host = system.host;
     const frames: unknown[] = [];
-    host.remote = {
-      route: () => false,
-      settle: (node, askId, ok, value) => frames.push([node, askId, ok, value]),
-      watch: () => {},
-    };
+    host.connect(
+      {
+        sendUser: () => false,
+        sendSystem: () => {},
+        settle: (node, askId, ok, value) => frames.push([node, askId, ok, value]),
+      },
+      (id, name, def) => new ActorRef(id, name, def, host, null),
+    );
     const a = new RemoteAsk(7, 3, undefined, host);
     a.reject('nope');
     a.resolve('ignored');
@@ -58,15 +65,19 @@ describe('RemoteAsk', () => {
   });
 
   it('a settled exported ask leaves nothing in the ledger, and the link hears of it', async () => {
-    const { system, clock } = await simSystem();
-    const host = system.host;
+    const clock = new SimulatedClock();
+    const o = resolveOptions({ clock });
+    const host = new Host({
+      node: 0,
+      clock,
+      throughput: o.throughput,
+      yieldMs: o.yieldMs,
+      askTimeoutMs: o.askTimeoutMs,
+      mailbox: o.mailbox,
+    });
     const forgotten: number[] = [];
-    host.remote = {
-      route: () => false,
-      settle: () => {},
-      watch: () => {},
-      forgetAsk: (id) => forgotten.push(id),
-    };
+    // The link hears of it through the kernel hook it installs (executors/link.ts `plugin`).
+    host.start([{ name: 'test.link', install: (api) => api.onAskSettled((id) => forgotten.push(id)) }]);
     const asks = Array.from(
       { length: 3 },
       () =>

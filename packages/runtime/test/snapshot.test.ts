@@ -2,10 +2,10 @@
  * Dehydrate / rehydrate: an actor detached from one system and rehydrated in
  * another resumes identically to an unmigrated twin — same state, same
  * pending mailbox processed in order, same replies (pending asks included,
- * answered across systems through a loopback RemoteLink).
+ * answered across systems through a loopback Transport).
  */
 import {
-  type ActorRef,
+  ActorRef,
   type ActorSystem,
   defineActor,
   isConfigError,
@@ -18,9 +18,10 @@ import { describe, expect, it } from 'vitest';
 import { differs, hostileValue } from '../../scheduler/test/values.ts';
 import { AskHandle } from '../src/kernel/ask.ts';
 import type { ActorCell } from '../src/kernel/cell.ts';
-import type { Host, RemoteLink } from '../src/kernel/host.ts';
+import type { Host } from '../src/kernel/host.ts';
 import { RemoteAsk } from '../src/kernel/remote-ask.ts';
 import { type ActorSnapshot, decodeFor } from '../src/kernel/snapshot.ts';
+import type { Transport } from '../src/kernel/transport.ts';
 import { quiesce, simSystem } from './helpers.ts';
 
 /** Gives a system's host another node number, as an executor thread's host would have. */
@@ -30,14 +31,14 @@ function asNode(system: ActorSystem, node: number): ActorSystem {
 }
 
 /**
- * The smallest RemoteLink: hosts in one thread, messages passed by reference.
+ * The smallest Transport: hosts in one thread, messages passed by reference.
  * A local ask routed to another host is exported so the reply comes back by
  * `settleExported`, exactly as a frame would bring it.
  */
 function connect(hosts: Host[]): void {
   for (const h of hosts) {
-    const link: RemoteLink = {
-      route(ref, msg, meta) {
+    const link: Transport = {
+      sendUser(ref, msg, meta) {
         for (const o of hosts) {
           const c = o === h ? undefined : o.cells.get(ref.id);
           if (c === undefined) continue;
@@ -53,9 +54,9 @@ function connect(hosts: Host[]): void {
       settle(node, askId, ok, value) {
         hosts.find((o) => o.node === node)?.settleExported(askId, ok, value);
       },
-      watch() {},
+      sendSystem() {},
     };
-    h.remote = link;
+    h.connect(link, (id, name, def) => new ActorRef(id, name, def, h, null));
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@troupe/runtime';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
+import { retryPolicyOf } from '../src/features/retry/plugin.ts';
 import { quiesce } from './helpers.ts';
 
 type TMsg =
@@ -133,6 +134,6 @@ describe('timers move with their actor', () => {
     await advance(clock, 1, a, b);
     expect(await done).toEqual([100]);
     // The policy came along: the next first failure would be retried too (the fixture fails once only).
-    expect((b.host.cells.get(moved.id)?.retry ?? null) !== null).toBe(true);
+    expect(retryPolicyOf(b.host.cells.get(moved.id)!)).toBe(Flaky.retry);
   });
 });

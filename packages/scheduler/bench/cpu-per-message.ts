@@ -24,7 +24,7 @@ const mk = (node: number) => {
     mailbox: { capacity: Infinity, overflow: 'fail' } as any,
   });
   const link = new ThreadLink(host, new Board(4));
-  host.remote = link;
+  host.connect(link, (id, name, def) => link.intern(id, name, def));
   return { host, link };
 };
 const a = mk(1),

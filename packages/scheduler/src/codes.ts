@@ -53,26 +53,29 @@ export const W_TELLS = 5;
 export const W_RESET = 6;
 
 // ---- items (16–31): what follows an actor wherever it lives (runtime executors/items.ts) ----
+// A user message, or one of the runtime's system messages (kernel/sysmsg.ts), whose fields
+// travel in the W_ROUTE frame's `a` token (executors/sysmsg-codec.ts).
 
 /** A user message (an ask when meta is an ask handle). */
 export const K_TELL = 16;
+/** System message `watch` (a: the watcher). */
 export const K_WATCH = 17;
+/** System message `stop` (a: reason; meta: the acknowledgement of a stop that waits for the end). */
 export const K_STOP = 18;
+/** System message `terminated` (a: [ref, reason]). */
 export const K_TERM = 19;
-export const K_MIGRATE = 20;
-export const K_STOPASK = 21;
-/** Withdraw a queued ask deadlock resolution fails (a: asker's node, b: its exported ask id, meta: the acknowledgement). */
-export const K_DL_WITHDRAW = 22;
-/** A child linked by ref terminated (a: its id); the item goes to its parent. */
-export const K_CHILD_GONE = 23;
-/** A child supervised from afar failed (a: error, meta: the child, b: phase); goes to its parent. */
-export const K_CHILD_FAILED = 24;
-/** A supervision directive (a: 'resume' | 'restart' | …) for a child. */
-export const K_DIRECTIVE = 25;
-/** Terminate now (a: reason): a supervisor's shutdownMs for a child on another executor ran out. */
-export const K_KILL = 26;
-/** A child re-initialised in place by its supervisor's restart directive (meta: the child); goes to its parent. */
-export const K_CHILD_RESTARTED = 27;
+/** System message `unwatch` (a: the watcher). */
+export const K_UNWATCH = 20;
+/** System message `kill` (a: reason). */
+export const K_KILL = 21;
+/** System message `child-gone` (a: [child, reason]): for the parent linked by ref. */
+export const K_CHILD_GONE = 22;
+/** System message `failed` (a: [child, portable error, phase]): for the supervising parent. */
+export const K_CHILD_FAILED = 23;
+/** System message `directive` (a: 'resume' | 'restart' | 'suspend'): for a supervised child. */
+export const K_DIRECTIVE = 24;
+/** System message `ext` of a feature (a: [kind, payload]; meta: its acknowledgement, if any). */
+export const K_EXT = 25;
 
 // ---- routing and migration (32–47): the runtime's link.ts and sender-sync.ts ----
 

@@ -61,7 +61,7 @@ import type { Subscription } from 'rxjs';
 import { EdgeForwarder } from '../features/deadlock/forwarder.ts';
 import type { ResolvedDeadlockOptions } from '../features/deadlock/options.ts';
 import type { DeadlockAction } from '../features/deadlock/strategies.ts';
-import { type KilledActor, shutdownMsOf } from '../features/shutdown/stop-node.ts';
+import { type KilledActor, ownsChildStop, shutdownMsOf } from '../features/shutdown/stop-node.ts';
 import { type ActorCell, ALIVE } from '../kernel/cell.ts';
 import { systemClock } from '../kernel/clock.ts';
 import { definitionsOf } from '../kernel/definition.ts';
@@ -73,9 +73,11 @@ import { type DeadLetterLogOptions, deadLetterLog, sharedGate } from '../kernel/
 import type { ResolvedMailbox } from '../kernel/mailbox.ts';
 import { portableRecord } from './errors-wire.ts';
 import { EventWindow } from './event-window.ts';
+import { executorPlugin } from './executor-plugin.ts';
 import { ThreadLink } from './link.ts';
 import { immovable } from './links.ts';
 import { placeOrThrow } from './placement.ts';
+import { deadLetterLogPlugin, featurePlugins } from './plugins.ts';
 import { applyLost, type LostInfo, quarantine, survivorReport } from './recovery.ts';
 import type { RootEntry } from './shutdown-port.ts';
 import { startTreeHere } from './tree-threaded.ts';
@@ -131,23 +133,30 @@ async function main(): Promise<void> {
     yieldMs: data.yieldMs,
     askTimeoutMs: data.askTimeoutMs,
     mailbox: data.mailbox,
-    deadlock: data.deadlock,
     events: data.events,
   });
-  for (const d of defs) host.register(d, `actors.${d.name}`);
   host.nameTable = new NameTable({ node: data.node, buffer: data.namesBuffer });
   host.useSequence(() => board.nextSeq()); // ids grow with spawn order system-wide (host.ts)
   const link = new ThreadLink(host, board);
   link.activity = activity;
   const log = data.deadLetterLog;
-  if (log !== null)
-    host.onDeadLetter = deadLetterLog(log, sharedGate(board, log), (l) => link.send(0, [F_LOG, l]));
-  host.remote = link;
+  const features = featurePlugins(data.deadlock);
+  /** Definitions the restart circuit breaker quarantined (recovery.ts step 5): their spawns are refused. */
+  const refused = new Set(data.quarantined);
+  host.start([
+    ...features.list,
+    link.plugin(),
+    executorPlugin(refused, (cell, placement) => place(cell, placement)),
+    ...deadLetterLogPlugin(
+      log === null ? null : deadLetterLog(log, sharedGate(board, log), (l) => link.send(0, [F_LOG, l])),
+    ),
+  ]);
+  for (const d of defs) host.register(d, `actors.${d.name}`);
+  host.connect(link, (id, name, def) => link.intern(id, name, def));
   host.movable = true;
   const wd = new WatchdogBoard(data.boardNodes, data.watchdogBuffer);
   link.watchdog = wd;
   link.asks = new Map();
-  if (data.quarantined.length > 0) host.refused = new Set(data.quarantined);
   // Per actor turn (never per message): the queue depth thieves read, so a backlog is visible while
   // the drain that works on it runs; with the watchdog on, a beat and the running record (what the
   // main thread reads when this thread hangs).
@@ -192,11 +201,9 @@ async function main(): Promise<void> {
   for (const [n, p] of Object.entries(data.ports)) link.connect(Number(n), p);
   // Cycles across executors: while some strategy detects, live wait-for edges go to the main thread (features/deadlock/global.ts).
   const detects = (s: string | undefined) => s !== undefined && s !== 'timeout-only';
-  if (
-    host.deadlock !== null &&
-    (detects(data.deadlock.strategy) || defs.some((d) => detects(d.deadlock?.strategy)))
-  )
-    host.deadlock.forwarder = new EdgeForwarder(
+  const dl = features.deadlock.runtime;
+  if (dl !== null && (detects(data.deadlock.strategy) || defs.some((d) => detects(d.deadlock?.strategy))))
+    dl.forwarder = new EdgeForwarder(
       (tokens) => link.send(0, [F_DL_EDGES, tokens]),
       (e, done) => link.withdrawAsk(e.to, e, done),
     );
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
   /** Actors whose state could not be encoded: never offered again (reported once). */
   const stuck = new WeakSet<ActorCell>();
 
-  link.place = (cell, placement) => {
+  const place = (cell: ActorCell, placement: unknown): void => {
     const to = placeOrThrow(placer, placement, node, 'ctx.spawn(options).placement');
     if (to === node) return;
     try {
@@ -351,12 +358,12 @@ async function main(): Promise<void> {
         void serve(from, f[1] as number, f[2] as number, f.slice(3));
         return;
       case F_DL_CONFIRM: {
-        const ok = host.deadlock?.forwarder?.confirm(f[2] as number[]) ?? false;
+        const ok = features.deadlock.runtime?.forwarder?.confirm(f[2] as number[]) ?? false;
         link.send(from, [F_DL_CONFIRMED, f[1], ok]);
         return;
       }
       case F_DL_ACT: {
-        const dl = host.deadlock;
+        const dl = features.deadlock.runtime;
         dl?.forwarder?.act(
           dl,
           f[1] as DeadlockAction,
@@ -416,12 +423,11 @@ async function main(): Promise<void> {
   /** Kills `cells` (children with them) and says what it killed and what became of each onStop. */
   const killing = (reason: string, cells: ActorCell[]): KilledActor[] => {
     const killed: KilledActor[] = [];
-    const previous = host.onKilled;
-    host.onKilled = (c, onStop) => killed.push({ actor: c.desc, onStop });
+    const unlisten = features.kills.listen((c, onStop) => killed.push({ actor: c.desc, onStop }));
     try {
       for (const c of cells) c.kill(reason);
     } finally {
-      host.onKilled = previous;
+      unlisten();
     }
     publish();
     return killed;
@@ -468,7 +474,7 @@ async function main(): Promise<void> {
             // each with its own shutdownMs (null: a supervisor, which runs its own protocol).
             [...host.cells.values()]
               .filter((c) => c.status === ALIVE && (c.parent === null || c.parent.status !== ALIVE))
-              .map((c): RootEntry => [c.ref, c.stopChildren !== null ? null : shutdownMsOf(c)]),
+              .map((c): RootEntry => [c.ref, ownsChildStop(c) ? null : shutdownMsOf(c)]),
           );
           return;
         case REQ_KILL:
@@ -489,7 +495,7 @@ async function main(): Promise<void> {
           reply(from, askId, true, applyLost(link, host, args[0] as LostInfo).settled);
           return;
         case REQ_QUARANTINE:
-          (host.refused ??= new Set()).add(args[0] as string);
+          refused.add(args[0] as string);
           reply(from, askId, true, quarantine(host, args[0] as string));
           return;
         case REQ_PUBLISH:

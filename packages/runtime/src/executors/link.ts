@@ -1,12 +1,13 @@
 /**
- * ThreadLink: one host's RemoteLink in threaded mode — routing, the
- * directory and the migration handshake between threads.
+ * ThreadLink: one host's Transport in threaded mode (kernel/transport.ts) —
+ * routing, the directory and the migration handshake between threads.
  *
  * Directory: an actor id embeds its birth node N. N is the rendezvous for
  * every message from a thread where the actor is not: N knows the actor's
  * location (`loc`), every other sender sends to N. A former holder keeps a
  * `forward` entry until the handshake below says no more messages can reach
- * it. Routing an item (tell/ask, watch, stop, terminated, migrate) on a host:
+ * it. Routing an item (items.ts: a user message, or a system message —
+ * stop, watch, terminated, failed, directive, migrate, …) on a host:
  * 1. the actor has a cell here → apply it;
  * 2. the actor is arriving here (snapshot received, not yet fenced) → buffer:
  *    forwarded items (`fwd`) before, everything else after the fence;
@@ -54,18 +55,7 @@ import {
   F_SNAPSHOT,
   F_SYNC,
   F_SYNCED,
-  K_CHILD_FAILED,
-  K_CHILD_GONE,
-  K_CHILD_RESTARTED,
-  K_DIRECTIVE,
-  K_DL_WITHDRAW,
-  K_KILL,
-  K_MIGRATE,
-  K_STOP,
-  K_STOPASK,
   K_TELL,
-  K_TERM,
-  K_WATCH,
   SLOT,
   W_DEF,
   W_FRAME,
@@ -76,12 +66,14 @@ import {
   W_TELLS,
   type WatchdogBoard,
 } from '@troupe/scheduler';
+import { WITHDRAW } from '../features/deadlock/plugin.ts';
 import { AskHandle, PendingAsk } from '../kernel/ask.ts';
 import type { ActorCell } from '../kernel/cell.ts';
 import { ALIVE, HOLD_SYNC, MIGRATED, STOPPED } from '../kernel/cell.ts';
+import { Envelope, unwrap } from '../kernel/envelope.ts';
 import { ConfigError, formatValue, UnserializableError } from '../kernel/errors.ts';
 import type { DeadLetterReason, MigrationReason } from '../kernel/events.ts';
-import { type Directed, type Host, NODE_SPACE, type RemoteLink } from '../kernel/host.ts';
+import { type Host, type HostPlugin, NODE_SPACE } from '../kernel/host.ts';
 import { ActorRef } from '../kernel/ref.ts';
 import { RemoteAsk } from '../kernel/remote-ask.ts';
 import {
@@ -92,15 +84,20 @@ import {
   dehydrate,
   rehydrateCell,
 } from '../kernel/snapshot.ts';
-import type { Terminated } from '../kernel/terminated.ts';
+import { type Ack, extMsg, failedMsg, type SysMsg, stopMsg } from '../kernel/sysmsg.ts';
+import type { Transport } from '../kernel/transport.ts';
 import { portableReport, settlement } from './errors-wire.ts';
-import { applyItem, deadItem, type Item } from './items.ts';
-import { arrived, crossLinks, immovable } from './links.ts';
+import { applyItem, deadItem, type Item, sysItem, sysOf, tellItem } from './items.ts';
+import { crossLinks, immovable } from './links.ts';
 import { deadLost, type Tracked, trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
 import { SenderSync } from './sender-sync.ts';
+import { decodeSys, encodeSys } from './sysmsg-codec.ts';
 import { type BatchOwner, resendBatch } from './unsendable.ts';
 import type { WireMeta } from './wire.ts';
+
+/** A system message of the executors (kernel/sysmsg.ts `ext`): move to executor `payload`, then acknowledge. */
+export const MIGRATE = 'executors.migrate';
 
 interface Arrival {
   /** Running its snapshot's messages, not yet registered (step 2); null when it could not be rehydrated. */
@@ -115,7 +112,7 @@ interface Arrival {
 
 const birthOf = (id: number): number => id % NODE_SPACE;
 
-export class ThreadLink implements RemoteLink {
+export class ThreadLink implements Transport {
   readonly channels = new Map<number, Channel>();
   /** Birth side: where an actor born here lives now (absent: here, or gone). */
   readonly loc = new Map<number, number>();
@@ -369,7 +366,7 @@ export class ThreadLink implements RemoteLink {
             if (cell !== undefined) cell.accept(t[i - 2], sender);
             else
               this.dispatch(
-                { k: K_TELL, ref: this.refOf(id, defs), a: t[i - 2], meta: sender, b: null },
+                tellItem(this.refOf(id, defs), t[i - 2], sender),
                 code === W_TELL_FWD ? 1 : 0,
                 true,
               );
@@ -388,14 +385,7 @@ export class ThreadLink implements RemoteLink {
             i += 7;
             const k = t[i - 4] as number;
             if (k === K_TELL) this.watchdog?.receivedFrom(this.node, from);
-            const item: Item = {
-              k,
-              ref: this.refOf(t[i - 6] as number, defs),
-              a: t[i - 3],
-              meta: this.decodeMeta(t[i - 2] as WireMeta, defs),
-              b: t[i - 1],
-            };
-            this.dispatch(item, t[i - 5] as number, true);
+            this.dispatch(this.routed(t, i - 7, defs), t[i - 5] as number, true);
             break;
           }
           case W_FRAME:
@@ -442,7 +432,7 @@ export class ThreadLink implements RemoteLink {
     for (let j = first; j < end; j++) {
       try {
         if (ref === null) cell!.accept(t[j], sender);
-        else this.dispatch({ k: K_TELL, ref, a: t[j], meta: sender, b: null }, 0, true);
+        else this.dispatch(tellItem(ref, t[j], sender), 0, true);
       } catch (e) {
         queueMicrotask(() => {
           throw e;
@@ -485,9 +475,25 @@ export class ThreadLink implements RemoteLink {
     }
   }
 
-  // ---- RemoteLink ---------------------------------------------------------
+  /**
+   * The item of the W_ROUTE record at t[i]: [W_ROUTE, id, fwd, kind, a, meta, env], where `meta`
+   * is a WireMeta and `env` is null or [data] for a message an interceptor enveloped.
+   */
+  private routed(t: unknown[], i: number, defs: Map<number, ActorRef>): Item {
+    const meta = this.decodeMeta(t[i + 5] as WireMeta, defs);
+    const env = t[i + 6] as [unknown] | null;
+    const k = t[i + 3] as number;
+    return {
+      k,
+      ref: this.refOf(t[i + 1] as number, defs),
+      a: k === K_TELL ? t[i + 4] : decodeSys(k, t[i + 4]),
+      meta: env === null ? meta : new Envelope(meta, env[0]),
+    };
+  }
 
-  route(ref: ActorRef, msg: unknown, meta: unknown): boolean {
+  // ---- Transport ----------------------------------------------------------
+
+  sendUser(ref: ActorRef, msg: unknown, meta: unknown): boolean {
     const t = typeof msg;
     // Numbers, booleans, bigints and undefined always cross; a string may hold a lone surrogate.
     if (t === 'object' ? msg !== null : t === 'string' || t === 'function' || t === 'symbol') {
@@ -518,8 +524,14 @@ export class ThreadLink implements RemoteLink {
         return true;
       }
     }
-    this.dispatch({ k: K_TELL, ref, a: msg, meta: meta as Item['meta'], b: null }, 0, false);
+    this.dispatch(tellItem(ref, msg, meta), 0, false);
     return true;
+  }
+
+  sendSystem(ref: ActorRef, m: SysMsg, ack?: Ack): void {
+    // A failure report must cross even when its error cannot: the parent decides on its description.
+    if (m.tag === 'failed') m = failedMsg(m.child, portableReport(m.error, 'error'), m.phase);
+    this.dispatch(sysItem(ref, m, ack), 0, false);
   }
 
   settle(node: number, askId: number, ok: boolean, value: unknown): void {
@@ -528,40 +540,7 @@ export class ThreadLink implements RemoteLink {
     this.send(node, [F_SETTLE, askId, ...settlement(ok, value)]);
   }
 
-  watch(target: ActorRef, watcher: ActorRef): void {
-    this.dispatch({ k: K_WATCH, ref: target, a: watcher, meta: undefined, b: null }, 0, false);
-  }
-
-  stop(ref: ActorRef, reason: string): void {
-    this.dispatch({ k: K_STOP, ref, a: reason, meta: undefined, b: null }, 0, false);
-  }
-
-  childGone(parent: ActorRef, child: ActorRef, reason: string): void {
-    this.dispatch({ k: K_CHILD_GONE, ref: parent, a: child.id, meta: undefined, b: reason }, 0, false);
-  }
-
-  kill(ref: ActorRef, reason: string): void {
-    this.dispatch({ k: K_KILL, ref, a: reason, meta: undefined, b: null }, 0, false);
-  }
-
-  childFailed(parent: ActorRef, child: ActorRef, error: unknown, phase: string): void {
-    // The report must cross even when the error cannot: the parent decides on its description.
-    const a = portableReport(error, 'error');
-    this.dispatch({ k: K_CHILD_FAILED, ref: parent, a, meta: child, b: phase }, 0, false);
-  }
-
-  directive(child: ActorRef, d: Directed): void {
-    this.dispatch({ k: K_DIRECTIVE, ref: child, a: d, meta: undefined, b: null }, 0, false);
-  }
-
-  childRestarted(parent: ActorRef, child: ActorRef): void {
-    this.dispatch({ k: K_CHILD_RESTARTED, ref: parent, a: null, meta: child, b: null }, 0, false);
-  }
-
-  terminated(watcher: ActorRef, t: Terminated): void {
-    this.dispatch({ k: K_TERM, ref: watcher, a: t.ref, meta: undefined, b: t.reason }, 0, false);
-  }
-
+  /** The resolver this link registers with its host (kernel/transport.ts). */
   intern(id: number, name: string | undefined, def: string): ActorRef {
     return this.tables.intern(id, name, def);
   }
@@ -588,10 +567,36 @@ export class ThreadLink implements RemoteLink {
     this.asks?.delete(askId);
   }
 
-  /** Hooks for the executor / main side (names, events). */
+  /** Callbacks for the executor / main side (names, events). */
   onAdopted: (cell: ActorCell) => void = () => {};
   onGone: (cell: ActorCell) => void = () => {};
-  place?(cell: ActorCell, placement: unknown): void;
+
+  /**
+   * The link's kernel hooks, for its host's `start` (with `connect`, its whole attachment): cells
+   * coming and going keep the ref tables and the directory true, a settled ask leaves the ask ledger,
+   * and the `MIGRATE` system message moves an actor.
+   */
+  plugin(): HostPlugin {
+    return {
+      name: 'executors.link',
+      install: (api) => {
+        api.onAdopt((cell) => this.adopted(cell));
+        api.onGone((cell) => this.unregistered(cell));
+        api.onAskSettled((askId) => this.forgetAsk(askId));
+        api.onExt(MIGRATE, {
+          at: 'arrival',
+          apply: (cell, to, ack) => {
+            try {
+              this.migrateOut(cell, to as number, 'migrate');
+              ack?.resolve(undefined);
+            } catch (e) {
+              ack?.reject(e);
+            }
+          },
+        });
+      },
+    };
+  }
 
   // ---- routing ------------------------------------------------------------
 
@@ -634,7 +639,7 @@ export class ThreadLink implements RemoteLink {
 
   private sendItem(node: number, item: Item, fwd: number): void {
     const m = item.meta;
-    if (item.k === K_TELL && !(m instanceof AskHandle)) {
+    if (item.k === K_TELL && (m === undefined || m instanceof ActorRef)) {
       // The hot path: a tell is 4 tokens (code, target id, message, sender id or 0).
       this.out(node, item.ref, m).push(
         fwd ? W_TELL_FWD : W_TELL,
@@ -645,22 +650,26 @@ export class ThreadLink implements RemoteLink {
       this.watchdog?.sentTo(this.node, node);
       return;
     }
-    const sender = m instanceof AskHandle ? m.sender : m;
+    // An ask, a message an interceptor enveloped (its data rides along), or a system message.
+    const inner = unwrap(m) as ActorRef | AskHandle | undefined;
+    const sender = inner instanceof AskHandle ? inner.sender : inner;
     const out = this.out(node, item.ref, sender);
-    const meta = this.encodeMeta(m);
-    out.push(W_ROUTE, item.ref.id, fwd, item.k, item.a, meta, item.b);
+    const meta = this.encodeMeta(inner);
+    const a = item.k === K_TELL ? item.a : encodeSys(item.a as SysMsg);
+    out.push(W_ROUTE, item.ref.id, fwd, item.k, a, meta, m instanceof Envelope ? [m.data] : null);
     if (item.k === K_TELL) this.watchdog?.sentTo(this.node, node);
     // What this node awaits — an ask, a stop or a migration, a deadlock withdrawal's acknowledgement —
     // settles when its target or the node it went through is lost (recovery.ts step 4).
-    if (this.asks !== null && Array.isArray(meta) && !(item.meta instanceof RemoteAsk))
+    if (this.asks !== null && Array.isArray(meta) && !(inner instanceof RemoteAsk))
       trackAsk(this.asks, meta[1], item, node);
   }
 
   private apply(cell: ActorCell, item: Item): void {
     // An actor that arrived and may not act yet moves again once it may (sender-sync.ts).
-    if (item.k === K_MIGRATE && (cell.hold & HOLD_SYNC) !== 0)
+    const m = sysOf(item);
+    if (m !== undefined && m.tag === 'ext' && m.kind === MIGRATE && (cell.hold & HOLD_SYNC) !== 0)
       this.sync.whenReleased(cell, () => this.dispatch(item, 0, true));
-    else applyItem(this.host, cell, item, (c, to) => this.migrateOut(c, to, 'migrate'));
+    else applyItem(this.host, cell, item);
   }
 
   private dead(item: Item, reason: DeadLetterReason, error?: unknown): void {
@@ -668,7 +677,7 @@ export class ThreadLink implements RemoteLink {
   }
 
   /** Sender refs must already be defined on the channel (see `out`). */
-  private encodeMeta(meta: Item['meta']): WireMeta {
+  private encodeMeta(meta: ActorRef | AskHandle | undefined): WireMeta {
     if (meta === undefined) return null;
     if (meta instanceof ActorRef) return meta.id;
     // The call chain travels with the ask, so reentrancy (features/deadlock/reentrancy.ts) works across threads.
@@ -681,15 +690,12 @@ export class ThreadLink implements RemoteLink {
     return c === 0 ? [this.node, id, meta.sender?.id ?? 0] : [this.node, id, meta.sender?.id ?? 0, c];
   }
 
-  private decodeMeta(m: WireMeta, defs: Map<number, ActorRef>): Item['meta'] {
+  private decodeMeta(m: WireMeta, defs: Map<number, ActorRef>): ActorRef | AskHandle | undefined {
     if (m === null) return undefined;
     if (typeof m === 'number') return this.refOf(m, defs);
     const a = new RemoteAsk(m[0], m[1], m[2] === 0 ? undefined : this.refOf(m[2], defs), this.host);
-    if (m.length === 4) {
-      a.chain = m[3];
-      // Asks made while handling this one inherit its chain (features/deadlock/runtime.ts chainOf).
-      if (this.host.deadlock !== null) this.host.deadlock.chains = true;
-    }
+    // The call chain travels with the ask (reentrancy across threads: items.ts `onRemoteAsk`).
+    if (m.length === 4) a.chain = m[3];
     return a;
   }
 
@@ -704,20 +710,9 @@ export class ThreadLink implements RemoteLink {
     link: this,
     settleCode: F_SETTLE,
     known: (node) => this.tables.sentTo(node),
-    item: (t, i, known) => ({
-      k: t[i + 3] as number,
-      ref: this.refOf(t[i + 1] as number, known),
-      a: t[i + 4],
-      meta: this.decodeMeta(t[i + 5] as WireMeta, known),
-      b: t[i + 6],
-    }),
-    tell: (id, msg, sid, known) => ({
-      k: K_TELL,
-      ref: this.refOf(id, known),
-      a: msg,
-      meta: sid === 0 ? undefined : this.refOf(sid, known),
-      b: null,
-    }),
+    item: (t, i, known) => this.routed(t, i, known),
+    tell: (id, msg, sid, known) =>
+      tellItem(this.refOf(id, known), msg, sid === 0 ? undefined : this.refOf(sid, known)),
     dead: (item, error) => this.dead(item, 'unserializable', error),
     post: (node, tokens) => {
       const ch = this.channels.get(node);
@@ -784,7 +779,6 @@ export class ThreadLink implements RemoteLink {
     let error: unknown;
     try {
       cell = rehydrateCell(this.host, bytes, true);
-      arrived(this.host, cell);
     } catch (e) {
       error = e;
       abandonSnapshot(this.host, bytes, 'failed');
@@ -874,7 +868,7 @@ export class ThreadLink implements RemoteLink {
 
   /** `system.migrate` / placement: route a migrate request to wherever the actor is. */
   requestMigrate(ref: ActorRef, to: number, handle: AskHandle | undefined): void {
-    this.dispatch({ k: K_MIGRATE, ref, a: to, meta: handle, b: null }, 0, false);
+    this.dispatch(sysItem(ref, extMsg(MIGRATE, to), handle), 0, false);
   }
 
   /**
@@ -886,12 +880,12 @@ export class ThreadLink implements RemoteLink {
     if (id === undefined) done();
     else {
       const ack = new PendingAsk(done, done, undefined, this.host.clock);
-      this.dispatch({ k: K_DL_WITHDRAW, ref: to, a: this.node, meta: ack, b: id }, 0, false);
+      this.dispatch(sysItem(to, extMsg(WITHDRAW, [this.node, id]), ack), 0, false);
     }
   }
 
   requestStopAndWait(ref: ActorRef, handle: AskHandle): void {
-    this.dispatch({ k: K_STOPASK, ref, a: null, meta: handle, b: null }, 0, false);
+    this.dispatch(sysItem(ref, stopMsg('stopped'), handle), 0, false);
   }
 
   close(): void {

@@ -38,22 +38,14 @@
  * thread.
  */
 import type { Board, RunningRecord, WatchdogBoard } from '@troupe/scheduler';
-import {
-  K_STOPASK,
-  K_TELL,
-  K_WATCH,
-  REQ_LOST,
-  REQ_LOST_ACTORS,
-  REQ_QUARANTINE,
-  SLOT,
-} from '@troupe/scheduler';
+import { K_TELL, REQ_LOST, REQ_LOST_ACTORS, REQ_QUARANTINE, SLOT } from '@troupe/scheduler';
 import type { AskHandle } from '../kernel/ask.ts';
 import { ALIVE } from '../kernel/cell.ts';
 import { ActorStoppedError } from '../kernel/errors.ts';
 import { type Host, NODE_SPACE } from '../kernel/host.ts';
-import { Terminated } from '../kernel/terminated.ts';
+import { terminatedMsg } from '../kernel/sysmsg.ts';
 import type { ResolvedFaults } from './fault-options.ts';
-import { deadItem, type Item } from './items.ts';
+import { deadItem, type Item, sysOf } from './items.ts';
 import { loseLinks } from './links.ts';
 
 export type LossKind = 'hung' | 'crashed';
@@ -350,7 +342,7 @@ export function applyLost(
     if (cell.watching === null || cell.status !== ALIVE) continue;
     for (const r of cell.watching.values())
       if (isLost(r.id)) {
-        cell.sysPush('terminated', new Terminated(r, info.reason));
+        cell.system(terminatedMsg(r, info.reason));
         settled++;
       }
   }
@@ -363,7 +355,7 @@ export function applyLost(
       if ((item.meta as AskHandle).settled) asks.delete(askId);
       else if (isLost(item.ref.id)) {
         asks.delete(askId);
-        if (item.k === K_STOPASK) host.settleExported(askId, true, undefined);
+        if (sysOf(item)?.tag === 'stop') host.settleExported(askId, true, undefined);
         else host.settleExported(askId, false, new ActorStoppedError(item.ref.toJSON(), info.reason));
         settled++;
       } else if (hop === info.node && item.k !== K_TELL) {
@@ -393,7 +385,7 @@ export function quarantine(host: Host, def: string): number {
  * when it was (step 4): never `no-such-actor`, never a timeout.
  */
 export function deadLost(host: Host, item: Item, why: string): void {
-  if (item.k === K_WATCH) deadItem(host, item, why);
+  if (sysOf(item)?.tag === 'watch') deadItem(host, item, why);
   else deadItem(host, item, 'stopped', new ActorStoppedError(item.ref.toJSON(), why));
 }
 

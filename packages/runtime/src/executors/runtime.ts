@@ -58,7 +58,7 @@ import {
   UnserializableError,
 } from '../kernel/errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
-import { type Host, NODE_SPACE } from '../kernel/host.ts';
+import { type Host, type HostPlugin, NODE_SPACE } from '../kernel/host.ts';
 import { deadLetterLog, sharedGate } from '../kernel/log/dead-letters.ts';
 import { warn } from '../kernel/log/logger.ts';
 import { ActorRef } from '../kernel/ref.ts';
@@ -78,6 +78,7 @@ import {
   type SchedulerMetrics,
 } from './metrics.ts';
 import { placeOrThrow } from './placement.ts';
+import { deadLetterLogPlugin } from './plugins.ts';
 import { Recovery } from './recovery.ts';
 import { ExecutorRequests } from './requests.ts';
 import { addRows } from './row-stats.ts';
@@ -122,13 +123,17 @@ export class ThreadedRuntime {
     board: Board,
     /** Names of the definitions the actors module exports: all an executor can spawn. */
     private readonly moduleDefinitions: ReadonlySet<string>,
+    /** The main host's plugins (kernel/hooks.ts): the features', then the dead-letter log. */
+    plugins: { readonly features: readonly HostPlugin[]; readonly logs: readonly HostPlugin[] },
   ) {
     this.topology = topology;
     this.board = board;
     this.link = new ThreadLink(host, board);
     this.link.activity = new Activity(board, 0);
     this.lifetime = new ProcessLifetime(board, host.lifetime);
-    host.remote = this.link;
+    // The main host starts here, once its link exists: the link's hooks compose with the features'.
+    host.start([...plugins.features, this.link.plugin(), ...plugins.logs]);
+    host.connect(this.link, (id, name, def) => this.link.intern(id, name, def));
     this.nameTable = new NameTable({ node: 0, maxNames: options.scheduler.maxNames });
     host.nameTable = this.nameTable;
     this.placer = new Placer(board);
@@ -189,12 +194,14 @@ export class ThreadedRuntime {
 
   /**
    * Reads the topology and starts the executors; a failed start is a ConfigError with the cause.
-   * `definitions`: the names the actors module exports, all an executor can spawn.
+   * `definitions`: the names the actors module exports, all an executor can spawn. `host` is not
+   * started yet: it starts with `features` (kernel/hooks.ts) and the link's hooks.
    */
   static async start(
     host: Host,
     options: ThreadedConfig,
     definitions: ReadonlySet<string>,
+    features: readonly HostPlugin[],
   ): Promise<ThreadedRuntime> {
     let topology: Topology;
     try {
@@ -216,9 +223,10 @@ export class ThreadedRuntime {
     host.useSequence(() => board.nextSeq());
     // One dead-letter log window for every thread; executors send the lines they may write here.
     const log = options.deadLetterLog;
-    if (log !== null)
-      host.onDeadLetter = deadLetterLog(log, sharedGate(board, log), (l) => warn(options.logger, l));
-    const rt = new ThreadedRuntime(host, options, topology, board, definitions);
+    const logs = deadLetterLogPlugin(
+      log === null ? null : deadLetterLog(log, sharedGate(board, log), (l) => warn(options.logger, l)),
+    );
+    const rt = new ThreadedRuntime(host, options, topology, board, definitions, { features, logs });
     const groups = assignGroups(n, topology);
     rt.threads.nextNode = Math.max(n, options.scheduler.maxExecutors ?? n) + 1;
     const started = await Promise.allSettled(groups.map((g, i) => rt.threads.start(i + 1, g)));

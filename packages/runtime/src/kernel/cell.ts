@@ -1,11 +1,15 @@
 /**
- * ActorCell: one actor's state, mailbox and lifecycle, run by a dispatcher.
+ * ActorCell: one actor's state, mailbox, system-message dispatch and run
+ * loop, run by a dispatcher. Its lifecycle (start, failure, restart, stop,
+ * kill) is in lifecycle.ts, death watch and timers in death-watch.ts (the
+ * concrete class, `Cell`). Features keep what they know about an actor in its
+ * extension slots (ext.ts) and act through kernel hooks (hooks.ts).
  *
  * Invariants:
  * 1. At most one message (or hook) is in progress: while a handler's promise
  *    is pending the cell is `busy` and is not scheduled.
- * 2. System messages are drained before every user message, so stop, watch
- *    and supervision overtake queued user work.
+ * 2. System messages (sysmsg.ts) are drained before every user message, so
+ *    stop, watch and supervision overtake queued user work.
  * 3. Every user message that enters `deliver` is either processed (counted in
  *    `processed`) or dead-lettered with a reason — including those still
  *    queued when the actor stops.
@@ -13,21 +17,22 @@
  *    watchers are notified and the name is released.
  */
 
-import type { WaitNode } from '../features/deadlock/wait-for-graph.ts';
-import type { RetryPolicy } from '../features/retry/retry.ts';
-import { AskHandle } from './ask.ts';
-import type { Cancellable } from './context.ts';
-import { Context } from './context.ts';
+import type { AskHandle } from './ask.ts';
+import { type Cancellable, Context } from './context.ts';
 import type { ActorDefinition, Behavior } from './definition.ts';
-import { type ActorDescription, ActorFailedError, InitFailedError } from './errors.ts';
+import { Envelope, envelop } from './envelope.ts';
+import type { ActorDescription } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
+import type { OnStopFate, ProcessInterceptor } from './hooks.ts';
 import type { Host } from './host.ts';
 import type { ResolvedMailbox } from './mailbox.ts';
 import { refuseUnportable } from './portable.ts';
 import { PairQueue } from './queue.ts';
 import { ActorRef } from './ref.ts';
-import { Terminated } from './terminated.ts';
+import { type Directed, type FailurePhase, type SysMsg, terminatedMsg } from './sysmsg.ts';
 import { ActorTimers, type TimerKey } from './timers.ts';
+
+export type { OnStopFate };
 
 export const ALIVE = 0;
 export const STOPPING = 1;
@@ -35,28 +40,20 @@ export const STOPPED = 2;
 /** Moved to another executor; the ref routes through the host. */
 export const MIGRATED = 3;
 
-/**
- * What `kill()` did to the actor's onStop: `none` (its definition has none), `skipped` (it never
- * started), `abandoned` (it had started and not finished; its late completion changes nothing).
- */
-export type OnStopFate = 'none' | 'skipped' | 'abandoned';
-
-/** `hold` bits. Supervision suspended the actor (a failure awaits its parent's directive). */
-export const HOLD_SUPERVISOR = 1;
-/** A retried message waits at the mailbox front for its backoff delay. */
-export const HOLD_RETRY_WAIT = 2;
-/** The mailbox front is a retried message: process it in the slow path, with its attempt number. */
-export const HOLD_RETRY_HEAD = 4;
+/** `hold` bits. Suspended by a `suspend` directive, or by its own failure awaiting its parent's one. */
+export const HOLD_SUSPENDED = 1;
+/** The message at the mailbox front waits out a delay before it is processed again (`requeueHead`). */
+export const HOLD_WAIT = 2;
+/** The mailbox front is a message put back by `requeueHead`: processed in the slow path, as redelivered. */
+export const HOLD_REDELIVER = 4;
 /**
  * Arrived from another executor and may not act yet (executors/sender-sync.ts): no turn at all — no
  * system message, no user message, no timer — until what it sent from the executor it left was read.
  */
 export const HOLD_SYNC = 8;
-const HOLD_BLOCK = HOLD_SUPERVISOR | HOLD_RETRY_WAIT | HOLD_SYNC;
+const HOLD_BLOCK = HOLD_SUSPENDED | HOLD_WAIT | HOLD_SYNC;
 
-type SysKind = 'stop' | 'terminated' | 'run';
-
-export class ActorCell {
+export abstract class ActorCell {
   readonly ref: ActorRef;
   readonly behavior: Behavior<unknown, unknown, unknown>;
   state: unknown = undefined;
@@ -68,10 +65,9 @@ export class ActorCell {
   /** onStart has run for the current incarnation. */
   started: boolean;
   readonly mailbox = new PairQueue<unknown, unknown>();
-  sys: PairQueue<SysKind, unknown> | null = null;
+  /** System messages applied in the actor's turn, with the acknowledgement each may carry. */
+  sys: PairQueue<SysMsg, AskHandle> | null = null;
   children: Set<ActorCell> | null = null;
-  /** Links by ref (executors/links.ts) in one slot, null in one thread: an idle actor stays small. */
-  private far: { parent: ActorRef | null; kids: Map<number, ActorRef> | null; sup: boolean } | null = null;
   /**
    * Who watches this actor, by id: a ref object is not an identity, since an actor that migrates
    * away and back gets a new one (and so does a watcher).
@@ -79,13 +75,12 @@ export class ActorCell {
   watchers: Map<number, ActorRef> | null = null;
   /** Whom this actor watches, by id (see `watchers`). */
   watching: Map<number, ActorRef> | null = null;
-  /** Timers it owns (ctx.schedule, machine delays, a retry's wait), created on first use; they move with it. */
+  /** Timers it owns (ctx.schedule, machine delays, a requeued message's wait), created on first use; they move with it. */
   timers: ActorTimers | null = null;
-  private ctxObj: Context | null = null;
+  /** Extension slots (ext.ts): features' per-actor state, null until one is set. */
+  ext: unknown[] | null = null;
+  protected ctxObj: Context | null = null;
   stopReason = '';
-  private stopHookStarted = false;
-  /** Who awaits `whenStopped`: one function (the common case, no array) or several. */
-  private stopWaiters: (() => void) | Array<() => void> | null = null;
   readonly throughput: number;
   readonly capacity: number;
   readonly overflow: ResolvedMailbox['overflow'];
@@ -96,22 +91,14 @@ export class ActorCell {
    * per turn, never per message.
    */
   hold = 0;
-  /** Message retry policy (definition or spawn `retry`), null when none. */
-  retry: RetryPolicy | null = null;
-  /** Attempt number of the retried message at the mailbox front (HOLD_RETRY_HEAD). */
-  private retryAttempt = 0;
-  /** Set by supervision: stops children in its own order (reverse start, with shutdownMs) instead of all at once. */
-  stopChildren: ((cell: ActorCell) => void) | null = null;
   /** Killed by `kill()`: a late settle of a pending handler or hook must change nothing. */
-  private killed = false;
+  protected killed = false;
   /** The user message whose async handler is pending (so `kill` can dead-letter it). */
-  private inflight = false;
-  private inflightMsg: unknown = undefined;
-  private inflightMeta: unknown = undefined;
-  /** Bumped by `abortHandler`: a pending handler that captured an older value settles into nothing. */
-  private handlerEpoch = 0;
-  /** @internal this actor's node in the wait-for graph (deadlock/), so an edge looks nothing up. */
-  waitNode: WaitNode | null = null;
+  protected inflight = false;
+  protected inflightMsg: unknown = undefined;
+  protected inflightMeta: unknown = undefined;
+  /** Bumped by `abandonHandler`: a pending handler that captured an older value settles into nothing. */
+  protected handlerEpoch = 0;
 
   constructor(
     readonly host: Host,
@@ -132,35 +119,67 @@ export class ActorCell {
     this.started = def.behavior.onStart === undefined;
   }
 
+  // ---- lifecycle (lifecycle.ts), death watch and timers (death-watch.ts) ---------
+
+  /** Runs onStart; false if it went async or failed. */
+  protected abstract start(): boolean;
+  abstract beginStop(reason: string): void;
+  abstract requestStop(reason: string): void;
+  abstract whenStopped(): Promise<void>;
+  /** Terminates now (shutdown's phase 4, a supervisor's shutdownMs): no pending handler, no onStop. */
+  abstract kill(reason: string): void;
+  /** A handler or hook threw: dead letters, `actor.failed`, then the failure chain (hooks.ts) or the core default. */
+  abstract failed(
+    error: unknown,
+    msg: unknown,
+    meta: unknown,
+    phase: FailurePhase | 'stop',
+    redelivered?: boolean,
+  ): void;
+  /** Re-initialises state from props; onStart runs again before the next message. False when init failed or it is gone. */
+  abstract restart(reason: string): boolean;
+  abstract addWatcher(watcher: ActorRef): boolean;
+  protected abstract onWatchedTerminated(ref: ActorRef, reason: string): void;
+  /** A child linked by ref is gone (`child-gone`). */
+  protected abstract farChildGone(child: ActorRef, reason: string): void;
+  protected abstract directed(d: Directed): void;
+  /** During shutdown (intake closed) every message a stopped actor refuses counts as `shutdown`. */
+  protected abstract deadReason(): DeadLetterReason;
+  /** A local child terminated. */
+  abstract childStopped(child: ActorCell): void;
+  abstract watch(target: ActorRef): void;
+  abstract unwatch(target: ActorRef): void;
+  /** `ctx.schedule`: `to` null is the actor itself, wherever it runs when the timer fires. */
+  abstract schedule(
+    delayMs: number,
+    msg: unknown,
+    to: ActorRef | null,
+    every: number,
+    key: TimerKey | null,
+  ): Cancellable;
+  /** Cancels every timer (the actor stops, or left this thread). */
+  abstract cancelTimers(): void;
+  /** Moves queued user messages out (migration, shutdown); the cell keeps running. */
+  abstract takeMailbox(): Array<[unknown, unknown]>;
+  /** @internal for fromMachine and tests: the current message's ask, when it is one. */
+  abstract get pendingAsk(): AskHandle | undefined;
+  /** A handler returned a promise: the cell is busy until it settles (lifecycle.ts). */
+  protected abstract awaitHandler(
+    p: Promise<unknown>,
+    msg: unknown,
+    meta: unknown,
+    timed: boolean,
+    t0: number,
+    redelivered?: boolean,
+  ): void;
+  /**
+   * Abandons the pending async handler (a deadlock victim): its message is dead-lettered with
+   * `reason` (an ask on it rejects with `error`), and the handler's late settle changes nothing.
+   */
+  abstract abandonHandler(reason: DeadLetterReason, error: unknown): boolean;
+
   get id(): number {
     return this.ref.id;
-  }
-
-  /** Parent on another executor, or linked by ref since a migration (executors/links.ts). */
-  get remoteParent(): ActorRef | null {
-    return this.far === null ? null : this.far.parent;
-  }
-
-  set remoteParent(r: ActorRef | null) {
-    (this.far ??= { parent: null, kids: null, sup: false }).parent = r;
-  }
-
-  /** The parent linked by ref supervises its children (`{ supervision }`): failures go to it as data. */
-  get remoteSupervised(): boolean {
-    return this.far?.sup === true;
-  }
-
-  set remoteSupervised(v: boolean) {
-    (this.far ??= { parent: null, kids: null, sup: false }).sup = v;
-  }
-
-  /** Children linked by ref (on other executors, or since a migration), by id (executors/links.ts). */
-  get remoteKids(): Map<number, ActorRef> | null {
-    return this.far === null ? null : this.far.kids;
-  }
-
-  set remoteKids(k: Map<number, ActorRef> | null) {
-    (this.far ??= { parent: null, kids: null, sup: false }).kids = k;
   }
 
   get desc(): ActorDescription {
@@ -171,10 +190,16 @@ export class ActorCell {
     return this.ctxObj ?? (this.ctxObj = new Context(this));
   }
 
+  // ---- user messages ----------------------------------------------------------
+
   /** Entry point of every user message sent to this cell from its own thread. Never throws. */
   deliver(msg: unknown, meta: unknown): void {
+    const host = this.host;
+    // Interception (hooks.ts): one check while no interceptor is installed.
+    const si = host.hooks.send;
+    if (si !== null) meta = envelop(si, this.ref, msg, meta);
     // Threaded mode: one rule for values that cannot cross a thread, wherever the sender is (portable.ts).
-    if (this.host.movable) {
+    if (host.movable) {
       const t = typeof msg;
       if (
         (t === 'object' ? msg !== null : t === 'string' || t === 'function' || t === 'symbol') &&
@@ -226,20 +251,79 @@ export class ActorCell {
     }
   }
 
-  /** Queues a system message; it runs before any further user message. */
-  sysPush(kind: SysKind, payload: unknown): void {
-    if (this.status === STOPPED || this.status === MIGRATED) return;
-    (this.sys ??= new PairQueue()).push(kind, payload);
+  // ---- system messages --------------------------------------------------------
+
+  /**
+   * The one place a system message is matched (table in sysmsg.ts). Arriving
+   * (`turn` false), a message is either applied now or queued for the actor's
+   * turn; `runSystem` calls back with `turn` true to apply the queued ones.
+   */
+  system(m: SysMsg, ack?: AskHandle, turn = false): void {
+    const host = this.host;
+    switch (m.tag) {
+      case 'watch':
+        if (!this.addWatcher(m.watcher))
+          host.sendSystem(m.watcher, terminatedMsg(this.ref, this.stopReason || 'stopped'));
+        return;
+      case 'unwatch':
+        this.watchers?.delete(m.watcher.id);
+        return;
+      case 'kill':
+        this.kill(m.reason);
+        return;
+      case 'child-gone':
+        this.farChildGone(m.child, m.reason);
+        return;
+      case 'stop':
+        if (turn) {
+          this.beginStop(m.reason);
+          return;
+        }
+        if (ack !== undefined) void this.whenStopped().then(() => ack.resolve(undefined));
+        if (this.status !== ALIVE) return;
+        break;
+      case 'terminated':
+        if (!turn) break;
+        this.onWatchedTerminated(m.ref, m.reason);
+        return;
+      case 'failed':
+        if (!turn) break;
+        host.hooks.onChildFailed?.(this, m.child, m.error, m.phase);
+        return;
+      case 'directive':
+        if (!turn) break;
+        this.directed(m.d);
+        return;
+      case 'ext': {
+        const h = host.hooks.ext.get(m.kind);
+        if (h === undefined) return; // no feature here handles it: dropped, like a stop for a stopped actor
+        if (!turn && h.at !== 'arrival') break;
+        h.apply(this, m.payload, ack);
+        return;
+      }
+    }
+    const st = this.status;
+    if (st === STOPPED || st === MIGRATED) return;
+    (this.sys ??= new PairQueue()).push(m, ack);
     if (!this.queued && !this.busy) {
       this.queued = true;
-      this.host.dispatcher.schedule(this);
+      host.dispatcher.schedule(this);
     }
   }
 
-  /** Runs a callback as a system message (supervision and other runtime modules). */
-  runAsSystem(fn: (cell: ActorCell) => void): void {
-    this.sysPush('run', fn);
+  /** Drains system messages; false when the cell must not continue this turn (busy or gone). */
+  private runSystem(): boolean {
+    const sys = this.sys!;
+    while (sys.length > 0) {
+      const m = sys.shift();
+      this.system(m, sys.meta, true);
+      if (this.busy || this.status === STOPPED || this.status === MIGRATED || (this.hold & HOLD_BLOCK) !== 0)
+        return false;
+    }
+    return true;
   }
+
+  // ---- the run loop -----------------------------------------------------------
 
   /** One scheduling turn: system messages, onStart, then up to `throughput` user messages. */
   run(): void {
@@ -260,24 +344,25 @@ export class ActorCell {
       const stats = host.stats;
       const events = host.events;
       const urgent = host.dispatcher.urgent;
+      const pi = host.hooks.process;
       let n = this.throughput;
       while (n-- > 0 && mb.length > 0) {
         const msg = mb.shift();
-        const meta = mb.meta;
-        ctx.begin(meta);
+        const env = mb.meta;
+        ctx.begin(pi === null ? env : this.intercepted(pi, msg, env));
         const timed = events.perMessage && events.sampled();
         const t0 = timed ? host.emitReceived(this, msg) : 0;
         let r: unknown;
         try {
           r = beh.receive(this.state, msg, ctx);
         } catch (e) {
-          this.failed(e, msg, meta, 'receive');
+          this.failed(e, msg, env, 'receive');
           // A restart (started = false) must run onStart before the next message.
           if (this.busy || this.status !== ALIVE || this.hold !== 0 || !this.started) return;
           continue;
         }
         if (r instanceof Promise) {
-          this.awaitHandler(r, msg, meta, timed, t0);
+          this.awaitHandler(r, msg, env, timed, t0);
           return;
         }
         this.state = r;
@@ -302,6 +387,16 @@ export class ActorCell {
     }
   }
 
+  /** The process interceptor sees the envelope's data; the handler sees the meta inside it. */
+  private intercepted(pi: ProcessInterceptor<ActorCell>, msg: unknown, env: unknown): unknown {
+    if (env instanceof Envelope) {
+      pi(this, msg, env.data);
+      return env.meta;
+    }
+    pi(this, msg, undefined);
+    return env;
+  }
+
   reschedule(): void {
     if (this.queued || this.busy || (this.hold & HOLD_SYNC) !== 0) return;
     const st = this.status;
@@ -317,30 +412,28 @@ export class ActorCell {
 
   /**
    * Slow path of a turn while `hold` is set: false ends the turn (suspended,
-   * waiting for a retry delay, busy or gone). Otherwise processes the retried
-   * message at the front with its attempt number, so the hot loop never
-   * tracks attempts.
+   * waiting out a delay, busy or gone). Otherwise processes a message put back
+   * by `requeueHead` as redelivered, so the hot loop never tracks that.
    */
   private holdTurn(): boolean {
     if (this.status !== ALIVE || (this.hold & HOLD_BLOCK) !== 0) return false;
-    this.hold &= ~HOLD_RETRY_HEAD;
-    const attempt = this.retryAttempt;
-    this.retryAttempt = 0;
+    this.hold &= ~HOLD_REDELIVER;
     const mb = this.mailbox;
     if (mb.length === 0) return true;
     const msg = mb.shift();
-    const meta = mb.meta;
+    const env = mb.meta;
+    const pi = this.host.hooks.process;
     const ctx = this.context();
-    ctx.begin(meta);
+    ctx.begin(pi === null ? env : this.intercepted(pi, msg, env));
     let r: unknown;
     try {
       r = this.behavior.receive(this.state, msg, ctx);
     } catch (e) {
-      this.failed(e, msg, meta, 'receive', attempt);
+      this.failed(e, msg, env, 'receive', true);
       return !this.busy && this.status === ALIVE && this.hold === 0;
     }
     if (r instanceof Promise) {
-      this.awaitHandler(r, msg, meta, false, 0, attempt);
+      this.awaitHandler(r, msg, env, false, 0, true);
       return false;
     }
     this.state = r;
@@ -348,52 +441,40 @@ export class ActorCell {
     return true;
   }
 
-  /** Puts a failed message back at the front and holds the mailbox for `delayMs` (retry protocol, retry.ts). */
-  private requeueForRetry(
-    msg: unknown,
-    meta: unknown,
-    attempt: number,
-    delayMs: number,
-    error: unknown,
-  ): void {
-    const host = this.host;
+  // ---- holds: primitives features build on ---------------------------------------
+
+  /**
+   * Puts a message that just failed back at the mailbox front: nothing queued
+   * behind it is processed first. It is processed next as `redelivered`, once
+   * `delayMs` have passed (a timer of the actor's: it moves with it). The retry
+   * feature builds on this.
+   */
+  requeueHead(msg: unknown, meta: unknown, delayMs: number): void {
     this.mailbox.unshift(msg, meta);
-    this.retryAttempt = attempt;
-    this.hold |= HOLD_RETRY_HEAD | HOLD_RETRY_WAIT;
-    host.emit({
-      type: 'actor.message-retried',
-      at: host.clock.now(),
-      actor: this.desc,
-      messageType: host.typeOf(msg),
-      attempt,
-      delayMs,
-      error,
-    });
-    // The wait is one of the actor's timers: it moves with the actor (snapshot.ts).
-    if (delayMs <= 0) this.hold &= ~HOLD_RETRY_WAIT;
-    else (this.timers ??= new ActorTimers(this)).holdRetry(delayMs);
+    this.hold |= HOLD_REDELIVER;
+    if (delayMs <= 0) return;
+    this.hold |= HOLD_WAIT;
+    (this.timers ??= new ActorTimers(this)).holdWait(delayMs);
   }
 
-  /** A retried message's delay is over (timers.ts): it runs next. */
-  endRetryWait(): void {
-    this.hold &= ~HOLD_RETRY_WAIT;
+  /** The requeued message's delay is over (timers.ts): it runs next. */
+  endWait(): void {
+    this.hold &= ~HOLD_WAIT;
     this.reschedule();
   }
 
-  /** The retry in progress, for a snapshot: the front message's attempt and the ms left of its wait (-1: none). */
-  retryState(): readonly [number, number] | null {
-    if ((this.hold & HOLD_RETRY_HEAD) === 0) return null;
-    const left = (this.hold & HOLD_RETRY_WAIT) === 0 ? -1 : (this.timers?.retryLeft() ?? 0);
-    return [this.retryAttempt, left];
+  /** A requeued message in progress, for a snapshot: the ms left of its wait (-1: none), or null. */
+  heldFront(): number | null {
+    if ((this.hold & HOLD_REDELIVER) === 0) return null;
+    return (this.hold & HOLD_WAIT) === 0 ? -1 : (this.timers?.waitLeft() ?? 0);
   }
 
-  /** Resumes a retry taken along in a snapshot (`retryState`). */
-  restoreRetry(attempt: number, waitMs: number): void {
-    this.retryAttempt = attempt;
-    this.hold |= HOLD_RETRY_HEAD;
+  /** Resumes a requeued front taken along in a snapshot (`heldFront`). */
+  restoreHeldFront(waitMs: number): void {
+    this.hold |= HOLD_REDELIVER;
     if (waitMs < 0) return;
-    this.hold |= HOLD_RETRY_WAIT;
-    (this.timers ??= new ActorTimers(this)).holdRetry(waitMs);
+    this.hold |= HOLD_WAIT;
+    (this.timers ??= new ActorTimers(this)).holdWait(waitMs);
   }
 
   /** Threaded mode: the actor arrived but may not act yet (executors/sender-sync.ts); its timers wait too. */
@@ -410,461 +491,14 @@ export class ActorCell {
     this.reschedule();
   }
 
-  /** Supervision: hold user messages until `resumeHeld` (the failed actor awaits its parent's directive). */
+  /** Holds user messages until `resumeHeld` (a failed actor awaits its parent's directive). */
   suspend(): void {
-    this.hold |= HOLD_SUPERVISOR;
+    this.hold |= HOLD_SUSPENDED;
   }
 
-  /** Supervision: release a `suspend` (resume directive, or before a restart). */
+  /** Releases a `suspend` (resume directive, or before a restart). */
   resumeHeld(): void {
-    this.hold &= ~HOLD_SUPERVISOR;
+    this.hold &= ~HOLD_SUSPENDED;
     this.reschedule();
-  }
-
-  /** A handler or hook promise is pending: pending work holds the process (lifetime.ts). */
-  private beginAsync(): void {
-    if (!this.busy) this.host.lifetime.hold();
-    this.busy = true;
-  }
-
-  /** It settled, or was abandoned (kill, deadlock abort): a second call releases nothing. */
-  private endAsync(): void {
-    if (this.busy) this.host.lifetime.release();
-    this.busy = false;
-  }
-
-  private awaitHandler(
-    p: Promise<unknown>,
-    msg: unknown,
-    meta: unknown,
-    timed: boolean,
-    t0: number,
-    attempt = 0,
-  ): void {
-    this.beginAsync();
-    this.inflight = true;
-    this.inflightMsg = msg;
-    this.inflightMeta = meta;
-    const epoch = this.handlerEpoch;
-    // Deadlock detection and stall watch learn of blocked handlers here, off the sync path.
-    const dl = this.host.deadlock;
-    if (dl !== null) dl.onAwait(this, msg);
-    p.then(
-      (s) => {
-        if (this.killed || epoch !== this.handlerEpoch) return; // killed or aborted: dead-lettered already
-        if (dl !== null) dl.onHandlerDone(this);
-        this.inflight = false;
-        this.inflightMsg = this.inflightMeta = undefined;
-        this.endAsync();
-        if (this.status === ALIVE) this.state = s;
-        this.host.stats.processed++;
-        if (timed) this.host.emitProcessed(this, msg, t0);
-        this.reschedule();
-      },
-      (e) => {
-        if (this.killed || epoch !== this.handlerEpoch) return;
-        if (dl !== null) dl.onHandlerDone(this);
-        this.inflight = false;
-        this.inflightMsg = this.inflightMeta = undefined;
-        this.endAsync();
-        this.failed(e, msg, meta, 'receive', attempt);
-        this.reschedule();
-      },
-    );
-  }
-
-  /**
-   * Abandons the pending async handler (a deadlock victim): its message is
-   * dead-lettered with `reason` (an ask on it rejects with `error`), the cell
-   * is free for its restart, and the handler's late settle changes nothing.
-   */
-  abortHandler(reason: DeadLetterReason, error: unknown): boolean {
-    if (!this.inflight || this.killed) return false;
-    this.handlerEpoch++;
-    this.inflight = false;
-    this.endAsync();
-    const msg = this.inflightMsg;
-    const meta = this.inflightMeta;
-    this.inflightMsg = this.inflightMeta = undefined;
-    this.host.deadLetter(msg, meta, reason, this, error);
-    return true;
-  }
-
-  /** Drains system messages; false when the cell must not continue this turn (busy or gone). */
-  private runSystem(): boolean {
-    const sys = this.sys!;
-    while (sys.length > 0) {
-      const kind = sys.shift();
-      const payload = sys.meta;
-      switch (kind) {
-        case 'stop':
-          this.beginStop(payload as string);
-          break;
-        case 'terminated':
-          this.onWatchedTerminated(payload as Terminated);
-          break;
-        case 'run':
-          (payload as (c: ActorCell) => void)(this);
-          break;
-      }
-      if (this.busy || this.status === STOPPED || this.status === MIGRATED || (this.hold & HOLD_BLOCK) !== 0)
-        return false;
-    }
-    return true;
-  }
-
-  /** Runs onStart; false if it went async or failed. */
-  private start(): boolean {
-    this.started = true;
-    const hook = this.behavior.onStart;
-    if (hook === undefined) return true;
-    const ctx = this.context();
-    ctx.begin(undefined);
-    let r: unknown;
-    try {
-      r = hook(this.state, ctx);
-    } catch (e) {
-      this.failed(e, undefined, undefined, 'start');
-      return false;
-    }
-    if (r instanceof Promise) {
-      this.beginAsync();
-      r.then(
-        (s) => {
-          this.endAsync();
-          if (s !== undefined && this.status === ALIVE) this.state = s;
-          this.reschedule();
-        },
-        (e) => {
-          this.endAsync();
-          this.failed(e, undefined, undefined, 'start');
-          this.reschedule();
-        },
-      );
-      return false;
-    }
-    if (r !== undefined) this.state = r;
-    return true;
-  }
-
-  private onWatchedTerminated(report: Terminated): void {
-    if (this.status !== ALIVE) return;
-    const mine = this.watching?.get(report.ref.id);
-    if (mine === undefined) return; // unwatched meanwhile: Akka drops it too
-    this.watching!.delete(report.ref.id);
-    // The watcher sees the ref it watched (its own object), whichever object the report carried.
-    const t = mine === report.ref ? report : new Terminated(mine, report.reason);
-    const beh = this.behavior;
-    const ctx = this.context();
-    ctx.begin(undefined);
-    let r: unknown;
-    try {
-      r =
-        beh.onTerminated !== undefined
-          ? beh.onTerminated(this.state, t, ctx)
-          : beh.receive(this.state, t, ctx);
-    } catch (e) {
-      this.failed(e, undefined, undefined, 'receive');
-      return;
-    }
-    if (r instanceof Promise) {
-      this.beginAsync();
-      r.then(
-        (s) => {
-          this.endAsync();
-          if (this.status === ALIVE) this.state = s;
-          this.reschedule();
-        },
-        (e) => {
-          this.endAsync();
-          this.failed(e, undefined, undefined, 'receive');
-          this.reschedule();
-        },
-      );
-      return;
-    }
-    this.state = r;
-  }
-
-  /**
-   * A handler or hook threw. The message goes to dead letters (`failed`),
-   * an ask on it rejects with ActorFailedError, and the host's failure
-   * policy (supervision) decides what happens to the actor.
-   */
-  failed(
-    error: unknown,
-    msg: unknown,
-    meta: unknown,
-    phase: 'start' | 'receive' | 'stop',
-    attempt = 0,
-  ): void {
-    if (this.killed) return; // a hook that settled after kill(): the actor is gone
-    const host = this.host;
-    const isMsg = phase === 'receive' && (msg !== undefined || meta !== undefined);
-    if (isMsg && this.retry !== null && this.status === ALIVE) {
-      const delay = this.retry.next(error, attempt);
-      if (delay >= 0) {
-        this.requeueForRetry(msg, meta, attempt + 1, delay, error);
-        return;
-      }
-    }
-    if (isMsg)
-      // The error object (a stack capture) is only built when an asker will see it.
-      host.deadLetter(
-        msg,
-        meta,
-        'failed',
-        this,
-        meta instanceof AskHandle ? new ActorFailedError(this.desc, error) : undefined,
-      );
-    host.emit({
-      type: 'actor.failed',
-      at: host.clock.now(),
-      actor: this.desc,
-      error,
-      phase,
-      messageType: msg === undefined ? undefined : host.typeOf(msg),
-    });
-    if (phase === 'stop') return;
-    host.failurePolicy(this, error, phase);
-  }
-
-  /** Re-initialises state from props (restart directive); onStart runs again before the next message. */
-  restart(reason: string): boolean {
-    if (this.status !== ALIVE) return false;
-    const host = this.host;
-    try {
-      this.state = this.behavior.init(this.props, this.context());
-    } catch (e) {
-      host.emit({ type: 'actor.failed', at: host.clock.now(), actor: this.desc, error: e, phase: 'init' });
-      host.failurePolicy(this, e, 'init'); // core default stops ('init-failed'); supervision counts it
-      return false;
-    }
-    this.restarts++;
-    this.hold &= HOLD_SYNC; // a fresh incarnation: no supervision hold, no retry in progress
-    this.retryAttempt = 0;
-    this.timers?.endRetry();
-    this.started = this.behavior.onStart === undefined;
-    host.emit({ type: 'actor.restarted', at: host.clock.now(), actor: this.desc, reason });
-    this.reschedule();
-    return true;
-  }
-
-  requestStop(reason: string): void {
-    if (this.status !== ALIVE) return;
-    this.sysPush('stop', reason);
-  }
-
-  /** Resolves when the actor has terminated. */
-  whenStopped(): Promise<void> {
-    if (this.status === STOPPED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const w = this.stopWaiters;
-      if (w === null) this.stopWaiters = resolve;
-      else if (typeof w === 'function') this.stopWaiters = [w, resolve];
-      else w.push(resolve);
-    });
-  }
-
-  beginStop(reason: string): void {
-    if (this.status !== ALIVE) return;
-    this.status = STOPPING;
-    this.stopReason = reason;
-    this.cancelTimers();
-    const far = this.remoteKids;
-    const local = this.children !== null && this.children.size > 0;
-    // A supervisor stops its children, here or remote, one by one in its own order.
-    if (this.stopChildren !== null && (local || (far !== null && far.size > 0))) {
-      this.stopChildren(this);
-      return; // continues in childStopped / remoteChildStopped once the last child is gone
-    }
-    if (far !== null && far.size > 0) {
-      // Links protocol step 3 (executors/links.ts): remote kids stop too; onStop waits for each child-gone.
-      for (const k of far.values()) this.host.stopRef(k, 'parent-stopped');
-      if (!local) return;
-    }
-    if (local) {
-      for (const c of this.children!) c.requestStop('parent-stopped');
-      return; // continues in childStopped once the last child is gone
-    }
-    this.runStopHook();
-  }
-
-  childStopped(child: ActorCell): void {
-    this.children?.delete(child);
-    this.host.childStopped(this, child);
-    if (
-      this.status === STOPPING &&
-      !this.stopHookStarted &&
-      (this.children === null || this.children.size === 0) &&
-      (this.far === null || this.far.kids === null || this.far.kids.size === 0)
-    )
-      this.runStopHook();
-  }
-
-  /** Links protocol step 4 (executors/links.ts): a child linked by ref has terminated. */
-  remoteChildStopped(id: number, reason: string): void {
-    const far = this.remoteKids;
-    const ref = far?.get(id);
-    if (far === null || ref === undefined) return;
-    far.delete(id);
-    this.host.onRemoteChildStopped?.(this, ref, reason);
-    if (
-      this.status === STOPPING &&
-      !this.stopHookStarted &&
-      far.size === 0 &&
-      (this.children === null || this.children.size === 0)
-    )
-      this.runStopHook();
-  }
-
-  private runStopHook(): void {
-    this.stopHookStarted = true;
-    const hook = this.behavior.onStop;
-    if (hook === undefined) {
-      this.finalize();
-      return;
-    }
-    const ctx = this.context();
-    ctx.begin(undefined);
-    let r: unknown;
-    try {
-      r = hook(this.state, ctx);
-    } catch (e) {
-      this.failed(e, undefined, undefined, 'stop');
-      this.finalize();
-      return;
-    }
-    if (r instanceof Promise) {
-      this.beginAsync();
-      r.then(
-        () => this.finalize(),
-        (e) => {
-          this.failed(e, undefined, undefined, 'stop');
-          this.finalize();
-        },
-      );
-      return;
-    }
-    this.finalize();
-  }
-
-  /**
-   * Brutal kill (shutdown phase 4, OTP `brutal_kill`): terminates now,
-   * children first, without waiting for a pending handler or running onStop.
-   * The message whose handler is pending is dead-lettered; the late settle of
-   * its promise (or of a pending hook) is ignored.
-   */
-  kill(reason: string): void {
-    const st = this.status;
-    if (st === STOPPED || st === MIGRATED) return;
-    const onStop: OnStopFate =
-      this.behavior.onStop === undefined ? 'none' : this.stopHookStarted ? 'abandoned' : 'skipped';
-    if (st === ALIVE) {
-      this.status = STOPPING;
-      this.stopReason = reason;
-      this.cancelTimers();
-    }
-    this.killed = true;
-    this.stopHookStarted = true; // a child's childStopped must not start onStop now
-    if (this.children !== null) for (const c of [...this.children]) c.kill(reason);
-    if (this.remoteKids !== null) for (const k of this.remoteKids.values()) this.host.stopRef(k, reason);
-    if (this.inflight) {
-      this.inflight = false;
-      this.host.deadLetter(this.inflightMsg, this.inflightMeta, this.deadReason(), this);
-      this.inflightMsg = this.inflightMeta = undefined;
-    }
-    this.finalize();
-    this.host.onKilled?.(this, onStop);
-  }
-
-  /** During shutdown (intake closed) every message a stopped actor refuses counts as `shutdown`. */
-  private deadReason(): DeadLetterReason {
-    return this.stopReason === 'shutdown' || !this.host.accepting ? 'shutdown' : 'stopped';
-  }
-
-  private finalize(): void {
-    if (this.status === STOPPED) return; // an onStop that settled after kill()
-    const host = this.host;
-    this.endAsync();
-    this.status = STOPPED;
-    const reason = this.deadReason();
-    const mb = this.mailbox;
-    while (mb.length > 0) {
-      const msg = mb.shift();
-      host.deadLetter(msg, mb.meta, reason, this);
-    }
-    mb.clear();
-    this.sys = null;
-    this.ctxObj = null;
-    host.unregister(this);
-    if (this.watching !== null) {
-      for (const w of this.watching.values()) w.cell?.watchers?.delete(this.id);
-      this.watching = null;
-    }
-    if (this.watchers !== null) {
-      const t = new Terminated(this.ref, this.stopReason);
-      for (const w of this.watchers.values()) host.deliverTerminated(w, t);
-      this.watchers = null;
-    }
-    this.state = undefined;
-    if (host.events.hasListeners)
-      host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: this.desc, reason: this.stopReason });
-    this.parent?.childStopped(this);
-    if (this.far !== null && this.far.parent !== null)
-      host.remote?.childGone?.(this.far.parent, this.ref, this.stopReason);
-    const waiters = this.stopWaiters;
-    this.stopWaiters = null;
-    if (typeof waiters === 'function') waiters();
-    else if (waiters !== null) for (const w of waiters) w();
-  }
-
-  watch(target: ActorRef): void {
-    if (target === this.ref || this.status !== ALIVE) return;
-    (this.watching ??= new Map()).set(target.id, target);
-    this.host.watch(target, this.ref);
-  }
-
-  unwatch(target: ActorRef): void {
-    if (!this.watching?.delete(target.id)) return;
-    target.cell?.watchers?.delete(this.id);
-  }
-
-  addWatcher(watcher: ActorRef): boolean {
-    if (this.status === STOPPED || this.status === MIGRATED) return false;
-    (this.watchers ??= new Map()).set(watcher.id, watcher);
-    return true;
-  }
-
-  /** `ctx.schedule`: `to` null is the actor itself, wherever it runs when the timer fires. */
-  schedule(
-    delayMs: number,
-    msg: unknown,
-    to: ActorRef | null,
-    every: number,
-    key: TimerKey | null,
-  ): Cancellable {
-    return (this.timers ??= new ActorTimers(this)).add(delayMs, msg, to, every, key);
-  }
-
-  /** Cancels every timer (the actor stops, or left this thread). */
-  cancelTimers(): void {
-    this.timers?.clear();
-    this.timers = null;
-  }
-
-  /** Moves queued user messages out (migration, shutdown); the cell keeps running. */
-  takeMailbox(): Array<[unknown, unknown]> {
-    const out = this.mailbox.toArray();
-    this.mailbox.clear();
-    return out;
-  }
-
-  /** @internal for fromMachine and tests: whether the current message expects a reply. */
-  get pendingAsk(): AskHandle | undefined {
-    const m = this.ctxObj?.meta;
-    return m instanceof AskHandle ? m : undefined;
   }
 }
-
-export { InitFailedError };

@@ -5,12 +5,13 @@
  */
 import { AskHandle } from './ask.ts';
 import type { ActorCell } from './cell.ts';
+import { checkPortable } from './codec.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { ConfigError, UnserializableError } from './errors.ts';
+import { farKids, farParent } from './far-links.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
 import type { RepliesOf, ReplyOf } from './reply.ts';
-import { checkPortable } from './snapshot.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import { checkKeys, checkObject, checkRange, MAX_TIMER_MS } from './validate.ts';
 
@@ -117,7 +118,7 @@ export class Context<M = unknown> implements ActorContext<M> {
   }
 
   get parent(): ActorRef | undefined {
-    return this.cell.parent?.ref ?? this.cell.remoteParent ?? undefined;
+    return this.cell.parent?.ref ?? farParent(this.cell) ?? undefined;
   }
 
   get sender(): ActorRef | undefined {
@@ -189,7 +190,7 @@ export class Context<M = unknown> implements ActorContext<M> {
     )
       throw new ConfigError(path, 'a PendingReply from ctx.deferReply()', p);
     const host = this.cell.host;
-    if (p.node !== host.node && host.remote === null)
+    if (p.node !== host.node && host.transport === null)
       throw new ConfigError(`${path}.node`, `${host.node} (this system has no executors)`, p.node);
     return new RemoteAsk(p.node, p.askId, undefined, host);
   }
@@ -271,7 +272,8 @@ export class Context<M = unknown> implements ActorContext<M> {
   children(): ActorRef[] {
     const out: ActorRef[] = [];
     if (this.cell.children) for (const c of this.cell.children) out.push(c.ref);
-    if (this.cell.remoteKids) for (const r of this.cell.remoteKids.values()) out.push(r);
+    const far = farKids(this.cell);
+    if (far !== null) for (const r of far.values()) out.push(r);
     return out;
   }
 

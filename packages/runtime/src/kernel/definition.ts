@@ -3,16 +3,9 @@
  * value. Definitions are what executors look up by name after importing the
  * user's actor module, so a definition is data + code but never an instance.
  */
-
-import { type DefinitionDeadlockOptions, resolveDefinitionDeadlock } from '../features/deadlock/options.ts';
-import { type RetryOptions, type RetryPolicy, resolveRetry } from '../features/retry/retry.ts';
-import {
-  type ChildSupervision,
-  type ChildSupervisionOptions,
-  resolveChildSupervision,
-} from '../features/supervision/policy.ts';
 import type { ActorContext, InitContext } from './context.ts';
 import { ConfigError } from './errors.ts';
+import { definitionOptionKeys, resolveDefinitionOptions } from './feature-options.ts';
 import { type MailboxOptions, resolveMailbox } from './mailbox.ts';
 import type { Terminated } from './terminated.ts';
 import { checkKeys } from './validate.ts';
@@ -41,6 +34,10 @@ export interface Behavior<S, M, P = void> {
   fromValue?(value: unknown, props: P): S;
 }
 
+/**
+ * The kernel's definition options; features add theirs (`retry`, `supervision`, `deadlock`,
+ * `rank`) by augmenting this interface and registering a resolver (feature-options.ts).
+ */
 export interface DefinitionOptions {
   /** Never migrate this actor between executors (its state need not be serializable). */
   readonly pinned?: boolean;
@@ -48,18 +45,6 @@ export interface DefinitionOptions {
   readonly mailbox?: MailboxOptions;
   /** Messages per turn before the actor yields; overrides the system's. */
   readonly throughput?: number;
-  /** Message retries before supervision sees a failure (see features/retry/retry.ts). */
-  readonly retry?: RetryOptions | RetryPolicy;
-  /**
-   * How this actor supervises the children it spawns with `ctx.spawn`
-   * (one-for-one, restart in place): a decider and an intensity window.
-   * Without it, a failed child is restarted by the core default.
-   */
-  readonly supervision?: ChildSupervisionOptions | ChildSupervision;
-  /** Deadlock handling for asks made by this definition's actors (overrides the system's). */
-  readonly deadlock?: DefinitionDeadlockOptions;
-  /** Place in the ask hierarchy (`prevent`): actors may only ask actors of a higher rank. */
-  readonly rank?: number;
 }
 
 export interface ActorDefinition<S = any, M = any, P = any> extends DefinitionOptions {
@@ -75,17 +60,8 @@ export type PropsOf<D> = D extends ActorDefinition<any, any, infer P> ? P : neve
 /** State type of a definition. */
 export type StateOf<D> = D extends ActorDefinition<infer S, any, any> ? S : never;
 
-const OPTION_KEYS = ['pinned', 'mailbox', 'throughput', 'retry', 'supervision', 'deadlock', 'rank'];
-const BEHAVIOR_KEYS = [
-  'init',
-  'receive',
-  'onStart',
-  'onStop',
-  'onTerminated',
-  'toValue',
-  'fromValue',
-  ...OPTION_KEYS,
-];
+const CORE_OPTION_KEYS = ['pinned', 'mailbox', 'throughput'];
+const HOOK_KEYS = ['init', 'receive', 'onStart', 'onStop', 'onTerminated', 'toValue', 'fromValue'];
 
 export function defineActor<S, M, P = void>(
   name: string,
@@ -97,10 +73,11 @@ export function defineActor<S, M, P = void>(
   if (behavior === null || typeof behavior !== 'object')
     throw new ConfigError(`defineActor("${name}", behavior)`, 'an object with init and receive', behavior);
   // A misspelt hook (`onStrat`) or option would otherwise never run or never apply.
-  checkKeys(behavior, BEHAVIOR_KEYS, `defineActor("${name}")`);
+  const optionKeys = [...CORE_OPTION_KEYS, ...definitionOptionKeys()];
+  checkKeys(behavior, [...HOOK_KEYS, ...optionKeys], `defineActor("${name}")`);
   if (options === null || typeof options !== 'object')
     throw new ConfigError(`defineActor("${name}", options)`, 'an object of definition options', options);
-  checkKeys(options, OPTION_KEYS, `defineActor("${name}", options)`);
+  checkKeys(options, optionKeys, `defineActor("${name}", options)`);
   if (typeof behavior.init !== 'function')
     throw new ConfigError(`defineActor("${name}").init`, 'a function (props) => state', behavior.init);
   if (typeof behavior.receive !== 'function')
@@ -122,16 +99,9 @@ export function defineActor<S, M, P = void>(
     throw new ConfigError(`defineActor("${name}").throughput`, 'a positive integer', throughput);
   const mailbox = options.mailbox ?? behavior.mailbox;
   if (mailbox !== undefined) resolveMailbox(mailbox, `defineActor("${name}").mailbox`);
-  const retry = resolveRetry(options.retry ?? behavior.retry, `defineActor("${name}").retry`);
-  const supervision = resolveChildSupervision(
-    options.supervision ?? behavior.supervision,
-    `defineActor("${name}").supervision`,
-  );
-  const dl = resolveDefinitionDeadlock(
-    options.deadlock ?? behavior.deadlock,
-    options.rank ?? behavior.rank,
-    `defineActor("${name}")`,
-  );
+  const o = options as Record<string, unknown>;
+  const b = behavior as unknown as Record<string, unknown>;
+  const features = resolveDefinitionOptions((k) => o[k] ?? b[k], `defineActor("${name}")`);
   return Object.freeze({
     kind: 'troupe.actor-definition' as const,
     name,
@@ -139,10 +109,7 @@ export function defineActor<S, M, P = void>(
     pinned,
     ...(throughput !== undefined ? { throughput } : {}),
     ...(mailbox !== undefined ? { mailbox } : {}),
-    ...(dl.deadlock !== undefined ? { deadlock: dl.deadlock } : {}),
-    ...(dl.rank !== undefined ? { rank: dl.rank } : {}),
-    ...(retry !== undefined ? { retry } : {}),
-    ...(supervision !== undefined ? { supervision } : {}),
+    ...features,
   });
 }
 

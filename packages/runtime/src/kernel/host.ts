@@ -2,28 +2,28 @@
  * Host: everything one thread needs to run actors — the registry, the
  * dispatcher, counters, events and the clock. The main thread's in-thread
  * system is one Host; each executor thread runs another, connected by a
- * RemoteLink. Actor ids embed the host's node number so any thread can tell
- * where an id was born without a lookup.
+ * Transport (transport.ts). Actor ids embed the host's node number so any
+ * thread can tell where an id was born without a lookup.
+ *
+ * Features are not here: they plug in through the hooks composed when the
+ * host starts (`start`, hooks.ts) and keep per-actor state in slots (ext.ts).
  */
 import { type NameTable, NameTableFullError, RunQueue } from '@troupe/scheduler';
 import { Subject } from 'rxjs';
-import { DEADLOCK_OFF, deadlockWanted, type ResolvedDeadlockOptions } from '../features/deadlock/options.ts';
-import { DeadlockRuntime } from '../features/deadlock/runtime.ts';
-import { resolveRetry } from '../features/retry/retry.ts';
-import { setShutdownMs } from '../features/shutdown/stop-node.ts';
-import { installSupervision } from '../features/supervision/policy.ts';
 import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
-import { ActorCell, ALIVE, MIGRATED, type OnStopFate } from './cell.ts';
+import { setShutdownMs } from './budget.ts';
+import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
 import type { Clock } from './clock.ts';
+import { Cell } from './death-watch.ts';
 import type { ActorDefinition } from './definition.ts';
 import { isActorDefinition } from './definition.ts';
+import { envelop, unwrap } from './envelope.ts';
 import {
   ActorStoppedError,
   AskTimeoutError,
   ConfigError,
   DuplicateNameError,
   InitFailedError,
-  isDeadlockError,
   MailboxFullError,
   NameLimitError,
   ShutdownError,
@@ -37,56 +37,21 @@ import {
   type EventOptions,
   messageType,
 } from './events.ts';
+import { composeHooks, emptyHooks, type KernelHooks, type Plugin } from './hooks.ts';
 import { Lifetime } from './lifetime.ts';
-import type { DeadLetterHook } from './log/dead-letters.ts';
 import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
-import { Terminated } from './terminated.ts';
+import { type Ack, type SysMsg, stopMsg, terminatedMsg } from './sysmsg.ts';
+import type { Resolver, Transport } from './transport.ts';
 import { describeRange, inRange, unknownKey } from './validate.ts';
 
 /** Room for 1024 hosts (main thread + executors) in an id's low bits. */
 export const NODE_SPACE = 1024;
 
-/** How a host reaches actors and askers that live elsewhere (other threads, later other machines). */
-/** What a supervising parent asks of a child on another host (features/supervision/transport.ts). */
-export type Directed = 'resume' | 'restart' | 'suspend';
-
-export interface RemoteLink {
-  /** Delivers a user message to an actor not in this host. False when no host knows the id. */
-  route(ref: ActorRef, msg: unknown, meta: unknown): boolean;
-  /** Settles an ask whose asker lives on `node`. */
-  settle(node: number, askId: number, ok: boolean, value: unknown): void;
-  /** Registers `watcher` (local) on a remote `target`. */
-  watch(target: ActorRef, watcher: ActorRef): void;
-  /** Threaded mode: stop request for an actor on another host. */
-  stop?(ref: ActorRef, reason: string): void;
-  /** Threaded mode: `child` (linked by ref, executors/links.ts) has terminated; tell its parent wherever it is. */
-  childGone?(parent: ActorRef, child: ActorRef, reason: string): void;
-  /** Threaded mode: a failure of `child` for its supervising parent on another host (executors/links.ts). */
-  childFailed?(parent: ActorRef, child: ActorRef, error: unknown, phase: 'init' | 'start' | 'receive'): void;
-  /** Threaded mode: a supervision directive for a child on another host (executors/links.ts). */
-  directive?(child: ActorRef, d: Directed): void;
-  /** Threaded mode: `child` re-initialised after its supervising parent's restart directive (executors/links.ts). */
-  childRestarted?(parent: ActorRef, child: ActorRef): void;
-  /** Threaded mode: terminate an actor on another host now (a supervisor's shutdownMs ran out). */
-  kill?(ref: ActorRef, reason: string): void;
-  /** Threaded mode: a Terminated for a watcher on another host. */
-  terminated?(watcher: ActorRef, t: Terminated): void;
-  /** Threaded mode: the one ref object this host uses for a remote id (watch sets compare refs). */
-  intern?(id: number, name: string | undefined, def: string): ActorRef;
-  /** Threaded mode: a cell became reachable here (spawn or rehydrate). */
-  adopted?(cell: ActorCell): void;
-  /** Threaded mode: a cell left this host (stopped, or migrated when its status is MIGRATED). */
-  unregistered?(cell: ActorCell): void;
-  /** Threaded mode: a spawn asked for a placement other than `'local'`. */
-  place?(cell: ActorCell, placement: unknown): void;
-  /** Threaded mode: the ask exported as `askId` settled; the link drops what it tracked for it. */
-  forgetAsk?(askId: number): void;
-}
-
-export type FailurePolicy = (cell: ActorCell, error: unknown, phase: 'init' | 'start' | 'receive') => void;
+/** A feature as this kernel's hosts take it (hooks.ts). */
+export type HostPlugin = Plugin<ActorCell, Host>;
 
 export interface HostOptions {
   readonly node: number;
@@ -96,7 +61,6 @@ export interface HostOptions {
   readonly askTimeoutMs: number;
   readonly mailbox: ResolvedMailbox;
   readonly events?: EventOptions | undefined;
-  readonly deadlock?: ResolvedDeadlockOptions | undefined;
   /** What pending work holds (lifetime.ts); default: the process, through one ref'd handle. */
   readonly lifetime?: Lifetime | undefined;
 }
@@ -123,7 +87,9 @@ export class Host implements AskLedger {
   readonly definitions = new Map<string, ActorDefinition>();
   /** Top-level actors in spawn order (children of the root guardian). */
   readonly roots = new Set<ActorCell>();
-  remote: RemoteLink | null = null;
+  /** How actors and askers elsewhere are reached (transport.ts); null in one thread. */
+  transport: Transport | null = null;
+  private resolver: Resolver | null = null;
   /**
    * Actors here may move to another thread (an executor's host): a message a movable actor could not
    * carry along is refused wherever it comes from (portable.ts). False in one thread: nothing moves.
@@ -136,24 +102,9 @@ export class Host implements AskLedger {
   /** While false, spawns and outside tells are refused (shutdown phase 1). */
   accepting = true;
   readonly options: HostOptions;
-  /** Supervision replaces this; the core default restarts on receive failures and stops on start failures. */
-  failurePolicy: FailurePolicy = (cell, _e, phase) => {
-    if (phase === 'init') cell.beginStop('init-failed');
-    else if (phase === 'start') cell.beginStop('failed');
-    else cell.restart(isDeadlockError(_e) ? 'deadlock' : 'failed');
-  };
-  /** Wait-for graph, deadlock strategies, reentrancy, stall watch; null (no cost) when none is configured. */
-  deadlock: DeadlockRuntime | null = null;
-  /** Hook for modules that track parent/child structure (supervision). */
-  onChildStopped: ((parent: ActorCell, child: ActorCell) => void) | null = null;
-  /** A child linked by ref (another executor, executors/links.ts) terminated, with its reason. */
-  onRemoteChildStopped: ((parent: ActorCell, child: ActorRef, reason: string) => void) | null = null;
-  /** Definitions whose spawns are refused (an executor's restart circuit breaker opened, executors/recovery.ts). */
-  refused: Set<string> | null = null;
-  /** Told of every dead letter (log/dead-letters.ts: the default dead-letter log); null when logging is off. */
-  onDeadLetter: DeadLetterHook | null = null;
-  /** Told of every actor `kill()` took down, whoever killed it, and of its onStop (shutdown reports them as forced). */
-  onKilled: ((cell: ActorCell, onStop: OnStopFate) => void) | null = null;
+  /** What the features plugged in (hooks.ts); frozen by `start`, empty until then. */
+  hooks: KernelHooks<ActorCell> = emptyHooks();
+  private started = false;
 
   constructor(options: HostOptions) {
     this.options = options;
@@ -163,8 +114,29 @@ export class Host implements AskLedger {
     this.timers = this.lifetime.keepAlive(options.clock);
     this.events = new EventBus(options.events);
     this.dispatcher = new RunQueue<ActorCell>(options.yieldMs);
-    if (options.deadlock !== undefined && deadlockWanted(options.deadlock))
-      this.deadlock = new DeadlockRuntime(this, options.deadlock);
+  }
+
+  /**
+   * Composes the plugins' hooks, once, before this host runs actors (the
+   * system's start, an executor's). Definitions registered before are shown
+   * to `onDefine` now, as if registered after.
+   */
+  start(plugins: readonly HostPlugin[]): void {
+    if (this.started) throw new ConfigError('host.start', 'a host not started yet', this.node);
+    this.started = true;
+    this.hooks = composeHooks<ActorCell, Host>(this, plugins);
+    const d = this.hooks.onDefine;
+    if (d !== null) for (const def of this.definitions.values()) d(def);
+  }
+
+  /**
+   * Registers the remote seam (an executor's link, the threaded main thread's): where messages
+   * for actors without a cell here go, and how ids seen in frames become refs. Once per host.
+   */
+  connect(transport: Transport, resolver: Resolver): void {
+    if (this.transport !== null) throw new ConfigError('host.connect', 'a host not connected yet', this.node);
+    this.transport = transport;
+    this.resolver = resolver;
   }
 
   /**
@@ -201,9 +173,7 @@ export class Host implements AskLedger {
     const known = this.definitions.get(def.name);
     if (known === undefined) {
       this.definitions.set(def.name, def);
-      // Per-definition strategies, ranks and reentrancy need the runtime even when the system's is off.
-      if (this.deadlock === null && (def.deadlock !== undefined || def.rank !== undefined))
-        this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
+      this.hooks.onDefine?.(def);
     } else if (known !== def)
       throw new ConfigError(`${path}.name`, `a name not used by another definition`, def.name);
   }
@@ -219,7 +189,7 @@ export class Host implements AskLedger {
     this.register(def, spawner ? 'ctx.spawn(def)' : 'system.spawn(def)');
     const o = resolveSpawnOptions(options, spawner ? 'ctx.spawn(options)' : 'system.spawn(options)');
     if (!this.accepting) throw new ShutdownError(`${path}(${def.name})`);
-    if (this.refused?.has(def.name)) throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');
+    this.hooks.beforeSpawn?.(def);
     let parent = spawner;
     if (o.parent !== undefined) {
       parent = o.parent.cell;
@@ -229,7 +199,7 @@ export class Host implements AskLedger {
     if (parent !== null && parent.status !== ALIVE) throw new ActorStoppedError(parent.desc, 'stopping');
     const mailbox =
       o.mailbox ?? (def.mailbox ? resolveMailbox(def.mailbox, `${def.name}.mailbox`) : this.options.mailbox);
-    const cell = new ActorCell(
+    const cell = new Cell(
       this,
       def,
       props,
@@ -239,10 +209,7 @@ export class Host implements AskLedger {
       mailbox,
       def.throughput ?? this.options.throughput,
     );
-    if (def.supervision !== undefined) installSupervision(this);
     if (o.shutdownMs !== undefined) setShutdownMs(cell, o.shutdownMs);
-    const retry = o.retry ?? def.retry;
-    if (retry !== undefined) cell.retry = resolveRetry(retry, `${def.name}.retry`) ?? null;
     // Claimed before init runs user code: a child init spawns cannot take the name meanwhile.
     if (o.name !== undefined) this.claimName(cell);
     try {
@@ -257,9 +224,8 @@ export class Host implements AskLedger {
       cell.queued = true;
       this.dispatcher.schedule(cell);
     }
-    const placement = options?.placement;
-    if (placement !== undefined && placement !== 'local' && this.remote?.place)
-      this.remote.place(cell, placement);
+    // Features' spawn options (a retry policy), then a placement elsewhere (executors), in plugin order.
+    this.hooks.onSpawn?.(cell, o);
     return cell.ref;
   }
 
@@ -312,7 +278,7 @@ export class Host implements AskLedger {
     else this.roots.add(cell);
     if (spawned && this.events.hasListeners)
       this.emit({ type: 'actor.spawned', at: this.clock.now(), actor: cell.desc, parent: cell.parent?.desc });
-    this.remote?.adopted?.(cell);
+    this.hooks.onAdopt?.(cell);
   }
 
   unregister(cell: ActorCell): void {
@@ -323,12 +289,7 @@ export class Host implements AskLedger {
         if (this.names.get(name) === cell) this.names.delete(name);
       } else this.releaseName(cell);
     if (cell.parent === null) this.roots.delete(cell);
-    this.deadlock?.onActorGone(cell);
-    this.remote?.unregistered?.(cell);
-  }
-
-  childStopped(parent: ActorCell, child: ActorCell): void {
-    this.onChildStopped?.(parent, child);
+    this.hooks.onGone?.(cell);
   }
 
   /** A message for a ref without a live local cell. */
@@ -339,7 +300,10 @@ export class Host implements AskLedger {
       cell.deliver(msg, meta);
       return;
     }
-    if (this.remote?.route(ref, msg, meta)) return;
+    // Interception (hooks.ts), as `deliver` does for a local cell: one check while none is installed.
+    const si = this.hooks.send;
+    if (si !== null) meta = envelop(si, ref, msg, meta);
+    if (this.transport?.sendUser(ref, msg, meta)) return;
     this.stats.sent++;
     this.deadLetter(msg, meta, 'no-such-actor', ref);
   }
@@ -364,12 +328,8 @@ export class Host implements AskLedger {
             new ConfigError('ask(options).timeoutMs', describeRange(ASK_TIMEOUT_MS), timeoutMs),
           );
       }
-      if (options.reentrant !== undefined) {
-        if (typeof options.reentrant !== 'boolean')
-          return Promise.reject(new ConfigError('ask(options).reentrant', 'a boolean', options.reentrant));
-        if (options.reentrant && this.deadlock === null)
-          this.deadlock = new DeadlockRuntime(this, this.options.deadlock ?? DEADLOCK_OFF);
-      }
+      if (options.reentrant !== undefined && typeof options.reentrant !== 'boolean')
+        return Promise.reject(new ConfigError('ask(options).reentrant', 'a boolean', options.reentrant));
     }
     if (!this.accepting && sender === undefined) {
       // Shutdown phase 1: an ask from outside any actor is refused, and accounted for.
@@ -377,7 +337,12 @@ export class Host implements AskLedger {
       this.deadLetter(msg, undefined, 'shutdown', ref);
       return Promise.reject(new ShutdownError(`ask(${messageType(msg)})`));
     }
-    if (this.deadlock !== null) return this.deadlock.ask<R>(ref, msg, timeoutMs, options, sender);
+    // A feature may take the ask over (deadlock's wait-for graph): one check while none does.
+    const ai = this.hooks.ask;
+    if (ai !== null) {
+      const p = ai(ref, msg, timeoutMs, options, sender);
+      if (p !== undefined) return p as Promise<R>;
+    }
     return new Promise<R>((resolve, reject) => {
       const a = new PendingAsk(resolve, reject, sender, this.timers);
       a.timer = this.timers.setTimeout(
@@ -428,7 +393,7 @@ export class Host implements AskLedger {
 
   /** AskLedger: the handle exported as `id` settled. */
   forgetExported(id: number): void {
-    if (this.exported.delete(id)) this.remote?.forgetAsk?.(id);
+    if (this.exported.delete(id)) this.hooks.onAskSettled?.(id);
   }
 
   /** Drops exported asks that settled without telling the ledger (a handle type other than PendingAsk). */
@@ -444,6 +409,7 @@ export class Host implements AskLedger {
     error?: unknown,
   ): void {
     this.stats.deadLettered(reason);
+    meta = unwrap(meta); // an interceptor's envelope: its sender or ask is inside
     const to =
       recipient === undefined
         ? undefined
@@ -452,7 +418,8 @@ export class Host implements AskLedger {
           : recipient.toJSON();
     const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
     if (meta instanceof AskHandle) meta.reject(error ?? this.errorFor(reason, recipient, to));
-    if (this.onDeadLetter !== null) this.onDeadLetter(msg, reason, to, sender?.toJSON());
+    const log = this.hooks.onDeadLetter;
+    if (log !== null) log(msg, reason, to, sender?.toJSON());
     const at = this.clock.now();
     if (this.events.hasListeners)
       this.emit({
@@ -488,35 +455,27 @@ export class Host implements AskLedger {
     this.deadLetter(value, cell.ref, 'no-reply-target', undefined);
   }
 
-  stopRef(ref: ActorRef, reason: string): void {
+  /**
+   * Sends a system message (sysmsg.ts) to the actor behind `ref`: its cell
+   * here, or the transport to wherever it lives. A ref may still point at the
+   * cell an actor left (MIGRATED): the message must follow the actor.
+   */
+  sendSystem(ref: ActorRef, m: SysMsg, ack?: Ack): void {
     const c = ref.cell ?? this.cells.get(ref.id);
-    // A ref may still point at the cell an actor left (MIGRATED): the stop must follow the actor.
-    if (c !== undefined && c.status !== MIGRATED) c.requestStop(reason);
-    else this.remote?.stop?.(ref, reason);
+    if (c !== undefined && c !== null && c.status !== MIGRATED) c.system(m, ack);
+    else if (this.transport !== null) this.transport.sendSystem(ref, m, ack);
+    else deadSystem(this, ref, m, ack, 'no-such-actor');
   }
 
-  watch(target: ActorRef, watcher: ActorRef): void {
-    const c = target.cell ?? this.cells.get(target.id);
-    if (c !== undefined && c !== null) {
-      if (!c.addWatcher(watcher))
-        this.deliverTerminated(watcher, new Terminated(target, c.stopReason || 'stopped'));
-      return;
-    }
-    if (this.remote !== null) this.remote.watch(target, watcher);
-    else this.deliverTerminated(watcher, new Terminated(target, 'no-such-actor'));
-  }
-
-  deliverTerminated(watcher: ActorRef, t: Terminated): void {
-    const w = watcher.cell ?? this.cells.get(watcher.id);
-    if (w !== undefined) w.sysPush('terminated', t);
-    else this.remote?.terminated?.(watcher, t);
+  stopRef(ref: ActorRef, reason: string): void {
+    this.sendSystem(ref, stopMsg(reason));
   }
 
   /** Resolves a ref for an id seen in a frame or snapshot. */
   refFor(id: number, name: string | undefined, def: string): ActorRef {
     const cell = this.cells.get(id);
     if (cell !== undefined) return cell.ref;
-    return this.remote?.intern?.(id, name, def) ?? new ActorRef(id, name, def, this, null);
+    return this.resolver?.(id, name, def) ?? new ActorRef(id, name, def, this, null);
   }
 
   typeOf(msg: unknown): string {
@@ -528,6 +487,7 @@ export class Host implements AskLedger {
   }
 
   emitSent(cell: ActorCell, msg: unknown, meta: unknown): void {
+    meta = unwrap(meta);
     const from = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
     this.emit({
       type: 'message.sent',
@@ -555,4 +515,24 @@ export class Host implements AskLedger {
       durationMs: performance.now() - t0,
     });
   }
+}
+
+/**
+ * A system message that cannot reach its actor (gone, or no host knows it):
+ * dropped, except what owes an answer — a watch gets `terminated(reason)`, a
+ * stop's acknowledgement resolves (the actor is gone), a feature message's
+ * acknowledgement rejects with `error` (default: ActorStoppedError(reason)).
+ */
+export function deadSystem(
+  host: Host,
+  ref: ActorRef,
+  m: SysMsg,
+  ack: Ack | undefined,
+  reason: string,
+  error?: unknown,
+): void {
+  if (m.tag === 'watch') host.sendSystem(m.watcher, terminatedMsg(ref, reason));
+  else if (ack === undefined) return;
+  else if (m.tag === 'stop') ack.resolve(undefined);
+  else ack.reject(error ?? new ActorStoppedError(ref.toJSON(), reason));
 }

@@ -20,9 +20,9 @@
  */
 import { AskHandle } from './ask.ts';
 import type { ActorCell } from './cell.ts';
+import { checkPortable } from './codec.ts';
 import { UnserializableError } from './errors.ts';
 import { ActorRef } from './ref.ts';
-import { checkPortable } from './snapshot.ts';
 
 /**
  * Rule 2 for a message `deliver` is about to queue on `cell`: true when it

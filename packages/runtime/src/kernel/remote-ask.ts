@@ -35,6 +35,6 @@ export class RemoteAsk extends AskHandle {
     if (this.done) return;
     this.done = true;
     if (this.node === this.host.node) this.host.settleExported(this.askId, ok, value);
-    else this.host.remote?.settle(this.node, this.askId, ok, value);
+    else this.host.transport?.settle(this.node, this.askId, ok, value);
   }
 }

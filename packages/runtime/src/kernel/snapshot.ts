@@ -3,33 +3,32 @@
  * executor (or, later, another machine) and resume identically.
  *
  * What moves: definition name, props, state (as a value), pending user
- * messages with their senders and pending asks, watchers and watched refs,
- * mailbox bounds, restart count, shutdown budget, timers, the retry policy and a
- * retry in progress. Asks move as (node, askId): the asker's host
+ * messages with their senders, pending asks and interceptors' data, watchers
+ * and watched refs, mailbox bounds, restart count, timers, a message put back
+ * at the front (`requeueHead`), and every extension slot with a codec (ext.ts:
+ * the shutdown budget, a retry policy, …). Asks move as (node, askId): the asker's host
  * keeps the promise and the reply comes back by frame. Timers (timers.ts:
  * `ctx.schedule`, a machine's delayed events, a retried message's wait) move as
  * data with the time each has left and are re-armed on the new host's clock;
  * the leaving host cancels its own.
  */
-import {
-  type CheckOptions,
-  decode,
-  encode,
-  findUnserializable,
-  registerErrorClass,
-  registerExtension,
-} from '@troupe/scheduler';
-import { type RetryOptions, resolveRetry } from '../features/retry/retry.ts';
-import { ownShutdownMs, setShutdownMs } from '../features/shutdown/stop-node.ts';
+import { encode } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
-import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { type ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { checkPortable, decodeFor } from './codec.ts';
+import { Cell } from './death-watch.ts';
+import { Envelope } from './envelope.ts';
 import * as errors from './errors.ts';
 import { ConfigError, UnknownActorError, UnserializableError } from './errors.ts';
+import { decodeSlots, encodeSlots } from './ext.ts';
+import { farKids, farKidsOf, farParent, setFarParent } from './far-links.ts';
 import type { Host } from './host.ts';
 import { ActorRef } from './ref.ts';
 import { RemoteAsk } from './remote-ask.ts';
-import { Terminated } from './terminated.ts';
+import { childGoneMsg, terminatedMsg } from './sysmsg.ts';
 import { ActorTimers, type TimerData } from './timers.ts';
+
+export { checkPortable, decodeFor };
 
 export interface AskDescriptor {
   readonly node: number;
@@ -49,8 +48,14 @@ export interface ActorSnapshot {
   readonly capacity: number;
   readonly overflow: string;
   readonly parent: ActorRef | null;
-  /** [message, sender ref | ask descriptor | null], oldest first. */
-  readonly mailbox: ReadonlyArray<readonly [unknown, ActorRef | AskDescriptor | null]>;
+  /**
+   * [message, sender ref | ask descriptor | null], oldest first; a third element is the data an
+   * interceptor attached (envelope.ts), when it attached some.
+   */
+  readonly mailbox: ReadonlyArray<
+    | readonly [unknown, ActorRef | AskDescriptor | null]
+    | readonly [unknown, ActorRef | AskDescriptor | null, unknown]
+  >;
   readonly watchers: readonly ActorRef[];
   readonly watching: readonly ActorRef[];
   /** Links in remote form (executors/links.ts): `parent` is a ref, not a cell of the new host. */
@@ -59,54 +64,12 @@ export interface ActorSnapshot {
   readonly sup?: boolean;
   /** Children linked by ref (executors/links.ts), only on a detaching snapshot. */
   readonly kids?: readonly ActorRef[];
-  /** Its own shutdown budget (spawn option or child spec), when it has one. */
-  readonly shutdownMs?: number;
   /** Its timers (timers.ts): ms left, period, message, recipient (null: itself), key. */
   readonly timers?: readonly TimerData[];
-  /** Its message retry policy: true for its definition's, else the spawn option's as data. */
-  readonly retry?: true | RetryOptions;
-  /** A retry in progress: the front message's attempt and the ms left of its wait (-1: none). */
-  readonly retrying?: readonly [number, number];
-}
-
-// Refs cross threads as (id, name, def) and are re-bound to the decoding host.
-let decodingHost: Host | null = null;
-registerExtension<ActorRef>({
-  Class: ActorRef,
-  type: 0x41,
-  write: (r) => [r.id, r.name ?? null, r.def],
-  read: ([id, name, def]: [number, string | null, string]) => {
-    if (decodingHost === null) throw new Error('ActorRef decoded outside a host (runtime bug)');
-    return decodingHost.refFor(id, name ?? undefined, def);
-  },
-});
-
-// A TroupeError crosses as an instance of its own class, with its code, context and cause.
-for (const v of Object.values(errors))
-  if (typeof v === 'function' && v.prototype instanceof errors.TroupeError)
-    registerErrorClass(v as unknown as abstract new (...args: never[]) => Error);
-
-/** Decodes bytes with refs bound to `host`. */
-export function decodeFor<T>(host: Host, bytes: Uint8Array): T {
-  const prev = decodingHost;
-  decodingHost = host;
-  try {
-    return decode<T>(bytes);
-  } finally {
-    decodingHost = prev;
-  }
-}
-
-const portable = (v: object): boolean => v instanceof ActorRef;
-
-/**
- * Finds what in `value` cannot cross a thread; undefined when all of it can.
- * `options` (@troupe/scheduler CheckOptions): `anyError` lets errors of any
- * class cross (as their nearest registered class) — for what is reported, not
- * for messages or state; `depth` and `enclosing` place a part checked on its own.
- */
-export function checkPortable(value: unknown, root: string, options?: CheckOptions) {
-  return findUnserializable(value, root, portable, options);
+  /** The front message was put back (`requeueHead`): the ms left of its wait (-1: none). */
+  readonly held?: number;
+  /** Extension slots (ext.ts) by name, encoded by their codecs. */
+  readonly ext?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -130,6 +93,9 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   for (let i = 0; i < pairs.length; i++) {
     const p = checkPortable(pairs[i]![0], `mailbox[${i}]`);
     if (p) throw new UnserializableError('a pending message', p.path, p.found, cell.desc, p.limit);
+    const meta = pairs[i]![1];
+    const q = meta instanceof Envelope ? checkPortable(meta.data, `mailbox[${i}].data`) : undefined;
+    if (q) throw new UnserializableError("an interceptor's data", q.path, q.found, cell.desc, q.limit);
   }
   const problem = checkPortable(state, 'state') ?? checkPortable(cell.props, 'props');
   if (problem) throw new UnserializableError('state', problem.path, problem.found, cell.desc, problem.limit);
@@ -138,9 +104,10 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     const p = checkPortable(timers[i]![2], `timers[${i}].message`);
     if (p) throw new UnserializableError('a scheduled message', p.path, p.found, cell.desc, p.limit);
   }
-  const retry = retryOf(cell);
-  const retrying = cell.retryState();
-  const shutdownMs = ownShutdownMs(cell);
+  const ext = encodeSlots(cell); // may throw (a retry policy with a function): the actor stays
+  const held = cell.heldFront();
+  const fp = farParent(cell);
+  const kids = farKids(cell);
   const snap: ActorSnapshot = {
     v: 1,
     id: cell.id,
@@ -152,20 +119,20 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     restarts: cell.restarts,
     capacity: cell.capacity,
     overflow: cell.overflow,
-    parent: cell.parent?.ref ?? cell.remoteParent ?? null,
-    mailbox: pairs.map(([msg, meta]) => [msg, describeMeta(host, meta, detach)] as const),
+    parent: cell.parent?.ref ?? fp ?? null,
+    mailbox: pairs.map(([msg, meta]) =>
+      meta instanceof Envelope
+        ? ([msg, describeMeta(host, meta.meta, detach), meta.data] as const)
+        : ([msg, describeMeta(host, meta, detach)] as const),
+    ),
     watchers: cell.watchers ? [...cell.watchers.values()] : [],
     watching: cell.watching ? [...cell.watching.values()] : [],
     // Only the actor that leaves keeps its links: a copy must not stop another's children.
-    ...(detach && cell.remoteParent !== null ? { linked: true } : {}),
-    ...(detach && cell.remoteSupervised ? { sup: true } : {}),
-    ...(detach && cell.remoteKids !== null && cell.remoteKids.size > 0
-      ? { kids: [...cell.remoteKids.values()] }
-      : {}),
-    ...(shutdownMs !== undefined ? { shutdownMs } : {}),
+    ...(detach && fp !== null ? { linked: true } : {}),
+    ...(detach && kids !== null && kids.size > 0 ? { kids: [...kids.values()] } : {}),
     ...(timers.length > 0 ? { timers } : {}),
-    ...(retry !== undefined ? { retry } : {}),
-    ...(retrying !== null ? { retrying } : {}),
+    ...(held !== null ? { held } : {}),
+    ...(ext !== undefined ? { ext } : {}),
   };
   let bytes: Uint8Array;
   try {
@@ -196,22 +163,6 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     cell.cancelTimers(); // they run on where it lands
   }
   return bytes;
-}
-
-/** The retry policy a snapshot carries; throws when a function is part of it (the actor then stays). */
-function retryOf(cell: ActorCell): true | RetryOptions | undefined {
-  const r = cell.retry;
-  if (r === null) return undefined;
-  if (r === cell.def.retry) return true; // every thread loads the definition
-  const data = r.toData();
-  if (data === undefined)
-    throw new UnserializableError(
-      'retry options',
-      'retry',
-      'function (retryOn or backoff.random)',
-      cell.desc,
-    );
-  return data;
 }
 
 function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | AskDescriptor | null {
@@ -249,7 +200,7 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
       same.ref.toString(),
     );
   const parent = snap.parent && snap.linked !== true ? (host.cells.get(snap.parent.id) ?? null) : null;
-  const cell = new ActorCell(
+  const cell = new Cell(
     host,
     def,
     snap.props,
@@ -265,25 +216,25 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   cell.restarts = snap.restarts;
   // Before any side effect. A migrating actor finds its own id holding the name (never released at detach).
   if (snap.name !== null && !arriving) host.claimName(cell);
-  for (const [msg, meta] of snap.mailbox) {
-    cell.mailbox.push(msg, senderOrAsk(host, meta));
+  for (const e of snap.mailbox) {
+    const meta = senderOrAsk(host, e[1]);
+    cell.mailbox.push(e[0], e.length === 3 ? new Envelope(meta, e[2]) : meta);
   }
   host.stats.sent += snap.mailbox.length; // see the matching decrement in dehydrate
   host.stats.moved -= snap.mailbox.length;
   if (snap.watchers.length) cell.watchers = new Map(snap.watchers.map((r) => [r.id, r]));
   if (snap.watching.length) cell.watching = new Map(snap.watching.map((r) => [r.id, r]));
-  if (snap.linked === true) cell.remoteParent = snap.parent;
-  if (snap.sup === true) cell.remoteSupervised = true;
-  if (snap.kids !== undefined && snap.kids.length > 0)
-    cell.remoteKids = new Map(snap.kids.map((k) => [k.id, k]));
-  if (snap.shutdownMs !== undefined) setShutdownMs(cell, snap.shutdownMs);
+  if (snap.linked === true) setFarParent(cell, snap.parent);
+  if (snap.kids !== undefined && snap.kids.length > 0) {
+    const far = farKidsOf(cell);
+    for (const k of snap.kids) far.set(k.id, k);
+  }
+  if (snap.ext !== undefined) decodeSlots(cell, snap.ext);
   if (!arriving) host.adopt(cell);
   // Even the actor's own ref routes until then: a reply to it must not overtake a message on the old route.
   else cell.ref.cell = null;
   // Last, once nothing can throw: a timer must not fire into a cell that was never adopted.
-  if (snap.retry !== undefined)
-    cell.retry = resolveRetry(snap.retry === true ? def.retry : snap.retry, `${def.name}.retry`) ?? null;
-  if (snap.retrying !== undefined) cell.restoreRetry(snap.retrying[0], snap.retrying[1]);
+  if (snap.held !== undefined) cell.restoreHeldFront(snap.held);
   if (snap.timers !== undefined) (cell.timers ??= new ActorTimers(cell)).restore(snap.timers);
   cell.reschedule();
   return cell;
@@ -312,14 +263,14 @@ export function abandonSnapshot(host: Host, bytes: Uint8Array, reason: 'failed')
   const ref = host.refFor(snap.id, snap.name ?? undefined, snap.def);
   // It kept its name while it moved (same id): nobody holds it now.
   if (snap.name !== null) host.nameTable?.release(snap.name, snap.id);
-  for (const [msg, meta] of snap.mailbox) {
+  for (const e of snap.mailbox) {
     host.stats.sent++; // dehydrate took them off the holder's count
     host.stats.moved--;
-    host.deadLetter(msg, senderOrAsk(host, meta), reason, ref);
+    host.deadLetter(e[0], senderOrAsk(host, e[1]), reason, ref);
   }
-  const t = new Terminated(ref, reason);
-  for (const w of snap.watchers) host.deliverTerminated(w, t);
-  if (snap.linked === true && snap.parent !== null) host.remote?.childGone?.(snap.parent, ref, reason);
+  const t = terminatedMsg(ref, reason);
+  for (const w of snap.watchers) host.sendSystem(w, t);
+  if (snap.linked === true && snap.parent !== null) host.sendSystem(snap.parent, childGoneMsg(ref, reason));
   // Its spawn was counted where it was born: its end is counted here (spawned − stopped = live actors).
   if (host.events.hasListeners)
     host.emit({ type: 'actor.stopped', at: host.clock.now(), actor: ref.toJSON(), reason });

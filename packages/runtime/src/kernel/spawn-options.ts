@@ -1,9 +1,15 @@
-import { type RetryOptions, type RetryPolicy, resolveRetry } from '../features/retry/retry.ts';
+/**
+ * Spawn options: the kernel's own (name, mailbox, parent, placement,
+ * shutdownMs) and those features register (feature-options.ts: `retry`),
+ * validated at the call with the path of a bad field.
+ */
 import { ConfigError } from './errors.ts';
+import { resolveSpawnOption, spawnOptionKeys } from './feature-options.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef } from './ref.ts';
 import { checkKeys, checkObject, checkRange, closest, MAX_TIMER_MS } from './validate.ts';
 
+/** Features add their fields by augmenting this interface (retry.ts adds `retry`). */
 export interface SpawnOptions {
   /** Unique name in the system; `system.lookup(name)` finds it. */
   readonly name?: string;
@@ -11,8 +17,6 @@ export interface SpawnOptions {
   readonly mailbox?: MailboxOptions;
   /** Parent actor (default: the spawning actor, or the root guardian from outside). */
   readonly parent?: ActorRef;
-  /** Message retries before supervision sees a failure (overrides the definition's). */
-  readonly retry?: RetryOptions;
   /**
    * Where the actor runs when the system has executors: `'local'` (the
    * spawner's executor; default for `ctx.spawn`), `'spread'` (least loaded;
@@ -33,18 +37,21 @@ export interface ResolvedSpawn {
   readonly name: string | undefined;
   readonly mailbox: ResolvedMailbox | undefined;
   readonly parent: ActorRef | undefined;
-  readonly retry: RetryPolicy | undefined;
   readonly shutdownMs: number | undefined;
+  readonly placement: Placement | undefined;
+  /** Feature options present, resolved by their features, by key (null when none). */
+  readonly ext: Readonly<Record<string, unknown>> | null;
 }
 
-const KNOWN = ['name', 'mailbox', 'parent', 'placement', 'retry', 'shutdownMs'];
+const CORE = ['name', 'mailbox', 'parent', 'placement', 'shutdownMs'];
 const PLACEMENT = "'local' | 'spread' | { group } | { executor }";
 
 export function resolveSpawnOptions(opts: SpawnOptions | undefined, path = 'spawn(options)'): ResolvedSpawn {
   if (opts === undefined) return NO_OPTIONS;
   if (opts === null || typeof opts !== 'object')
     throw new ConfigError(path, '{ name?, mailbox?, parent?, retry?, placement?, shutdownMs? }', opts);
-  checkKeys(opts, KNOWN, path);
+  const features = spawnOptionKeys();
+  checkKeys(opts, [...CORE, ...features], path);
   const { name, parent } = opts;
   if (opts.placement !== undefined) checkPlacement(opts.placement, `${path}.placement`);
   if (name !== undefined && (typeof name !== 'string' || name.length === 0))
@@ -53,21 +60,23 @@ export function resolveSpawnOptions(opts: SpawnOptions | undefined, path = 'spaw
     throw new ConfigError(`${path}.parent`, 'an ActorRef', parent);
   const { shutdownMs } = opts;
   if (shutdownMs !== undefined) checkRange(shutdownMs, `${path}.shutdownMs`, { min: 0, max: MAX_TIMER_MS });
-  return {
-    name,
-    parent,
-    mailbox: opts.mailbox === undefined ? undefined : resolveMailbox(opts.mailbox, `${path}.mailbox`),
-    retry: resolveRetry(opts.retry, `${path}.retry`),
-    shutdownMs,
-  };
+  const mailbox = opts.mailbox === undefined ? undefined : resolveMailbox(opts.mailbox, `${path}.mailbox`);
+  let ext: Record<string, unknown> | null = null;
+  const raw = opts as unknown as Record<string, unknown>;
+  for (const k of features) {
+    const v = resolveSpawnOption(k, raw[k], path);
+    if (v !== undefined) (ext ??= {})[k] = v;
+  }
+  return { name, parent, mailbox, shutdownMs, placement: opts.placement, ext };
 }
 
 const NO_OPTIONS: ResolvedSpawn = Object.freeze({
   name: undefined,
   mailbox: undefined,
   parent: undefined,
-  retry: undefined,
   shutdownMs: undefined,
+  placement: undefined,
+  ext: null,
 });
 
 /**

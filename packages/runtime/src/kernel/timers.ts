@@ -1,8 +1,8 @@
 /**
  * An actor's timers, as data: `ctx.schedule` (a message for a recipient, once
  * or every period, optionally under a key), the delayed events of a machine
- * (machine.ts schedules them here), and the delay a retried message waits
- * (retry.ts). Each is armed on the host's clock, and each is a value — due
+ * (machine.ts schedules them here), and the delay a requeued message waits
+ * at the mailbox front (cell.ts `requeueHead`, for a retry). Each is armed on the host's clock, and each is a value — due
  * time, period, message, recipient, key — so it moves with its actor: a
  * snapshot carries every timer's remaining time and the new host re-arms it
  * (snapshot.ts). A timer whose actor stops is cancelled.
@@ -49,8 +49,8 @@ class Timer implements Cancellable {
 export class ActorTimers {
   private readonly armed = new Set<Timer>();
   private keyed: Map<TimerKey, Timer> | null = null;
-  /** The retry delay the mailbox is held for (cell.ts HOLD_RETRY_WAIT), or null. */
-  private retryWait: Timer | null = null;
+  /** The delay a requeued message waits out at the mailbox front (cell.ts HOLD_WAIT), or null. */
+  private frontWait: Timer | null = null;
   private paused = false;
 
   constructor(private readonly cell: ActorCell) {}
@@ -80,24 +80,24 @@ export class ActorTimers {
     t.handle = undefined;
   }
 
-  /** Holds the mailbox's retried message for `delayMs`; `release` runs when it is over. */
-  holdRetry(delayMs: number): void {
-    this.endRetry();
+  /** Holds the mailbox's front message for `delayMs`; the cell's `endWait` runs when it is over. */
+  holdWait(delayMs: number): void {
+    this.clearWait();
     const t = new Timer(this, null, undefined, null, 0);
-    this.retryWait = t;
+    this.frontWait = t;
     this.arm(t, delayMs);
   }
 
-  /** Ms left of the retry delay, or -1 when none is running. */
-  retryLeft(): number {
-    const t = this.retryWait;
+  /** Ms left of the front's delay, or -1 when none is running. */
+  waitLeft(): number {
+    const t = this.frontWait;
     return t === null ? -1 : Math.max(0, t.due - this.cell.host.clock.now());
   }
 
   /** Cancels everything (the actor stops, or left this host). */
   clear(): void {
     for (const t of [...this.armed]) this.drop(t);
-    this.endRetry();
+    this.clearWait();
   }
 
   get size(): number {
@@ -126,7 +126,7 @@ export class ActorTimers {
     if (this.paused) return;
     this.paused = true;
     for (const t of this.armed) this.unarm(t);
-    if (this.retryWait !== null) this.unarm(this.retryWait);
+    if (this.frontWait !== null) this.unarm(this.frontWait);
   }
 
   /** Re-arms what `pause` disarmed with the time each had left; one already due fires at once. */
@@ -135,7 +135,7 @@ export class ActorTimers {
     this.paused = false;
     const now = this.cell.host.clock.now();
     for (const t of this.armed) this.arm(t, t.due - now);
-    if (this.retryWait !== null) this.arm(this.retryWait, this.retryWait.due - now);
+    if (this.frontWait !== null) this.arm(this.frontWait, this.frontWait.due - now);
   }
 
   private track(t: Timer): void {
@@ -156,19 +156,19 @@ export class ActorTimers {
     t.handle = undefined;
   }
 
-  /** Cancels the retry delay (a restart drops the retry in progress). */
-  endRetry(): void {
-    const t = this.retryWait;
+  /** Cancels the front's delay (a restart drops the message put back). */
+  clearWait(): void {
+    const t = this.frontWait;
     if (t === null) return;
-    this.retryWait = null;
+    this.frontWait = null;
     this.unarm(t);
   }
 
   private fire(t: Timer): void {
     t.handle = undefined;
-    if (t === this.retryWait) {
-      this.retryWait = null;
-      this.cell.endRetryWait();
+    if (t === this.frontWait) {
+      this.frontWait = null;
+      this.cell.endWait();
       return;
     }
     if (!this.armed.has(t)) return;

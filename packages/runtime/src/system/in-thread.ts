@@ -12,6 +12,7 @@
  */
 import type { Observable } from 'rxjs';
 import type { SchedulerMetrics } from '../executors/metrics.ts';
+import { deadLetterLogPlugin, type FeaturePlugins } from '../executors/plugins.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
 import {
@@ -36,13 +37,17 @@ export class InThreadRuntime implements Runtime {
   constructor(
     private readonly host: Host,
     options: ResolvedOptions,
+    private readonly features: FeaturePlugins,
   ) {
     // Dead letters are logged through this thread's own rate limit (the threaded runtime shares one).
     const log = options.deadLetterLog;
-    if (log !== null) {
-      const logger = options.logger;
-      host.onDeadLetter = deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l));
-    }
+    const logger = options.logger;
+    host.start([
+      ...features.list,
+      ...deadLetterLogPlugin(
+        log === null ? null : deadLetterLog(log, new LocalGate(log, options.clock), (l) => warn(logger, l)),
+      ),
+    ]);
   }
 
   get events$(): Observable<AnyTroupeEvent> {
@@ -98,7 +103,7 @@ export class InThreadRuntime implements Runtime {
   }
 
   waitForGraph(): WaitForGraphSnapshot {
-    return this.host.deadlock?.waitForGraph() ?? { nodes: [], edges: [] };
+    return this.features.deadlock.waitForGraph();
   }
 
   /** No executors: the coordinator shuts the host down by itself. */

@@ -5,9 +5,11 @@
 import type { Observable } from 'rxjs';
 import { actorsModuleHref } from '../executors/actors-module.ts';
 import type { SchedulerMetrics } from '../executors/metrics.ts';
+import { type FeaturePlugins, featurePlugins } from '../executors/plugins.ts';
 import { ThreadedRuntime } from '../executors/runtime.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
 import {
+  type KillReports,
   resolveSignals,
   ShutdownCoordinator,
   type ShutdownHook,
@@ -50,11 +52,15 @@ export class ActorSystem {
   /** @internal what differs by mode (runtime.ts): in-thread, or executor threads. */
   readonly runtime: Runtime;
 
+  /** @internal every kill on the main host (kernel onKilled hook): shutdown reports them as forced. */
+  readonly kills: KillReports;
+
   /** @internal use createSystem */
-  constructor(options: ResolvedOptions, host: Host, runtime: Runtime) {
+  constructor(options: ResolvedOptions, host: Host, runtime: Runtime, features: FeaturePlugins) {
     this.options = options;
     this.host = host;
     this.runtime = runtime;
+    this.kills = features.kills;
     this.shutdownCoordinator = new ShutdownCoordinator(this);
     runtime.attachShutdown(this.shutdownCoordinator);
     if (options.handleSignals.length > 0) this.handleSignals(options.handleSignals);
@@ -261,7 +267,7 @@ async function loadDefinitions(actors: SystemOptions['actors']): Promise<ActorDe
   return definitionsOf(actors as Record<string, unknown>);
 }
 
-/** The main thread's host (node 0), with every definition known by name (each runtime adds its dead-letter log). */
+/** The main thread's host (node 0), with every definition known by name (each runtime starts it with its plugins). */
 function systemHost(options: ResolvedOptions, definitions: readonly ActorDefinition[]): Host {
   const host = new Host({
     node: 0,
@@ -271,7 +277,6 @@ function systemHost(options: ResolvedOptions, definitions: readonly ActorDefinit
     askTimeoutMs: options.askTimeoutMs,
     mailbox: options.mailbox,
     events: options.events,
-    deadlock: options.deadlock,
   });
   for (const d of definitions) host.register(d, `actors.${d.name}`);
   return host;
@@ -282,10 +287,12 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   const resolved = resolveOptions(options);
   const defs = await loadDefinitions(resolved.actors);
   const host = systemHost(resolved, defs);
+  // The main host's features (kernel/hooks.ts); each runtime starts the host with them.
+  const features = featurePlugins(resolved.deadlock);
   // The one place the mode is decided.
   const runtime: Runtime =
     resolved.executors === 0
-      ? new InThreadRuntime(host, resolved)
-      : await ThreadedRuntime.start(host, resolved, new Set(defs.map((d) => d.name)));
-  return new ActorSystem(resolved, host, runtime);
+      ? new InThreadRuntime(host, resolved, features)
+      : await ThreadedRuntime.start(host, resolved, new Set(defs.map((d) => d.name)), features.list);
+  return new ActorSystem(resolved, host, runtime, features);
 }

@@ -4,6 +4,7 @@
  * the path of the bad field.
  */
 import { ConfigError } from '../../kernel/errors.ts';
+import { defineOption } from '../../kernel/feature-options.ts';
 import { checkKeys, checkRange, closest, MAX_TIMER_MS, type Range } from '../../kernel/validate.ts';
 import { isKnownStrategy, knownStrategies } from './strategies.ts';
 
@@ -85,16 +86,19 @@ export function resolveDeadlockOptions(o: unknown, path = 'options.deadlock'): R
   };
 }
 
-/** Validates a definition's `deadlock` and `rank`; returns them frozen (or undefined when absent). */
+/** A definition's `rank` (`path` names it). */
+export function resolveRank(rank: unknown, path: string): number | undefined {
+  if (rank !== undefined && !(typeof rank === 'number' && Number.isFinite(rank)))
+    throw new ConfigError(path, 'a finite number', rank);
+  return rank;
+}
+
+/** A definition's `deadlock` options (`path` names them), frozen; undefined when absent. */
 export function resolveDefinitionDeadlock(
   deadlock: unknown,
-  rank: unknown,
-  path: string,
-): { deadlock: DefinitionDeadlockOptions | undefined; rank: number | undefined } {
-  if (rank !== undefined && !(typeof rank === 'number' && Number.isFinite(rank)))
-    throw new ConfigError(`${path}.rank`, 'a finite number', rank);
-  if (deadlock === undefined) return { deadlock: undefined, rank };
-  const p = `${path}.deadlock`;
+  p: string,
+): DefinitionDeadlockOptions | undefined {
+  if (deadlock === undefined) return undefined;
   if (deadlock === null || typeof deadlock !== 'object') throw new ConfigError(p, 'an object', deadlock);
   checkKeys(deadlock, ['strategy', 'priority', 'reentrant'], p);
   const d = deadlock as DefinitionDeadlockOptions;
@@ -103,5 +107,17 @@ export function resolveDefinitionDeadlock(
     throw new ConfigError(`${p}.priority`, 'a finite number', d.priority);
   if (d.reentrant !== undefined && typeof d.reentrant !== 'boolean')
     throw new ConfigError(`${p}.reentrant`, 'a boolean', d.reentrant);
-  return { deadlock: Object.freeze({ ...d }), rank };
+  return Object.freeze({ ...d });
 }
+
+declare module '../../kernel/definition.ts' {
+  interface DefinitionOptions {
+    /** Deadlock handling for asks made by this definition's actors (overrides the system's). */
+    readonly deadlock?: DefinitionDeadlockOptions;
+    /** Place in the ask hierarchy (`prevent`): actors may only ask actors of a higher rank. */
+    readonly rank?: number;
+  }
+}
+
+defineOption('rank', { definition: true }, resolveRank);
+defineOption('deadlock', { definition: true }, resolveDefinitionDeadlock);

@@ -1,8 +1,8 @@
 /**
  * DeadlockRuntime: one per host, created only when something needs it (a
  * strategy other than `timeout-only`, a stall threshold, reentrancy, or a
- * definition with deadlock options). While it is absent, asks take the plain
- * path in host.ts and handlers pay nothing.
+ * definition with deadlock options; plugin.ts). While it is absent, asks take
+ * the plain path in host.ts.
  *
  * Edge life cycle (detector.ts has the detection protocol):
  * 1. `ask` from an actor creates the edge `asker → target`. If the asker is
@@ -24,6 +24,7 @@ import { type Clock, systemClock } from '../../kernel/clock.ts';
 import type { ActorDefinition } from '../../kernel/definition.ts';
 import { AskTimeoutError, DeadlockError } from '../../kernel/errors.ts';
 import { type ActorDescription, messageType } from '../../kernel/events.ts';
+import { defineSlot } from '../../kernel/ext.ts';
 import { type Host, NODE_SPACE } from '../../kernel/host.ts';
 import type { ActorRef, AskOptions } from '../../kernel/ref.ts';
 import { DeadlockDetector } from './detector.ts';
@@ -34,6 +35,9 @@ import { NOT_FOUND, queuedOfChain, reenter, takeQueued } from './reentrancy.ts';
 import { StallMonitor } from './stall-monitor.ts';
 import { type DeadlockAction, type DeadlockCycle, decide } from './strategies.ts';
 import type { WaitEdge, WaitForGraphSnapshot, WaitNode } from './wait-for-graph.ts';
+
+/** An actor's node in the wait-for graph, so an edge looks nothing up (stays on its thread). */
+const WAIT_NODE = defineSlot<WaitNode>('deadlock.node');
 
 const PENDING = 0;
 export const LIVE = 1;
@@ -60,6 +64,7 @@ export class TrackedAsk extends PendingAsk implements WaitEdge {
     readonly since: number,
     readonly reentrant: boolean,
     readonly msg: unknown,
+    readonly rt: DeadlockRuntime,
   ) {
     super(resolve, reject, cell.ref, clock, settleTracked);
   }
@@ -75,12 +80,18 @@ export class TrackedAsk extends PendingAsk implements WaitEdge {
 
 /** PendingAsk calls `this.onSettle()`: `this` is the TrackedAsk. */
 function settleTracked(this: TrackedAsk): void {
-  (this.cell.host.deadlock as DeadlockRuntime).settled(this);
+  this.rt.settled(this);
 }
 
 type LocalEdge = TrackedAsk;
 
 const describe = (r: ActorRef): ActorDescription => r.toJSON();
+
+function nodeOf(cell: ActorCell, graph: DeadlockDetector<TrackedAsk>['graph']): WaitNode {
+  let n = WAIT_NODE.get(cell);
+  if (n === undefined) WAIT_NODE.set(cell, (n = graph.node(cell.id)));
+  return n;
+}
 const gone = (e: LocalEdge): void => {
   e.state = GONE;
 };
@@ -100,8 +111,10 @@ export class DeadlockRuntime {
   private pendingCell: ActorCell | null = null;
   private pendingMark = 0;
   private chainSeq = 0;
-  /** Set by the first reentrant ask (or reentrant options): from then on asks carry call chains. */
-  /** @internal also set by the link when an ask of a chain arrives from another thread. */
+  /**
+   * Set by the first reentrant ask (or reentrant options), or once an ask of a chain arrived from
+   * another thread (plugin.ts `onRemoteAsk`): from then on asks carry call chains.
+   */
   chains: boolean;
   /** Threaded mode: live edges also go to the main thread's detector (forwarder.ts); null in-thread. */
   forwarder: EdgeForwarder | null = null;
@@ -185,6 +198,7 @@ export class DeadlockRuntime {
             this.now(),
             reentrant,
             msg,
+            this,
           )
         : undefined;
       const a = edge ?? new PendingAsk(resolve, reject, sender, host.timers);
@@ -233,9 +247,12 @@ export class DeadlockRuntime {
     return ++this.chainSeq * NODE_SPACE + this.host.node;
   }
 
-  /** @internal link.ts: an ask of `a.chain` from another thread was delivered to the blocked `cell`. */
-  reenterRemote(cell: ActorCell, a: AskHandle): void {
-    if (!a.settled && this.detector.graph.reentrantOn(cell.id, a.chain))
+  /** An ask of `a.chain` from another thread was queued at `cell` (plugin.ts `onRemoteAsk`). */
+  remoteAsk(cell: ActorCell, a: AskHandle): void {
+    // Asks made while handling this one inherit its chain (`chainOf`).
+    this.chains = true;
+    // Reentrancy step 2: the target is blocked but serves its chain.
+    if (cell.busy && !a.settled && this.detector.graph.reentrantOn(cell.id, a.chain))
       queueMicrotask(() => reenter(cell, a));
   }
 
@@ -270,9 +287,9 @@ export class DeadlockRuntime {
   private goLive(e: LocalEdge): void {
     e.state = LIVE;
     const graph = this.detector.graph;
-    e.fromNode = e.cell.waitNode ??= graph.node(e.cell.id);
+    e.fromNode = nodeOf(e.cell, graph);
     const to = e.to.cell;
-    e.toNode = to !== null ? (to.waitNode ??= graph.node(to.id)) : graph.node(e.to.id);
+    e.toNode = to !== null ? nodeOf(to, graph) : graph.node(e.to.id);
     // Before the local search: a cycle it resolves at once removes the edge, and that `remove` must follow the `add`.
     this.forwarder?.add(e, this);
     this.detector.add(e, this.strategyOf(e.cell.def) !== 'timeout-only');
@@ -298,7 +315,11 @@ export class DeadlockRuntime {
 
   /** cell.ts: the pending handler settled (or was aborted) — the cell waits on nothing now. */
   onHandlerDone(cell: ActorCell): void {
-    this.detector.removeFrom(cell.id, this.forwarder === null ? gone : this.goneForwarded, cell.waitNode);
+    this.detector.removeFrom(
+      cell.id,
+      this.forwarder === null ? gone : this.goneForwarded,
+      WAIT_NODE.get(cell) ?? null,
+    );
     this.stalls?.onDone(cell);
   }
 
@@ -367,7 +388,7 @@ export class DeadlockRuntime {
   restartVictim(e: LocalEdge, err: DeadlockError): void {
     const victim = e.cell;
     this.failEdge(e, err);
-    if (victim.abortHandler('deadlock', err)) {
+    if (victim.abandonHandler('deadlock', err)) {
       this.onHandlerDone(victim);
       victim.failed(err, undefined, undefined, 'receive');
     }

@@ -25,6 +25,7 @@ import {
   resolveBackoff,
 } from '../../kernel/backoff.ts';
 import { ConfigError } from '../../kernel/errors.ts';
+import { defineOption } from '../../kernel/feature-options.ts';
 import { checkKeys, MAX_TIMER_MS } from '../../kernel/validate.ts';
 
 export interface RetryOptions {
@@ -97,3 +98,19 @@ export function resolveRetry(v: unknown, path: string): RetryPolicy | undefined 
     throw new ConfigError(`${path}.retryOn`, 'a function (error) => boolean', o.retryOn);
   return new RetryPolicy(o.attempts, fixedMs, backoff, o.retryOn ?? null);
 }
+
+declare module '../../kernel/definition.ts' {
+  interface DefinitionOptions {
+    /** Message retries before supervision sees a failure (see features/retry/retry.ts). */
+    readonly retry?: RetryOptions | RetryPolicy;
+  }
+}
+
+declare module '../../kernel/spawn-options.ts' {
+  interface SpawnOptions {
+    /** Message retries before supervision sees a failure (overrides the definition's). */
+    readonly retry?: RetryOptions;
+  }
+}
+
+defineOption('retry', { definition: true, spawn: true }, resolveRetry);

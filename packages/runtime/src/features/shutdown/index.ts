@@ -1,7 +1,7 @@
 /**
  * Graceful shutdown (phases.ts holds the protocol). The runtime's public
- * index re-exports the user-facing part; `attachExecutors`, `setShutdownMs`
- * and `StopNode` are integration points for the threaded system and supervision.
+ * index re-exports the user-facing part; `attachExecutors`, `StopNode` and
+ * `KillReports` are integration points for the threaded system.
  */
 
 export type { OnStopFate } from '../../kernel/cell.ts';
@@ -14,6 +14,7 @@ export {
   type ShutdownHookOptions,
   type ShutdownPhase,
 } from './hooks.ts';
+export { KillReports } from './kills.ts';
 export type { ShutdownOptions } from './options.ts';
 export { ShutdownCoordinator, type ShutdownSubject } from './phases.ts';
 export {
@@ -37,6 +38,7 @@ export {
   type ExecutorShutdownPort,
   type KilledActor,
   ownShutdownMs,
+  ownsChildStop,
   type StopNode,
   setShutdownMs,
   shutdownMsOf,

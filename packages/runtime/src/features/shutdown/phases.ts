@@ -66,6 +66,7 @@ import type { ActorDescription } from '../../kernel/errors.ts';
 import type { Host } from '../../kernel/host.ts';
 import type { SystemStats } from '../../kernel/stats.ts';
 import { type ShutdownHook, type ShutdownHookOptions, ShutdownHooks, type ShutdownPhase } from './hooks.ts';
+import type { KillReports } from './kills.ts';
 import { type ResolvedShutdown, resolveShutdownOptions, type ShutdownOptions } from './options.ts';
 import { type ForcedActor, ReportBuilder, type ShutdownReport } from './report.ts';
 import { cellNode, type ExecutorShutdownPort, type StopNode } from './stop-node.ts';
@@ -74,6 +75,8 @@ import { Latch, unlessAborted, until, within } from './wait.ts';
 /** What the coordinator needs from the system it shuts down. */
 export interface ShutdownSubject {
   readonly host: Host;
+  /** Every kill on `host` (its KillReports plugin). */
+  readonly kills: KillReports;
   /** Stats over every host (in-thread and executors). */
   stats(): SystemStats;
 }
@@ -164,11 +167,9 @@ export class ShutdownCoordinator {
     // make a stuck executor delay phase 1. `stopped` uses a synced count taken once intake is closed.
     const rb = new ReportBuilder(o.reason, t0, this.subject.stats());
     host.emit({ type: 'shutdown.started', at: t0, reason: o.reason, timeoutMs: o.timeoutMs, drain: o.drain });
-    const previousOnKilled = host.onKilled;
-    host.onKilled = (cell, onStop) => {
-      previousOnKilled?.(cell, onStop);
-      this.recordForced(rb, cell.desc, this.killCause, onStop);
-    };
+    const unlisten = this.subject.kills.listen((cell, onStop) =>
+      this.recordForced(rb, cell.desc, this.killCause, onStop),
+    );
     try {
       await this.phase(rb, 'stop-intake', 1, deadline, () => this.stopIntake(rb, deadline));
       await this.phase(rb, 'drain', 2, deadline, () => this.drain(o, t0, deadline));
@@ -179,7 +180,7 @@ export class ShutdownCoordinator {
       await this.phase(rb, 'terminate', 6, Number.POSITIVE_INFINITY, () => this.terminate(rb));
     } finally {
       clearInterval(keepAlive);
-      host.onKilled = previousOnKilled;
+      unlisten();
     }
     // Read once no executor thread can write its row any more: stats() says the same from now on.
     const report = rb.build(clock.now(), this.subject.stats(), this.force.fired);
@@ -352,7 +353,7 @@ export class ShutdownCoordinator {
 
   /**
    * Kills a tree. A local one reports every actor it takes down through the
-   * host's onKilled hook, synchronously (so `killCause` is right for it even
+   * kernel's onKilled hook (kills.ts), synchronously (so `killCause` is right for it even
    * while other trees stop concurrently); one on an executor by its answer.
    */
   private async kill(rb: ReportBuilder, node: StopNode, cause: ForcedActor['cause']): Promise<void> {

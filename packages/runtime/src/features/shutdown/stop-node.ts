@@ -1,17 +1,18 @@
 /**
  * What phase 3 and 4 of shutdown walk: a tree of stoppable actors, wherever
- * they live. Local cells are adapted here; executor threads and supervision
- * plug in through `ExecutorShutdownPort` and `setShutdownMs`.
+ * they live. Local cells are adapted here; executor threads plug in through
+ * `ExecutorShutdownPort`. An actor's budget is the kernel's (budget.ts): the
+ * `shutdownMs` spawn option, or its supervisor's child spec.
  *
  * Invariant: `stop` is graceful (children first, then onStop, as the cell's own
  * protocol does) and resolves only once the actor has terminated; `kill` is
  * immediate and leaves no message unaccounted for.
  */
+import { shutdownMsOf } from '../../kernel/budget.ts';
 import { type ActorCell, ALIVE, type OnStopFate, STOPPING } from '../../kernel/cell.ts';
 import type { ActorDescription } from '../../kernel/errors.ts';
 
-/** OTP's default worker shutdown: how long an actor gets to stop when no spec says otherwise. */
-export const DEFAULT_SHUTDOWN_MS = 5000;
+export { DEFAULT_SHUTDOWN_MS, ownShutdownMs, setShutdownMs, shutdownMsOf } from '../../kernel/budget.ts';
 
 export interface StopNode {
   readonly actor: ActorDescription;
@@ -24,7 +25,7 @@ export interface StopNode {
   stop(reason: string): Promise<void>;
   /**
    * Terminates now (OTP brutal_kill), children included. Local cells report
-   * what they killed through the host's onKilled hook; an actor on an executor
+   * what they killed through the kernel's onKilled hook (kills.ts); an actor on an executor
    * is reported by the answer, when its executor gives one.
    */
   kill(reason: string): void | Promise<readonly KilledActor[]>;
@@ -91,20 +92,9 @@ export interface ExecutorShutdownPort {
   terminateAll(): Promise<void>;
 }
 
-const budgets = new WeakMap<ActorCell, number>();
-
-/** Supervision records a child spec's `shutdownMs` here, spawn its `shutdownMs` option (integration point). */
-export function setShutdownMs(cell: ActorCell, ms: number): void {
-  budgets.set(cell, ms);
-}
-
-export function shutdownMsOf(cell: ActorCell): number {
-  return budgets.get(cell) ?? DEFAULT_SHUTDOWN_MS;
-}
-
-/** The budget set for `cell` (spawn option or child spec), if any: a migrating actor takes it along. */
-export function ownShutdownMs(cell: ActorCell): number | undefined {
-  return budgets.get(cell);
+/** `cell` stops its children by a protocol of its own (a supervisor: kernel hook `childStop`). */
+export function ownsChildStop(cell: ActorCell): boolean {
+  return cell.host.hooks.childStop?.owns(cell) === true;
 }
 
 /**
@@ -114,7 +104,7 @@ export function ownShutdownMs(cell: ActorCell): number | undefined {
  * outside would race its restarts, and it needs as long as its children take.
  */
 export function cellNode(cell: ActorCell): StopNode {
-  const ownProtocol = cell.stopChildren !== null;
+  const ownProtocol = ownsChildStop(cell);
   return {
     actor: cell.desc,
     shutdownMs: ownProtocol ? Number.POSITIVE_INFINITY : shutdownMsOf(cell),

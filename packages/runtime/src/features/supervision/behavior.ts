@@ -3,15 +3,14 @@
  * (supervisor.ts), whose user messages are the control protocol
  * (control.ts), and whose children stop in its own order (reverse start,
  * each within its shutdownMs) rather than all at once. Failures reach it
- * through the host hooks of policy.ts.
+ * through the kernel hooks of plugin.ts.
  */
 import type { ActorCell } from '../../kernel/cell.ts';
 import { defineActor } from '../../kernel/definition.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import { type ControlMessage, handleControl } from './control.ts';
-import { installSupervision } from './policy.ts';
 import type { SupervisorSpec } from './spec.ts';
-import { Supervisor, supervisorOf, type TreeParent } from './supervisor.ts';
+import { Supervisor, type TreeParent } from './supervisor.ts';
 
 export interface SupervisorProps {
   readonly spec: SupervisorSpec;
@@ -23,10 +22,7 @@ export const SupervisorActor = defineActor<Supervisor, ControlMessage, Superviso
   'troupe.supervisor',
   {
     init(props, ctx) {
-      const cell = ctx.self.cell as ActorCell;
-      installSupervision(cell.host);
-      cell.stopChildren = (c) => supervisorOf(c)?.stopForOwnStop(c.stopReason);
-      return new Supervisor(props.spec, cell, spawnSupervisor, props.root);
+      return new Supervisor(props.spec, ctx.self.cell as ActorCell, spawnSupervisor, props.root);
     },
     onStart(s) {
       s.start();

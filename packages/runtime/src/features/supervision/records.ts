@@ -1,13 +1,13 @@
 /**
  * Child records: what a supervisor knows about each child spec — the
  * current incarnation, whether it is alive, stopping, suspended or due for a
- * restart — and the child-side half of an in-place restart.
+ * restart.
  *
  * Invariant: at most one live incarnation per record; a record's `ref` is
  * replaced only once the previous incarnation has exited (or, for an
  * in-place restart, is the same ref).
  */
-import { type ActorCell, ALIVE } from '../../kernel/cell.ts';
+import type { ActorCell } from '../../kernel/cell.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import type { ChildSpec } from './spec.ts';
@@ -58,15 +58,6 @@ export function newRecord(spec: ChildSpec): ChildRecord {
     stopTimer: null,
     exitWaiters: [],
   };
-}
-
-/** Child side of an in-place restart: its own children go, then state re-initialises from props; false when init failed or it is gone. */
-export function restartInPlace(cell: ActorCell): boolean {
-  if (cell.status !== ALIVE) return false;
-  if (cell.children !== null) for (const k of [...cell.children]) k.requestStop('parent-restarted');
-  const far = cell.remoteKids;
-  if (far !== null) for (const k of far.values()) cell.host.stopRef(k, 'parent-restarted');
-  return cell.restart('supervisor');
 }
 
 /**

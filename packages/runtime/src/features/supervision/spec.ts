@@ -15,12 +15,13 @@
  */
 
 import { type Backoff, type BackoffOptions, resolveBackoff } from '../../kernel/backoff.ts';
-import type { ActorDefinition } from '../../kernel/definition.ts';
+import type { ActorDefinition, DefinitionOptions } from '../../kernel/definition.ts';
 import { isActorDefinition } from '../../kernel/definition.ts';
 import { ConfigError } from '../../kernel/errors.ts';
+import { resolveSpawnOption } from '../../kernel/feature-options.ts';
 import { type MailboxOptions, resolveMailbox } from '../../kernel/mailbox.ts';
+import type { SpawnOptions } from '../../kernel/spawn-options.ts';
 import { checkKeys, closest, MAX_TIMER_MS } from '../../kernel/validate.ts';
-import { type RetryOptions, type RetryPolicy, resolveRetry } from '../retry/retry.ts';
 import {
   checkDirective,
   type Decider,
@@ -53,7 +54,7 @@ export interface WorkerChildSpecInput {
   readonly shutdownMs?: number | 'infinity';
   /** Registers the child under this system-wide name (lookup). */
   readonly name?: string;
-  readonly retry?: RetryOptions;
+  readonly retry?: SpawnOptions['retry'];
   readonly mailbox?: MailboxOptions;
 }
 
@@ -86,7 +87,8 @@ export interface WorkerChildSpec {
   readonly restart: RestartType;
   readonly shutdownMs: number;
   readonly name: string | undefined;
-  readonly retry: RetryPolicy | undefined;
+  /** The `retry` spawn option, resolved by the retry feature (feature-options.ts). */
+  readonly retry: DefinitionOptions['retry'];
   readonly mailbox: MailboxOptions | undefined;
 }
 
@@ -227,7 +229,7 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
     restart,
     shutdownMs,
     name: o.name,
-    retry: resolveRetry(o.retry, `${path}.retry`),
+    retry: resolveSpawnOption('retry', o.retry, path) as DefinitionOptions['retry'],
     mailbox: o.mailbox,
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Supervisor: the state of a supervisor actor. It owns child records (one
  * per child spec, in start order) and reacts to what its children report by
- * system message (transport.ts): failures, exits, sub-trees started.
+ * system message (plugin.ts): failures, exits, sub-trees started.
  *
  * Restart protocol (a child failed, or exited against its restart type):
  * 1. The child suspended itself at the failure (its mailbox is kept) and
@@ -28,19 +28,20 @@
  */
 
 import { backoffDelay } from '../../kernel/backoff.ts';
-import { type ActorCell, ALIVE, MIGRATED, STOPPED } from '../../kernel/cell.ts';
+import { setShutdownMs } from '../../kernel/budget.ts';
+import { type ActorCell, STOPPED } from '../../kernel/cell.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import { EscalatedError, isInitFailedError, isShutdownError } from '../../kernel/errors.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import type { SpawnOptions } from '../../kernel/spawn-options.ts';
-import { setShutdownMs } from '../shutdown/stop-node.ts';
+import { directiveMsg, extMsg, killMsg } from '../../kernel/sysmsg.ts';
 import { type ChildInfo, type Directive, decide } from './decider.ts';
 import { emitSupervisorEvent, emitSupervisorNote } from './events.ts';
 import { IntensityWindow } from './intensity.ts';
+import { DUE, FAIL, TREE_STARTED } from './messages.ts';
 import { type ChildRecord, inStartOrder, newRecord } from './records.ts';
 import { type ChildSpec, resolveActor, type SupervisorSpec } from './spec.ts';
 import { affectedChildren } from './strategy.ts';
-import { direct, sendSystem } from './transport.ts';
 
 /** What the root guardian does for a top-level tree (tree.ts implements it). */
 export interface TreeParent {
@@ -60,6 +61,9 @@ export class Supervisor {
   private readonly timers = new Set<TimerHandle>();
   private afterStop: (() => void) | null = null;
   private stopReason = 'shutdown';
+  /** Steps due in a later turn of this supervisor (`after`), by sequence number (a `DUE` message names one). */
+  private readonly pending = new Map<number, () => void>();
+  private seq = 0;
 
   constructor(
     readonly spec: SupervisorSpec,
@@ -103,7 +107,7 @@ export class Supervisor {
         const opts: SpawnOptions = {
           ...(spec.name !== undefined ? { name: spec.name } : {}),
           ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
-          ...(spec.retry !== undefined ? { retry: spec.retry as never } : {}),
+          ...(spec.retry !== undefined ? { retry: spec.retry as SpawnOptions['retry'] } : {}),
         };
         ref = this.host.spawnLocal(def, spec.props, opts, this.cell);
       } else ref = this.spawnSupervisor(this.cell, spec.spec, spec.name);
@@ -162,7 +166,7 @@ export class Supervisor {
     switch (d) {
       case 'resume':
         rec.suspended = false;
-        direct(this.host, ref, 'resume');
+        this.host.sendSystem(ref, directiveMsg('resume'));
         emitSupervisorNote(this.host, 'supervisor.child-resumed', {
           supervisor: this.cell.desc,
           supervisorId: this.id,
@@ -232,7 +236,7 @@ export class Supervisor {
         if (!r.stopping) this.stopChild(r, r === rec ? 'restarting' : 'sibling-restarted', 'keep');
       } else if (!r.suspended && r.ref !== undefined) {
         r.suspended = true;
-        direct(this.host, r.ref, 'suspend');
+        this.host.sendSystem(r.ref, directiveMsg('suspend'));
       }
     }
     const due = (): void => {
@@ -248,11 +252,9 @@ export class Supervisor {
   /** Runs `fn` in this supervisor's own turn after `ms` on the clock (0: next turn). */
   private after(ms: number, fn: () => void): void {
     const self = this.cell.ref;
-    const post = (): void => {
-      sendSystem(self, () => {
-        if (this.mode === 'running' || this.mode === 'starting') fn();
-      });
-    };
+    const seq = ++this.seq;
+    this.pending.set(seq, fn);
+    const post = (): void => this.host.sendSystem(self, extMsg(DUE, seq));
     if (ms <= 0) {
       post();
       return;
@@ -264,6 +266,14 @@ export class Supervisor {
       post();
     }, ms);
     this.timers.add(h);
+  }
+
+  /** A `DUE` message, in this supervisor's turn: the step posted by `after`. */
+  due(seq: number): void {
+    const fn = this.pending.get(seq);
+    if (fn === undefined) return;
+    this.pending.delete(seq);
+    if (this.mode === 'running' || this.mode === 'starting') fn();
   }
 
   /**
@@ -287,13 +297,8 @@ export class Supervisor {
         r.pending = 'restarting';
         r.suspended = false;
         r.startedAt = this.host.clock.now();
-        const ref = r.ref;
-        const self = this.cell.ref;
-        direct(this.host, ref, 'restart', () =>
-          sendSystem(self, (c) => {
-            if (supervisorOf(c) === this) this.childRestarted(ref);
-          }),
-        );
+        // It reports back (`childRestarted`) once re-initialised, wherever it runs (plugin.ts step 3).
+        this.host.sendSystem(r.ref, directiveMsg('restart'));
         if (alone) continue;
         return;
       }
@@ -402,7 +407,7 @@ export class Supervisor {
     const self = this.cell.ref;
     if (this.root !== undefined) this.root.started(self);
     else if (this.cell.parent !== null)
-      sendSystem(this.cell.parent.ref, (p) => supervisorOf(p)?.childTreeStarted(self));
+      this.host.sendSystem(this.cell.parent.ref, extMsg(TREE_STARTED, self));
   }
 
   /** Asks a child to stop; past its shutdownMs it is killed (OTP brutal_kill after the timeout). */
@@ -430,9 +435,8 @@ export class Supervisor {
           actor: ref.toJSON(),
           shutdownMs: rec.spec.shutdownMs,
         });
-        // Here, or a kill command to the executor it moved to (it never answered the stop: no exit yet).
-        if (c !== null && c.status !== MIGRATED) c.kill(reason);
-        else this.host.remote?.kill?.(ref, reason);
+        // Here, or a kill to the executor it moved to (it never answered the stop: no exit yet).
+        this.host.sendSystem(ref, killMsg(reason));
       }, rec.spec.shutdownMs);
       rec.stopTimer = h;
       this.timers.add(h);
@@ -454,9 +458,7 @@ export class Supervisor {
     this.stopAllThen('escalated', () => {
       this.mode = 'failed';
       // Fail in a turn of our own, so the directive finds us suspended between messages.
-      sendSystem(this.cell.ref, (c) => {
-        if (c.status === ALIVE) c.failed(failure, undefined, undefined, 'receive');
-      });
+      this.host.sendSystem(this.cell.ref, extMsg(FAIL, failure));
     });
   }
 
@@ -492,6 +494,7 @@ export class Supervisor {
     const clock = this.host.timers;
     for (const h of this.timers) clock.clearTimeout(h);
     this.timers.clear();
+    this.pending.clear();
     for (const r of this.records) r.stopTimer = null;
   }
 
