@@ -111,7 +111,7 @@ export const F_EVENT = 57;
 export const F_DEADLETTER = 58;
 /** Executor → main: [F_NAME, name, ref | null, id?]. */
 export const F_NAME = 59;
-/** Main → executor: [F_FORWARDING, events, deadLetters]. */
+/** Main → executor: [F_FORWARDING, events (false, or the per-message sampling rate), deadLetters]. */
 export const F_FORWARDING = 60;
 
 // ---- runtime requests (64–79): the op of an F_REQ, served by an executor ----

@@ -350,6 +350,7 @@ async function main(): Promise<void> {
   /** Vacating for retirement (adaptive pool): steals nothing. */
   let retiring = false;
   let events: Subscription | null = null;
+  let eventsRate = -1;
   let deadLetters: Subscription | null = null;
 
   link.onControl = (from, f) => {
@@ -395,15 +396,20 @@ async function main(): Promise<void> {
         return;
       }
       case F_FORWARDING: {
-        const wantEvents = f[1] as boolean;
+        // false: no events; else the per-message sampling rate to forward at (forwarding.ts).
+        const rate = f[1] === false ? -1 : f[1] === true ? 1 : (f[1] as number);
         const wantDead = f[2] as boolean;
-        if (wantEvents && events === null)
-          events = host.events.events$.subscribe((e) => {
-            if (eventWindow.admit(e.type)) link.send(0, [F_EVENT, portableRecord(e, 'event')]);
-          });
-        else if (!wantEvents && events !== null) {
-          events.unsubscribe();
-          events = null;
+        if (rate !== eventsRate) {
+          // The new subscription first: the host's per-message gate never drops to off between them.
+          const old = events;
+          events =
+            rate < 0
+              ? null
+              : host.events.observe(rate).subscribe((e) => {
+                  if (eventWindow.admit(e.type)) link.send(0, [F_EVENT, portableRecord(e, 'event')]);
+                });
+          old?.unsubscribe();
+          eventsRate = rate;
         }
         if (wantDead && deadLetters === null)
           deadLetters = host.deadLetters.subscribe((d) =>

@@ -4,7 +4,9 @@
  * 1. Executors forward only what someone listens to: the first subscriber
  *    of `events$` (or `deadLetters$`) turns forwarding on for every executor
  *    with an F_FORWARDING frame, the last one leaving turns it off; an
- *    executor that starts later is told when it connects (`tell`).
+ *    executor that starts later is told when it connects (`tell`). The frame
+ *    carries the highest per-message sampling rate any subscriber asked for
+ *    (`observe(rate)`; 0: lifecycle events only), and is sent again when it changes.
  * 2. A forwarded event or dead letter is re-emitted on the main host, so a
  *    subscriber sees the whole system on one stream. Reading an event frees
  *    room in its executor's event window (event-window.ts).
@@ -15,7 +17,7 @@
  */
 import { type Board, type ExecutorHandle, F_FORWARDING, SLOT } from '@troupe/scheduler';
 import { Observable } from 'rxjs';
-import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
+import { type AnyTroupeEvent, type DeadLetter, samplingInterval } from '../kernel/events.ts';
 import type { Host } from '../kernel/host.ts';
 import { EVENT_WINDOW } from './event-window.ts';
 import { metricsFromBoard, type SchedulerMetrics } from './metrics.ts';
@@ -36,6 +38,8 @@ export interface ForwardingPort {
 
 export class Forwarding {
   private eventSubs = 0;
+  /** Sampling intervals the `events$` subscribers asked for, with their counts (EventBus.observe). */
+  private readonly wanted = new Map<number, number>();
   private deadSubs = 0;
   private metricsTimer: ReturnType<typeof setInterval> | null = null;
   /** Per executor, the dropped-event count last reported by `executor.events-dropped`. */
@@ -45,14 +49,38 @@ export class Forwarding {
 
   /** Step 1 and 2: the main host's events, with every executor's while subscribed. */
   get events$(): Observable<AnyTroupeEvent> {
+    return this.observe(1);
+  }
+
+  /**
+   * Step 1 and 2 at a chosen cost: per-message events for about `rate` of messages (0: lifecycle
+   * only, EventBus.observe). Executors sample at the highest rate any subscriber asked for.
+   */
+  observe(rate: number): Observable<AnyTroupeEvent> {
+    const every = samplingInterval(rate);
     return new Observable<AnyTroupeEvent>((sub) => {
-      const s = this.port.host.events.events$.subscribe(sub);
-      if (this.eventSubs++ === 0) this.tellAll();
+      const s = this.port.host.events.observe(rate).subscribe(sub);
+      const before = this.interval();
+      this.eventSubs++;
+      this.wanted.set(every, (this.wanted.get(every) ?? 0) + 1);
+      if (this.eventSubs === 1 || this.interval() !== before) this.tellAll();
       return () => {
         s.unsubscribe();
-        if (--this.eventSubs === 0) this.tellAll();
+        const was = this.interval();
+        this.eventSubs--;
+        const n = (this.wanted.get(every) ?? 1) - 1;
+        if (n === 0) this.wanted.delete(every);
+        else this.wanted.set(every, n);
+        if (this.eventSubs === 0 || this.interval() !== was) this.tellAll();
       };
     });
+  }
+
+  /** The smallest sampling interval asked for (Infinity: lifecycle only). */
+  private interval(): number {
+    let m = Number.POSITIVE_INFINITY;
+    for (const k of this.wanted.keys()) if (k < m) m = k;
+    return m;
   }
 
   get deadLetters$(): Observable<DeadLetter> {
@@ -68,8 +96,10 @@ export class Forwarding {
 
   /** Step 1: tells `node` what to forward now. */
   tell(node: number): void {
-    if (this.port.connected(node))
-      this.port.send(node, [F_FORWARDING, this.eventSubs > 0, this.deadSubs > 0]);
+    if (!this.port.connected(node)) return;
+    const every = this.interval();
+    const events = this.eventSubs === 0 ? false : every === Number.POSITIVE_INFINITY ? 0 : 1 / every;
+    this.port.send(node, [F_FORWARDING, events, this.deadSubs > 0]);
   }
 
   /** Step 2: an event from `from`. Out of the port: room in its window, whatever the subscribers do. */

@@ -427,6 +427,10 @@ export class ThreadedRuntime {
     return this.forwarding.events$;
   }
 
+  observe(rate: number): Observable<AnyTroupeEvent> {
+    return this.forwarding.observe(rate);
+  }
+
   get deadLetters$(): Observable<DeadLetter> {
     return this.forwarding.deadLetters$;
   }

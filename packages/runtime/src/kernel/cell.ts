@@ -226,7 +226,7 @@ export abstract class ActorCell {
     const mb = this.mailbox;
     if (mb.length >= this.capacity && !this.makeRoom(msg, meta)) return;
     mb.push(msg, meta);
-    if (host.events.perMessage) host.emitSent(this, msg, meta);
+    if (host.events.perMessage && host.events.sampledSend()) host.emitSent(this, msg, meta);
     if (!this.queued && !this.busy) {
       this.queued = true;
       host.dispatcher.schedule(this);

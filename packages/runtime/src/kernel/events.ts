@@ -5,7 +5,9 @@
  * subscribers. Per-message events (sent, received, processed) are produced
  * only while someone subscribes — or for a sampled fraction — because a
  * handler call costs tens of nanoseconds and an event object would double it.
- * The gate is one boolean the hot path reads (`perMessage`).
+ * The gate is one boolean the hot path reads (`perMessage`). A subscriber may
+ * ask for fewer (`observe(rate)`, e.g. a dashboard, or lifecycle only with 0):
+ * the highest rate any subscriber asked for is what is produced.
  */
 import { Observable, Subject } from 'rxjs';
 import type { ActorDescription } from './errors.ts';
@@ -143,40 +145,79 @@ export interface EventOptions {
   readonly sampleRate?: number;
 }
 
+/** A sampling rate (0–1) as "one message in `every`"; Infinity for none. */
+export function samplingInterval(rate: number): number {
+  return rate >= 1 ? 1 : rate > 0 ? Math.round(1 / rate) : Number.POSITIVE_INFINITY;
+}
+
 export class EventBus {
   /** Read on every message: are per-message events wanted right now? */
   perMessage = false;
   private readonly subject = new Subject<AnyTroupeEvent>();
   private listeners = 0;
+  /**
+   * The sampling interval each subscriber asked for (1: every message; Infinity:
+   * lifecycle events only), with how many asked for it. The smallest wins, so a
+   * cheap subscriber never takes events from a full one.
+   */
+  private readonly wanted = new Map<number, number>();
   private readonly mode: 'auto' | 'on' | 'off';
-  private readonly every: number;
+  /** `sampleRate` of the options as an interval: no subscriber gets more than that. */
+  private readonly floor: number;
+  /** One message in `every` produces per-message events now. */
+  private every = Number.POSITIVE_INFINITY;
   private tick = 0;
+  private sendTick = 0;
   readonly events$: Observable<AnyTroupeEvent>;
 
   constructor(options: EventOptions = {}) {
     this.mode = options.perMessage ?? 'auto';
-    const rate = options.sampleRate ?? 1;
-    this.every = rate >= 1 ? 1 : rate <= 0 ? Number.POSITIVE_INFINITY : Math.round(1 / rate);
-    this.events$ = new Observable<AnyTroupeEvent>((sub) => {
+    this.floor = samplingInterval(options.sampleRate ?? 1);
+    this.events$ = this.observe(1);
+    this.update();
+  }
+
+  /**
+   * The stream at a chosen cost: lifecycle events always, per-message events for
+   * about `rate` (0–1) of messages — 0 subscribes without turning them on. Every
+   * subscriber sees what the highest rate asked for produces (capped by the
+   * options' `sampleRate`).
+   */
+  observe(rate: number): Observable<AnyTroupeEvent> {
+    const every = samplingInterval(rate);
+    return new Observable<AnyTroupeEvent>((sub) => {
       this.listeners++;
+      this.wanted.set(every, (this.wanted.get(every) ?? 0) + 1);
       this.update();
       const s = this.subject.subscribe(sub);
       return () => {
         s.unsubscribe();
         this.listeners--;
+        const n = (this.wanted.get(every) ?? 1) - 1;
+        if (n === 0) this.wanted.delete(every);
+        else this.wanted.set(every, n);
         this.update();
       };
     });
-    this.update();
   }
 
   get hasListeners(): boolean {
     return this.listeners > 0;
   }
 
-  /** Per-message gate including sampling; call only when `perMessage` is true. */
+  /** The interval per-message events are sampled at now (Infinity: off). */
+  get interval(): number {
+    return this.every;
+  }
+
+  /** Per-message gate including sampling, for a handler run; call only when `perMessage` is true. */
   sampled(): boolean {
     return this.every === 1 || this.tick++ % this.every === 0;
+  }
+
+  /** The same for a send (its own count: sends and runs interleave, one count would alias). */
+  sampledSend(): boolean {
+    return this.every === 1 || this.sendTick++ % this.every === 0;
   }
 
   emit(event: AnyTroupeEvent): void {
@@ -188,9 +229,11 @@ export class EventBus {
   }
 
   private update(): void {
-    this.perMessage =
-      this.every !== Number.POSITIVE_INFINITY &&
-      (this.mode === 'on' || (this.mode === 'auto' && this.listeners > 0));
+    let asked = Number.POSITIVE_INFINITY;
+    if (this.mode === 'on') asked = 1;
+    else if (this.mode === 'auto') for (const k of this.wanted.keys()) if (k < asked) asked = k;
+    this.every = Math.max(asked, this.floor);
+    this.perMessage = this.every !== Number.POSITIVE_INFINITY;
   }
 }
 

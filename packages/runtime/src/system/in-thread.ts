@@ -54,6 +54,10 @@ export class InThreadRuntime implements Runtime {
     return this.host.events.events$;
   }
 
+  observe(rate: number): Observable<AnyTroupeEvent> {
+    return this.host.events.observe(rate);
+  }
+
   get deadLetters$(): Observable<DeadLetter> {
     return this.host.deadLetters.asObservable();
   }

@@ -27,6 +27,8 @@ export type ShutdownAttach = Pick<ShutdownCoordinator, 'attachExecutors'>;
 export interface Runtime {
   /** Every event of every thread (the system isolates each subscriber). */
   readonly events$: Observable<AnyTroupeEvent>;
+  /** The same at a chosen per-message sampling rate (0: lifecycle only; EventBus.observe). */
+  observe(rate: number): Observable<AnyTroupeEvent>;
   /** Every dead letter of every thread (the system isolates each subscriber). */
   readonly deadLetters$: Observable<DeadLetter>;
   spawn(def: ActorDefinition, props: unknown, options: SpawnOptions | undefined): Promise<ActorRef>;

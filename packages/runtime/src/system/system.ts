@@ -75,6 +75,23 @@ export class ActorSystem {
     return isolate(this.runtime.events$, (e) => this.observerFailed('events$', e));
   }
 
+  /**
+   * `events$` at a chosen cost, for observers that run all the time (a dashboard, a sampler):
+   * lifecycle events always, per-message events for about `sampleRate` (0–1) of messages —
+   * with 0, subscribing turns no per-message event on. Subscribers share one stream, so each
+   * sees what the highest rate asked for produces (`events$` asks for every message), capped by
+   * `options.events.sampleRate`. Subscribers are isolated as in `events$`.
+   */
+  observe(options: { readonly sampleRate: number }): Observable<AnyTroupeEvent> {
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError('system.observe(options)', '{ sampleRate }', options);
+    checkKeys(options, ['sampleRate'], 'system.observe(options)');
+    const rate = options.sampleRate;
+    if (!(typeof rate === 'number' && rate >= 0 && rate <= 1))
+      throw new ConfigError('system.observe(options).sampleRate', 'a number in [0, 1]', rate);
+    return isolate(this.runtime.observe(rate), (e) => this.observerFailed('events$', e));
+  }
+
   /** Messages that could not be delivered or processed, with the reason; subscribers isolated as in `events$`. */
   get deadLetters$(): Observable<DeadLetter> {
     return isolate(this.runtime.deadLetters$, (e) => this.observerFailed('deadLetters$', e));
