@@ -166,8 +166,9 @@ export class EventBus {
   private readonly floor: number;
   /** One message in `every` produces per-message events now. */
   private every = Number.POSITIVE_INFINITY;
-  private tick = 0;
-  private sendTick = 0;
+  /** Messages until the next sampled run / send (a countdown: cheaper than a modulo per message). */
+  private left = 1;
+  private sendLeft = 1;
   readonly events$: Observable<AnyTroupeEvent>;
 
   constructor(options: EventOptions = {}) {
@@ -212,12 +213,18 @@ export class EventBus {
 
   /** Per-message gate including sampling, for a handler run; call only when `perMessage` is true. */
   sampled(): boolean {
-    return this.every === 1 || this.tick++ % this.every === 0;
+    if (this.every === 1) return true;
+    if (--this.left > 0) return false;
+    this.left = this.every;
+    return true;
   }
 
   /** The same for a send (its own count: sends and runs interleave, one count would alias). */
   sampledSend(): boolean {
-    return this.every === 1 || this.sendTick++ % this.every === 0;
+    if (this.every === 1) return true;
+    if (--this.sendLeft > 0) return false;
+    this.sendLeft = this.every;
+    return true;
   }
 
   emit(event: AnyTroupeEvent): void {
@@ -232,7 +239,12 @@ export class EventBus {
     let asked = Number.POSITIVE_INFINITY;
     if (this.mode === 'on') asked = 1;
     else if (this.mode === 'auto') for (const k of this.wanted.keys()) if (k < asked) asked = k;
-    this.every = Math.max(asked, this.floor);
+    const every = Math.max(asked, this.floor);
+    if (every !== this.every) {
+      this.left = 1;
+      this.sendLeft = 1;
+    }
+    this.every = every;
     this.perMessage = this.every !== Number.POSITIVE_INFINITY;
   }
 }
