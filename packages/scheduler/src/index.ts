@@ -24,6 +24,13 @@ export {
 } from './compaction.ts';
 export { registerErrorClass } from './error-codec.ts';
 export {
+  ExecutorLoop,
+  type LoopConfig,
+  type LoopHost,
+  type LoopLink,
+  type LoopMove,
+} from './executor-loop.ts';
+export {
   DEFAULT_MAX_NAMES,
   NameTable,
   NameTableFullError,

@@ -182,6 +182,16 @@ export abstract class ActorCell {
     return this.ref.id;
   }
 
+  /** Messages waiting: the scheduler weighs a unit of work by its pending items (scheduler unit.ts). */
+  get pending(): number {
+    return this.mailbox.length;
+  }
+
+  /** The scheduler's cost key: actors of one definition share a cost per message. */
+  get kind(): ActorDefinition {
+    return this.def;
+  }
+
   get desc(): ActorDescription {
     return this.ref.toJSON();
   }
