@@ -1,1 +1,15 @@
+export type {
+  ActorDetail,
+  ActorPage,
+  ActorRow,
+  ActorSort,
+  DeadlockView,
+  ExecutorView,
+  Hello,
+  Point,
+  Snapshot,
+  Tick,
+  Totals,
+} from './dashboard/protocol.ts';
+export { type DashboardOptions, type DashboardServer, serveDashboard } from './dashboard/server.ts';
 export { eventToJson, toNdjson } from './ndjson.ts';
