@@ -2,7 +2,9 @@
  * serveDashboard over node:http (no browser): what it serves, who it lets in, and what it costs
  * while nobody looks. The browser itself is driven in dashboard-browser.test.ts.
  */
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { serveDashboard } from '@troupe/observability';
 import { type ActorSystem, createSystem, defineActor, isConfigError } from '@troupe/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -220,4 +222,56 @@ describe('serveDashboard', () => {
         (e: unknown) => isConfigError(e) && e.context.path === path,
       );
   });
+
+  it('troupe dashboard --attach serves another process’s dashboard: same snapshot, same stream', async () => {
+    const upstream = await serve();
+    const w = system!.spawnSync(Work, undefined, { name: 'far-away' });
+    for (let i = 0; i < 7; i++) w.tell({ type: 'w' });
+    await until(() => system!.stats().processed === 7, 'seven messages');
+    const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=@troupe/source',
+        '--import',
+        'tsx',
+        cli,
+        'dashboard',
+        '--attach',
+        upstream.url,
+        '--port',
+        '0',
+      ],
+      { cwd: fileURLToPath(new URL('../../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    closers.push(async () => {
+      child.kill('SIGTERM');
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      out += d;
+    });
+    // Its start line: troupe dashboard (attached to <upstream>): <its own URL> — …
+    const started = /\): (http:\/\/127\.0\.0\.1:\d+\/)/;
+    await until(() => started.test(out), 'the attached dashboard to start');
+    expect(out).toMatch(/attached to http:\/\/127\.0\.0\.1/);
+    const local = started.exec(out)![1]!;
+    expect(local).not.toBe(upstream.url);
+    const page = await get(local);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/assets/app.js');
+    const snap = JSON.parse((await get(new URL('/snapshot', local).href)).body);
+    expect(snap.tick.totals).toMatchObject({ processed: 7, actors: 1 });
+    expect(snap.actors.rows.map((r: { name: string }) => r.name)).toEqual(['far-away']);
+    const s = await openStream(local);
+    expect(s.status).toBe(200);
+    expect(s.first).toMatch(/^event: hello\n/);
+    await until(() => upstream.clients === 1, 'the stream to reach the upstream dashboard');
+    s.close();
+    await until(() => upstream.clients === 0, 'the upstream stream to end with the client');
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
 });
