@@ -40,6 +40,7 @@ export { type PlacementProblem, type PlacementSpec, Placer } from './placement.t
 export { type ExecutorHandle, ExecutorPool, ExecutorStartError, type PoolOptions } from './pool.ts';
 export { RingQueue } from './ring-queue.ts';
 export { RunQueue } from './run-queue.ts';
+export { type Holdable, SenderSync, type SyncLink } from './sender-sync.ts';
 export {
   type CheckOptions,
   ERROR_WEIGHT,

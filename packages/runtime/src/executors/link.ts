@@ -56,6 +56,7 @@ import {
   F_SYNC,
   F_SYNCED,
   K_TELL,
+  SenderSync,
   SLOT,
   W_DEF,
   W_FRAME,
@@ -91,7 +92,6 @@ import { applyItem, deadItem, type Item, sysItem, sysOf, tellItem } from './item
 import { crossLinks, immovable } from './links.ts';
 import { deadLost, type Tracked, trackAsk } from './recovery.ts';
 import { RefTables } from './ref-tables.ts';
-import { SenderSync } from './sender-sync.ts';
 import { decodeSys, encodeSys } from './sysmsg-codec.ts';
 import { type BatchOwner, resendBatch } from './unsendable.ts';
 import type { WireMeta } from './wire.ts';

@@ -1,39 +1,46 @@
 /**
  * Sender sync: per-pair FIFO when the *sender* moves. The migration handshake
- * (link.ts) orders what reaches a moving receiver; this orders what a moving
- * sender sent.
+ * (the runtime's executors/link.ts) orders what reaches a moving receiver;
+ * this orders what a moving sender sent. It knows units only as things that
+ * can be held and released (`Holdable`); the runtime's actor cell is one.
  *
- * An actor S that leaves executor H may have sent messages from H that are
+ * A unit S that leaves executor H may have sent messages from H that are
  * still on their way: in H's batches not yet read by their first hop X (a
  * receiver's birth executor, a forwarder), or forwarded by X since. Sent from
  * its new executor T, S's next message to the same receiver could overtake
  * them — through another port into X (ports are read in turn), or at once,
  * when the receiver lives on T while the older message still waits at X.
  *
- * Protocol (migration steps 1 and 2, link.ts):
+ * Protocol (migration steps 1 and 2 of the runtime's link.ts):
  * 1. H posts every batch it holds for other executors before the snapshot
  *    (what S sent is in them) and puts in the snapshot frame, for each
  *    executor X it posted to, the count k of batches it posted to X so far.
- * 2. T rehydrates S held (cell.ts HOLD_SYNC: no turn, no timer; messages to
- *    it queue) and asks each X but itself (the main thread hosts no actors)
- *    to confirm it has read H's first k batches: F_SYNC h k token.
+ * 2. T rehydrates S held (`holdForSync`: the runtime's cell runs no turn and
+ *    no timer; messages to it queue) and asks each X but itself and node 0
+ *    (the main thread runs no units) to confirm it has read H's first k batches: F_SYNC h k token.
  * 3. X answers F_SYNCED token once it has read them — at once, or after the
  *    batch that completes them. What X forwarded from them was queued on its
  *    channels before the answer: on the channel to T, ahead of it.
  * 4. T releases S once every X answered. Whatever S sends from then on is
  *    behind everything it sent from H at every first hop, and at T itself;
- *    further hops are ordered by the receiver's protocol (link.ts).
+ *    further hops are ordered by the receiver's protocol (the migration handshake).
  * An executor that is lost or leaves answers for itself: nothing more comes
  * that way. Answers are remembered per (H, X), and one request serves every
- * actor that arrives from H meanwhile (a steal of sixteen asks once).
+ * unit that arrives from H meanwhile (a steal of sixteen asks once).
+ * Nodes number below PAIR (4096); the runtime's ids use 1024.
  *
  * Cost: a count per inbound batch; per migration, one round trip to each
  * executor H posted to, during which S waits (its messages queue). Nothing
- * per message. A placement moves an actor that never ran: it has sent
+ * per message. A placement moves a unit that never ran: it has sent
  * nothing and needs no sync.
  */
-import { F_SYNC, F_SYNCED } from '@troupe/scheduler';
-import type { ActorCell } from '../kernel/cell.ts';
+import { F_SYNC, F_SYNCED } from './codes.ts';
+
+/** A unit that can wait for a sync: held, it runs nothing (its work queues); released, it goes on. */
+export interface Holdable {
+  holdForSync(): void;
+  releaseSync(): void;
+}
 
 /** What the sync needs of its link. */
 export interface SyncLink {
@@ -44,31 +51,31 @@ export interface SyncLink {
   sendUrgent(node: number, frame: unknown[]): void;
 }
 
-interface Request {
+interface Request<U> {
   readonly x: number;
   readonly h: number;
   readonly k: number;
-  readonly cells: ActorCell[];
+  readonly units: U[];
 }
 
-/** Room for node numbers in a (h, x) key: ids use 1024 nodes (host.ts NODE_SPACE). */
+/** Room for node numbers in a (h, x) key. */
 const PAIR = 4096;
 
-export class SenderSync {
+export class SenderSync<U extends Holdable = Holdable> {
   /** Batches read from each node, by node. */
   private readonly read: number[] = [];
   /** X side: requests waiting for more batches of h, by h: [k, T, token]. */
   private waiting: Map<number, Array<[number, number, number]>> | null = null;
   /** T side: requests in flight, by token. */
-  private readonly asked = new Map<number, Request>();
+  private readonly asked = new Map<number, Request<U>>();
   /** T side: the latest request per (h, x) pair, joined by later arrivals it covers. */
-  private readonly latest = new Map<number, Request>();
+  private readonly latest = new Map<number, Request<U>>();
   /** T side: the count of h's batches x confirmed it read, per (h, x). */
   private readonly confirmed = new Map<number, number>();
-  /** T side: held actors and the requests each still waits for. */
-  private readonly held = new Map<ActorCell, number>();
-  /** T side: what waits for a held actor's release (a migrate request: it moves once it may act). */
-  private later: Map<ActorCell, Array<() => void>> | null = null;
+  /** T side: held units and the requests each still waits for. */
+  private readonly held = new Map<U, number>();
+  /** T side: what waits for a held unit's release (a migrate request: it moves once it may run). */
+  private later: Map<U, Array<() => void>> | null = null;
   private seq = 0;
 
   constructor(private readonly link: SyncLink) {}
@@ -77,15 +84,15 @@ export class SenderSync {
   departure(to: number, peers: Iterable<number>): number[] {
     const out: number[] = [];
     for (const x of peers) {
-      if (x === to || x === 0) continue; // the main thread hosts no actors: nothing of S's passes there
+      if (x === to || x === 0) continue; // the main thread runs no units: nothing of S's passes there
       const k = this.link.posted(x) ?? 0;
       if (k > 0) out.push(x, k);
     }
     return out;
   }
 
-  /** Step 2, on T: holds `cell` (arrived from `h`) until every executor in `counts` read h's batches. */
-  arrive(cell: ActorCell, h: number, counts: readonly number[]): void {
+  /** Step 2, on T: holds `unit` (arrived from `h`) until every executor in `counts` read h's batches. */
+  arrive(unit: U, h: number, counts: readonly number[]): void {
     let waits = 0;
     for (let i = 0; i + 1 < counts.length; i += 2) {
       const x = counts[i]!;
@@ -96,28 +103,28 @@ export class SenderSync {
       let req = this.latest.get(pair);
       if (req === undefined || req.k < k) {
         const token = ++this.seq;
-        req = { x, h, k, cells: [] };
+        req = { x, h, k, units: [] };
         this.asked.set(token, req);
         this.latest.set(pair, req);
         this.link.sendUrgent(x, [F_SYNC, h, k, token]);
       }
-      req.cells.push(cell);
+      req.units.push(unit);
       waits++;
     }
     if (waits === 0) return;
-    this.held.set(cell, (this.held.get(cell) ?? 0) + waits);
-    cell.holdForSync();
+    this.held.set(unit, (this.held.get(unit) ?? 0) + waits);
+    unit.holdForSync();
   }
 
-  /** Runs `fn` once `cell` is no longer held (now, when it is not). */
-  whenReleased(cell: ActorCell, fn: () => void): void {
-    if (!this.held.has(cell)) {
+  /** Runs `fn` once `unit` is no longer held (now, when it is not). */
+  whenReleased(unit: U, fn: () => void): void {
+    if (!this.held.has(unit)) {
       fn();
       return;
     }
     const map = (this.later ??= new Map());
-    const list = map.get(cell);
-    if (list === undefined) map.set(cell, [fn]);
+    const list = map.get(unit);
+    if (list === undefined) map.set(unit, [fn]);
     else list.push(fn);
   }
 
@@ -174,20 +181,20 @@ export class SenderSync {
     for (const [token, req] of [...this.asked]) if (req.x === node) this.settle(token, req);
   }
 
-  private settle(token: number, req: Request): void {
+  private settle(token: number, req: Request<U>): void {
     this.asked.delete(token);
     const pair = req.h * PAIR + req.x;
     if (this.latest.get(pair) === req) this.latest.delete(pair);
     if ((this.confirmed.get(pair) ?? 0) < req.k) this.confirmed.set(pair, req.k);
-    for (const cell of req.cells) {
-      const left = (this.held.get(cell) ?? 1) - 1;
-      if (left > 0) this.held.set(cell, left);
+    for (const unit of req.units) {
+      const left = (this.held.get(unit) ?? 1) - 1;
+      if (left > 0) this.held.set(unit, left);
       else {
-        this.held.delete(cell);
-        cell.releaseSync();
-        const then = this.later?.get(cell);
+        this.held.delete(unit);
+        unit.releaseSync();
+        const then = this.later?.get(unit);
         if (then !== undefined) {
-          this.later!.delete(cell);
+          this.later!.delete(unit);
           for (const fn of then) fn();
         }
       }
