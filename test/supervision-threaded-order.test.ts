@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const IDS = ['a', 'b', 'c', 'd'];
 
-async function startTree(strategy: 'one-for-all' | 'rest-for-one') {
+async function startTree(strategy: 'one-for-all' | 'rest-for-one', placement: 'local' | 'spread' = 'local') {
   const s = await createSystem({ actors, executors: 2, topology: { groups: [[0], [1]] } });
   system = s;
   const events: Array<{ type: string; child?: string; actor?: { id: number } }> = [];
@@ -27,7 +27,7 @@ async function startTree(strategy: 'one-for-all' | 'rest-for-one') {
       id: 'top',
       strategy,
       intensity: { maxRestarts: 10, withinMs: 60_000 },
-      children: IDS.map((id) => ({ id, actor: 'ordered' })),
+      children: IDS.map((id) => ({ id, actor: 'ordered', placement })),
     }),
   );
   const refs = (await h.children()).map((r) => r.ref!);
@@ -62,6 +62,30 @@ describe('restarts in start order on an executor', () => {
     expect(reinits()).toEqual(order);
     expect(await initOrder()).toEqual(strategy === 'one-for-all' ? IDS : ['a', ...order]);
   });
+
+  // Spread over both executors (the default placement): the inits still run in start order (the
+  // process-wide monotonic clock says so); the children's own events come from two threads, so
+  // only the supervisor's events are in one order.
+  it.each([
+    ['one-for-all', ['a', 'b', 'c', 'd']],
+    ['rest-for-one', ['b', 'c', 'd']],
+  ] as const)(
+    '%s with the children spread over both executors: inits in start order',
+    async (strategy, order) => {
+      const { s, refs, initOrder, restarted, reinits, allRestarted } = await startTree(strategy, 'spread');
+      const where = await Promise.all(refs.map((r) => r.ask<number>({ type: 'where' } as OrderedMsg)));
+      expect(new Set(where).size).toBe(2);
+      refs[1]!.tell({ type: 'boom' });
+      await allRestarted(order.length);
+      expect(restarted()).toEqual(order);
+      expect([...reinits()].sort()).toEqual([...order]);
+      expect(await initOrder()).toEqual(strategy === 'one-for-all' ? IDS : ['a', ...order]);
+      await s.syncStats();
+      const st = s.stats();
+      expect(st.inFlight).toBe(0);
+      expect(st.sent).toBe(st.processed + st.deadLettered.total);
+    },
+  );
 
   it('one-for-all with the first child on another executor: the others wait until it is back', async () => {
     const { s, h, refs, initOrder, restarted, allRestarted } = await startTree('one-for-all');

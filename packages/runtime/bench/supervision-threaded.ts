@@ -33,7 +33,7 @@ for (const executors of [0, 2]) {
   const h = await s.start({
     id: 'bench',
     intensity: { maxRestarts: N * 10, withinMs: 60_000 },
-    children: [{ id: 'a', actor: 'flaky' }],
+    children: [{ id: 'a', actor: 'flaky', placement: 'local' }],
   });
   const a = (await h.child<FlakyMsg>('a'))!;
   await rounds(a, false); // warm-up

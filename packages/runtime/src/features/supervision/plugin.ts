@@ -24,6 +24,7 @@
  *    children with a protocol of its own (`childStop`: reverse start order,
  *    each within its shutdownMs).
  */
+import { setShutdownMs } from '../../kernel/budget.ts';
 import type { ActorCell } from '../../kernel/cell.ts';
 import { ALIVE } from '../../kernel/cell.ts';
 import { defineSlot } from '../../kernel/ext.ts';
@@ -105,6 +106,12 @@ function childExit(parent: ActorCell, child: ActorRef, reason: string): void {
 export const supervisionPlugin: HostPlugin = {
   name: 'supervision',
   install(api) {
+    // Before an executor's placement moves the new child (plugin order): its budget travels with it.
+    api.onSpawn((cell) => {
+      const p = cell.parent;
+      const ms = p === null ? undefined : supervisorOf(p)?.launching;
+      if (ms !== undefined) setShutdownMs(cell, ms);
+    });
     api.onFailure(routeFailure);
     api.onChildFailed(childFailed);
     api.onDirected((cell, _d, ok) => {

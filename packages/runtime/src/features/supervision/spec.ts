@@ -20,7 +20,7 @@ import { isActorDefinition } from '../../kernel/definition.ts';
 import { ConfigError } from '../../kernel/errors.ts';
 import { resolveSpawnOption } from '../../kernel/feature-options.ts';
 import { type MailboxOptions, resolveMailbox } from '../../kernel/mailbox.ts';
-import type { SpawnOptions } from '../../kernel/spawn-options.ts';
+import { checkPlacement, type Placement, type SpawnOptions } from '../../kernel/spawn-options.ts';
 import { checkKeys, closest, MAX_TIMER_MS } from '../../kernel/validate.ts';
 import {
   checkDirective,
@@ -56,6 +56,11 @@ export interface WorkerChildSpecInput {
   readonly name?: string;
   readonly retry?: SpawnOptions['retry'];
   readonly mailbox?: MailboxOptions;
+  /**
+   * Where the worker runs when the system has executors: `'spread'` (default: a pool of workers
+   * spreads over the executors), `'local'` (the supervisor's executor), `{ group }` or `{ executor }`.
+   */
+  readonly placement?: Placement;
 }
 
 export interface SupervisorChildSpecInput {
@@ -90,6 +95,8 @@ export interface WorkerChildSpec {
   /** The `retry` spawn option, resolved by the retry feature (feature-options.ts). */
   readonly retry: DefinitionOptions['retry'];
   readonly mailbox: MailboxOptions | undefined;
+  /** As given; the supervisor places a worker with none by `'spread'` (supervisor.ts `launch`). */
+  readonly placement: Placement | undefined;
 }
 
 export interface SupervisorChildSpec {
@@ -185,7 +192,7 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
     o,
     isSup
       ? ['id', 'supervisor', 'restart', 'shutdownMs', 'name']
-      : ['id', 'actor', 'props', 'restart', 'shutdownMs', 'name', 'retry', 'mailbox'],
+      : ['id', 'actor', 'props', 'restart', 'shutdownMs', 'name', 'retry', 'mailbox', 'placement'],
     path,
   );
   if (typeof o.id !== 'string' || o.id.length === 0)
@@ -221,6 +228,7 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
   if (!(typeof o.actor === 'string' ? o.actor.length > 0 : isActorDefinition(o.actor)))
     throw new ConfigError(`${path}.actor`, 'an actor definition or its name', o.actor);
   if (o.mailbox !== undefined) resolveMailbox(o.mailbox, `${path}.mailbox`);
+  if (o.placement !== undefined) checkPlacement(o.placement, `${path}.placement`);
   return Object.freeze({
     kind: 'worker' as const,
     id: o.id,
@@ -231,6 +239,7 @@ export function resolveChild(v: unknown, path: string): ChildSpec {
     name: o.name,
     retry: resolveSpawnOption('retry', o.retry, path) as DefinitionOptions['retry'],
     mailbox: o.mailbox,
+    placement: o.placement,
   });
 }
 

@@ -28,7 +28,6 @@
  */
 
 import { backoffDelay } from '../../kernel/backoff.ts';
-import { setShutdownMs } from '../../kernel/budget.ts';
 import { type ActorCell, STOPPED } from '../../kernel/cell.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import { EscalatedError, isInitFailedError, isShutdownError } from '../../kernel/errors.ts';
@@ -97,10 +96,17 @@ export class Supervisor {
     this.maybeStarted();
   }
 
+  /**
+   * The shutdown budget of the child being spawned now (`launch`): the spawn hook sets it on the
+   * new cell before a placement moves it (plugin.ts), so it travels with the child.
+   */
+  launching: number | undefined = undefined;
+
   /** Spawns a fresh incarnation; returns the error when it could not start. */
   launch(rec: ChildRecord): unknown {
     const spec = rec.spec;
     let ref: ActorRef;
+    this.launching = spec.shutdownMs; // the shutdown coordinator budgets this child by its spec
     try {
       if (spec.kind === 'worker') {
         const def = resolveActor(spec, this.host.definitions, `child "${spec.id}"`);
@@ -108,20 +114,20 @@ export class Supervisor {
           ...(spec.name !== undefined ? { name: spec.name } : {}),
           ...(spec.mailbox !== undefined ? { mailbox: spec.mailbox } : {}),
           ...(spec.retry !== undefined ? { retry: spec.retry as SpawnOptions['retry'] } : {}),
+          // With executors a pool of workers spreads over them (in-thread a placement is moot).
+          placement: spec.placement ?? 'spread',
         };
         ref = this.host.spawnLocal(def, spec.props, opts, this.cell);
       } else ref = this.spawnSupervisor(this.cell, spec.spec, spec.name);
     } catch (e) {
       rec.alive = false;
       return isInitFailedError(e) ? e.cause : e;
+    } finally {
+      this.launching = undefined;
     }
     rec.ref = ref;
     rec.alive = true;
-    const cell = ref.cell;
-    if (cell !== null) {
-      setShutdownMs(cell, spec.shutdownMs); // the shutdown coordinator budgets this child by its spec
-      this.keepStartOrder();
-    }
+    if (ref.cell !== null) this.keepStartOrder(); // placed elsewhere: a child linked by ref
     rec.stopping = false;
     rec.suspended = false;
     rec.afterExit = 'keep';
