@@ -7,10 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DashboardServer, serveDashboard } from '@troupe/observability';
-import { type ActorRef, type ActorSystem, createSystem, defineActor } from '@troupe/runtime';
+import { type ActorRef, type ActorSystem, createSystem, defineActor, supervisor } from '@troupe/runtime';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary } from '../../../test/support/require-binary.ts';
+import { Busy } from './fixtures/top-actors.ts';
 
 const CHROMIUM = requireBinary('/usr/bin/chromium', 'the dashboard browser tests');
 const SHOTS = join(process.cwd(), 'test-results', 'dashboard');
@@ -167,4 +168,80 @@ describe.skipIf(CHROMIUM === null)('dashboard in chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'deadlocks.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('shows a supervision tree with its restarts, and filters the event log by type', async () => {
+    const tree = await system.start(
+      supervisor({
+        id: 'app',
+        intensity: { maxRestarts: 5, withinMs: 60_000 },
+        children: [
+          { id: 'fragile', actor: Flaky },
+          { id: 'steady', actor: Worker },
+        ],
+      }),
+    );
+    const fragile = (await tree.child('fragile'))!;
+    fragile.tell('boom');
+    await page.getByTestId('tab-supervision').click();
+    const app = page.getByTestId('tree').filter({ hasText: 'app' });
+    await expect.poll(() => app.getByTestId('child').count(), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(async () => (await app.textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/fragile[\s\S]*1 restarts/);
+    // Restarts inside the intensity window (its size is known once an event names it).
+    expect(await app.getByTestId('intensity').first().textContent()).toMatch(/^\s*1\/(5|\?) restarts in/);
+    await page.screenshot({ path: join(SHOTS, 'supervision.png'), fullPage: true });
+    await page.getByTestId('tab-events').click();
+    await page.getByTestId('event-type').selectOption('actor.failed');
+    await expect
+      .poll(
+        async () => [
+          ...new Set(
+            await page
+              .getByTestId('event-row')
+              .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type'))),
+          ),
+        ],
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['actor.failed']);
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('draws executors by NUMA group and an actor moving between them', async () => {
+    const threaded = await createSystem({
+      actors: new URL('./fixtures/top-actors.ts', import.meta.url),
+      executors: 2,
+    });
+    const d2 = await serveDashboard(threaded, { port: 0, log: false, title: 'threaded' });
+    const p2 = await browser.newPage();
+    p2.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      const mover = await threaded.spawn(Busy, undefined, { name: 'mover', placement: { executor: 1 } });
+      await p2.goto(`${d2.url}#/executors`);
+      await p2.getByTestId('executor-1').waitFor({ timeout: 10_000 });
+      await p2.getByTestId('executor-2').waitFor({ timeout: 10_000 });
+      expect(await p2.getByTestId('executor-table').textContent()).toMatch(/E1[\s\S]*E2/);
+      await threaded.migrate(mover, { executor: 2 });
+      await expect
+        .poll(
+          async () =>
+            (await p2
+              .getByTestId('move-list')
+              .textContent()
+              .catch(() => '')) ?? '',
+          { timeout: 10_000 },
+        )
+        .toMatch(/mover\s*E1 → E2/);
+      expect(await p2.getByTestId('move').count()).toBeGreaterThanOrEqual(1);
+      await p2.screenshot({ path: join(SHOTS, 'executors.png'), fullPage: true });
+    } finally {
+      await p2.close();
+      await d2.close();
+      await threaded.shutdown();
+    }
+    expect(errors).toEqual([]);
+  }, 40_000);
 });

@@ -5,7 +5,7 @@ function Intensity({ i }) {
   const max = i.maxRestarts;
   const frac = max ? Math.min(1, i.used / max) : 0;
   const within = i.withinMs ? `${(i.withinMs / 1000).toFixed(i.withinMs % 1000 ? 1 : 0)} s` : '?';
-  return html`<span class="intensity" title="restarts inside the intensity window">
+  return html`<span class="intensity" title="restarts inside the intensity window" data-testid="intensity">
     <span class="bar"><span style=${`width:${Math.round(frac * 100)}%`} class=${frac >= 1 ? 'full' : ''}></span></span>
     ${fmtInt(i.used)}/${max ?? '?'} restarts in ${within}
   </span>`;

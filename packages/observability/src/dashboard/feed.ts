@@ -167,6 +167,7 @@ export class LiveFeed implements Feed {
         graph,
         clients,
         sampling: this.interval === Number.POSITIVE_INFINITY ? null : (this.measured ?? this.interval),
+        eventNow: this.system.clock.now(),
       },
       fresh,
     );

@@ -74,6 +74,8 @@ export class Model {
   /** `message.processed` events seen (unweighted), for `processedSeenDelta`. */
   private processedSeen = 0;
   private processedSeenBefore = 0;
+  /** The latest `at` seen: now on the events' clock, where no better one is known (a recording). */
+  lastAt = 0;
   /** Events that could not be read (a corrupt recording, a stranger's stream). */
   malformed = 0;
   private moveCursor = 0;
@@ -96,6 +98,7 @@ export class Model {
   private dispatch(any: AnyTroupeEvent): void {
     const w = this.weight;
     const at = typeof any.at === 'number' ? any.at : 0;
+    if (at > this.lastAt) this.lastAt = at;
     // Extension events share the `actor.` prefix, so the type alone does not narrow the union.
     const e = any as TroupeEvent;
     switch (e.type) {
@@ -233,6 +236,8 @@ export class Model {
       graph: WaitForGraphSnapshot | null;
       clients: number;
       sampling: number | null;
+      /** Now on the events' clock (the system's, not the wall's): intensity windows are counted on it. */
+      eventNow?: number;
     },
     fresh = false,
   ): Tick {
@@ -263,7 +268,7 @@ export class Model {
         recent: this.deadlocks.recent(10),
         graph: graphView(o.graph),
       },
-      trees: this.supervision.view(o.at),
+      trees: this.supervision.view(o.eventNow ?? this.lastAt),
       log,
       types: this.log.types(),
       sampling: o.sampling,
