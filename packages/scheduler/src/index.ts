@@ -30,6 +30,7 @@ export {
   type LoopLink,
   type LoopMove,
 } from './executor-loop.ts';
+export { type MainLifetime, POLL_MAX_MS, ProcessLifetime } from './lifetime.ts';
 export {
   DEFAULT_MAX_NAMES,
   NameTable,

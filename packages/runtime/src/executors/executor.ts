@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const node = data.node;
   const board = new Board(data.boardNodes, data.boardBuffer);
   // Worker threads are unref'd: this node's pending work and activity, in shared memory, are what
-  // the main thread holds the process for (scheduler activity.ts, executors/lifetime.ts).
+  // the main thread holds the process for (scheduler activity.ts and lifetime.ts).
   const activity = new Activity(board, node);
   const host = new Host({
     lifetime: new Lifetime((some) => activity.holding(some)),

@@ -9,7 +9,7 @@
  * to an executor (requests.ts), events and dead letters from every executor
  * (forwarding.ts), the adaptive pool (adaptive.ts), lost executors
  * (recovery.ts), the shutdown coordinator's view (shutdown-port.ts), trees
- * on an executor (tree-threaded.ts), the process's lifetime (lifetime.ts).
+ * on an executor (tree-threaded.ts), the process's lifetime (scheduler lifetime.ts).
  *
  * Invariants: the main host runs no actors of its own in this mode (every
  * spawn from the main thread is placed on an executor); `stats()` and
@@ -33,6 +33,7 @@ import {
   NameTable,
   Placer,
   PoolPolicy,
+  ProcessLifetime,
   REQ_PUBLISH,
   REQ_SPAWN,
   readTopology,
@@ -69,7 +70,6 @@ import { SAMPLE_MS } from './adaptive.ts';
 import { limitsStartError } from './fault-options.ts';
 import { Forwarding } from './forwarding.ts';
 import type { ThreadedConfig } from './launch.ts';
-import { ProcessLifetime } from './lifetime.ts';
 import { ThreadLink } from './link.ts';
 import {
   type ExecutorMetrics,
@@ -113,7 +113,7 @@ export class ThreadedRuntime {
   private readonly forwarding: Forwarding;
   /** The executor threads' lives: start, hang, loss, replacement, retirement, termination (threads.ts). */
   private readonly threads: ExecutorThreads;
-  /** Holds the process while executors have work (lifetime.ts). */
+  /** Holds the process while executors have work (scheduler lifetime.ts). */
   readonly lifetime: ProcessLifetime;
 
   private constructor(

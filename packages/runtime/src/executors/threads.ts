@@ -3,7 +3,7 @@
  * loss, replacement, retirement, termination.
  *
  * 1. Start: the pool starts a thread (launch.ts); the main thread connects
- *    to it, unrefs it (pending work holds the process, lifetime.ts), tells
+ *    to it, unrefs it (pending work holds the process, scheduler lifetime.ts), tells
  *    it what to forward and the watchdog watches it.
  * 2. Hang: the watchdog's verdict records what was running and terminates
  *    the thread (not during shutdown: the coordinator deals with it then);
@@ -23,6 +23,7 @@ import {
   type ExecutorPool,
   type NameTable,
   type PoolPolicy,
+  type ProcessLifetime,
   type RunningRecord,
   SLOT,
   type Topology,
@@ -34,7 +35,6 @@ import { ActorStoppedError, ConfigError, ShutdownError } from '../kernel/errors.
 import type { Host } from '../kernel/host.ts';
 import { AdaptiveRunner } from './adaptive.ts';
 import { executorPool, type ThreadedConfig } from './launch.ts';
-import type { ProcessLifetime } from './lifetime.ts';
 import type { ThreadLink } from './link.ts';
 import type { Recovery } from './recovery.ts';
 import type { ExecutorRequests } from './requests.ts';

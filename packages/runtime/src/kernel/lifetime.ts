@@ -16,7 +16,7 @@
  * dispatcher's microtask and `setImmediate` hold the loop while they run.
  * With executors, each executor publishes its count instead of holding a
  * handle (scheduler `activity.ts`), and the main thread's `ProcessLifetime`
- * (executors/lifetime.ts) holds the process while any of them has work.
+ * (scheduler lifetime.ts) holds the process while any of them has work.
  *
  * Cost: a counter; a change of the process's hold only at 0↔1 transitions.
  */

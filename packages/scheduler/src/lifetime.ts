@@ -3,12 +3,14 @@
  * Worker threads are unref'd, so they never hold the process by themselves;
  * in one thread and with executors alike, pending work keeps the process
  * alive and an idle system lets it exit (runtime README, "Process lifetime").
+ * It reads the executors' rows (activity.ts) and the main thread's own holds
+ * (`MainLifetime`: the runtime's kernel Lifetime), never the units.
  *
  * Protocol:
- * 1. The main host's own pending work (asks, requests to executors, a stop
- *    or migration awaited) holds the process through its Lifetime
- *    (lifetime.ts), as in one thread.
- * 2. Executors' work is read from shared memory (scheduler activity.ts): a
+ * 1. The main thread's own pending work (in the runtime: asks, requests to
+ *    executors, a stop or migration awaited) holds the process through its
+ *    `MainLifetime`, as in one thread.
+ * 2. Executors' work is read from shared memory (activity.ts): a
  *    node is active, holds pending work, or has batches it has not read.
  * 3. While executors may have work — the main thread posted a batch to one,
  *    or its own last hold was released (an answer arrived: the executors
@@ -24,8 +26,17 @@
  * Cost: nothing per message; a check per main-thread batch (is a poll
  * armed) and, while executors work, one board scan every POLL_MAX_MS.
  */
-import { type Board, type Channel, quiescent, SLOT } from '@troupe/scheduler';
-import type { Lifetime } from '../kernel/lifetime.ts';
+import { quiescent } from './activity.ts';
+import { type Board, SLOT } from './board.ts';
+import type { Channel } from './transport.ts';
+
+/** The main thread's own holds, as the poll needs them (the runtime's kernel Lifetime is one). */
+export interface MainLifetime {
+  /** Pending work the main thread holds the process for now. */
+  readonly holds: number;
+  /** Also calls `also` at every 0↔1 transition of `holds`. */
+  observe(also: (holding: boolean) => void): void;
+}
 
 /** Longest pause between two checks while the executors are busy, ms (an idle system exits within it). */
 export const POLL_MAX_MS = 50;
@@ -37,7 +48,7 @@ export class ProcessLifetime {
 
   constructor(
     private readonly board: Board,
-    private readonly main: Lifetime,
+    private readonly main: MainLifetime,
   ) {
     main.observe((holding) => {
       if (!holding) this.poke();
@@ -45,7 +56,7 @@ export class ProcessLifetime {
   }
 
   /** Step 3: the main thread posts its batches to executors through `ch`. */
-  watch(ch: Channel): void {
+  watch(ch: Pick<Channel, 'posted'>): void {
     const posted = ch.posted;
     ch.posted = () => {
       posted?.();
