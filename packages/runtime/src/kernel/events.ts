@@ -112,7 +112,7 @@ export interface ObserverFailedEvent extends At {
 
 /** Events other modules add (supervision, deadlock, scheduler, shutdown) share this shape. */
 export interface ExtensionEvent extends At {
-  readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal' | 'compaction'}.${string}`;
+  readonly type: `${'supervisor' | 'deadlock' | 'hierarchy' | 'executor' | 'shutdown' | 'system' | 'handler' | 'actor' | 'migration' | 'steal' | 'compaction' | 'observability'}.${string}`;
   readonly [key: string]: unknown;
 }
 
