@@ -25,4 +25,13 @@ export {
 export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './metrics/http.ts';
 export { type PrometheusMetrics, type PrometheusOptions, prometheusMetrics } from './metrics/prometheus.ts';
 export { eventToJson, toNdjson } from './ndjson.ts';
+export {
+  HEADER_TYPE,
+  RECORDING_VERSION,
+  type RecordingHeader,
+  type RecordingTrailer,
+  TRAILER_TYPE,
+} from './recording/format.ts';
+export { type ReplayOptions, replay } from './recording/replay.ts';
+export { type Recording, type RecordingSummary, type RecordOptions, record } from './recording/writer.ts';
 export { attachTop, type TopHandle, type TopOptions, top } from './top/top.ts';

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'unserializable'
   | 'init-failed'
   | 'hierarchy-violation'
-  | 'escalated';
+  | 'escalated'
+  | 'recording';
 
 export abstract class TroupeError<C extends ErrorCode = ErrorCode, X extends object = object> extends Error {
   abstract readonly code: C;
@@ -241,6 +242,30 @@ export class HierarchyViolationError extends TroupeError<
   }
 }
 
+/**
+ * A recording (`@troupe/observability`) could not be written or read: `operation` says which step
+ * (`open`, `write`, `encode` an event, `read`, `parse` a line, `header`), `line` where a read failed.
+ */
+export class RecordingError extends TroupeError<
+  'recording',
+  { file: string; operation: 'open' | 'write' | 'encode' | 'read' | 'parse' | 'header'; line?: number }
+> {
+  readonly code = 'recording';
+  constructor(
+    file: string,
+    operation: 'open' | 'write' | 'encode' | 'read' | 'parse' | 'header',
+    detail: string,
+    options?: { line?: number; cause?: unknown },
+  ) {
+    const at = options?.line === undefined ? '' : ` line ${options.line}`;
+    super(
+      `recording ${file}${at}: ${operation} failed: ${detail}`,
+      options?.line === undefined ? { file, operation } : { file, operation, line: options.line },
+      { cause: options?.cause },
+    );
+  }
+}
+
 const guard =
   <T extends TroupeError>(code: ErrorCode) =>
   (e: unknown): e is T =>
@@ -261,6 +286,7 @@ export const isUnserializableError = guard<UnserializableError>('unserializable'
 export const isInitFailedError = guard<InitFailedError>('init-failed');
 export const isHierarchyViolationError = guard<HierarchyViolationError>('hierarchy-violation');
 export const isEscalatedError = guard<EscalatedError>('escalated');
+export const isRecordingError = guard<RecordingError>('recording');
 
 /** A value as short text for an error message; never throws, whatever the value's getters do. */
 export function formatValue(v: unknown): string {
