@@ -67,6 +67,7 @@ export {
 export { type StartOptions, SupervisorHandle, type TreeFailure } from './features/supervision/tree.ts';
 export { fromMachine, type MachineState } from './features/xstate/machine.ts';
 export type { Backoff, BackoffOptions } from './kernel/backoff.ts';
+export type { ActorCell } from './kernel/cell.ts';
 export { type Clock, SimulatedClock, systemClock, type TimerHandle } from './kernel/clock.ts';
 export type {
   ActorContext,
@@ -142,6 +143,14 @@ export type {
   ObserverFailedEvent,
   TroupeEvent,
 } from './kernel/events.ts';
+export type {
+  AroundInterceptor,
+  Interceptor,
+  KernelApi,
+  ProcessInterceptor,
+  SendInterceptor,
+} from './kernel/hooks.ts';
+export type { Host, HostPlugin as Plugin } from './kernel/host.ts';
 export type { MailboxOptions, OverflowPolicy, ResolvedMailbox } from './kernel/mailbox.ts';
 export { ActorRef, type AskOptions } from './kernel/ref.ts';
 export type { Ask, RepliesOf, ReplyOf } from './kernel/reply.ts';
@@ -150,4 +159,5 @@ export type { Placement, SpawnOptions } from './kernel/spawn-options.ts';
 export type { SystemStats } from './kernel/stats.ts';
 export { isTerminated, Terminated } from './kernel/terminated.ts';
 export type { ResolvedOptions, SystemOptions } from './system/options.ts';
+export type { PluginOptions } from './system/plugin-options.ts';
 export { ActorSystem, createSystem } from './system/system.ts';

@@ -171,6 +171,7 @@ describe('interceptors', () => {
     const h = host(0, new SimulatedClock(), []);
     expect(h.hooks.send).toBeNull();
     expect(h.hooks.process).toBeNull();
+    expect(h.hooks.around).toBeNull();
     const a = h.spawnLocal(echo('icpt.none'), undefined, undefined, null);
     const sender = new ActorRef(999 * 1024, undefined, 'x', h, null);
     (a.cell as ActorCell).deliver('plain', sender);
@@ -178,5 +179,58 @@ describe('interceptors', () => {
     expect(msg).toBe('plain');
     expect(meta).toBe(sender);
     expect(meta instanceof Envelope).toBe(false);
+  });
+
+  it('around: the handler runs inside each interceptor that asks for it, nested in install order, with its own data', async () => {
+    const log: string[] = [];
+    const wrapping = (tag: string): HostPlugin => ({
+      name: `test.${tag}`,
+      install(api) {
+        api.intercept({
+          send: (_to, msg) => `${tag}:${String(msg)}`,
+          process: () => log.push(`${tag} process`),
+          around: (_cell, msg, data, receive) => {
+            log.push(`${tag} enter ${String(data)}`);
+            try {
+              return receive();
+            } catch (e) {
+              log.push(`${tag} saw ${(e as Error).message}`);
+              throw e;
+            } finally {
+              log.push(`${tag} leave ${String(msg)}`);
+            }
+          },
+        });
+      },
+    });
+    const plain: HostPlugin = {
+      name: 'test.plain',
+      install: (api) =>
+        api.intercept({ send: () => 'p', process: (_c, _m, d) => log.push(`plain ${String(d)}`) }),
+    };
+    const h = host(0, new SimulatedClock(), [wrapping('outer'), plain, wrapping('inner')]);
+    const a = h.spawnLocal(echo('icpt.around'), undefined, undefined, null);
+    a.tell('one');
+    a.tell('crash');
+    await settle();
+    expect(log).toEqual([
+      'outer process',
+      'plain p',
+      'inner process',
+      'outer enter outer:one',
+      'inner enter inner:one',
+      'inner leave one',
+      'outer leave one',
+      'outer process',
+      'plain p',
+      'inner process',
+      'outer enter outer:crash',
+      'inner enter inner:crash',
+      'inner saw crash',
+      'inner leave crash',
+      'outer saw crash',
+      'outer leave crash',
+    ]);
+    expect(a.cell?.state).toEqual([]); // restarted after the crash: the throw reached the kernel
   });
 });

@@ -43,7 +43,7 @@ import { systemClock } from '../kernel/clock.ts';
 import { definitionsOf } from '../kernel/definition.ts';
 import type { DeadlockCycleEntry } from '../kernel/errors.ts';
 import type { EventOptions } from '../kernel/events.ts';
-import { Host } from '../kernel/host.ts';
+import { Host, type HostPlugin } from '../kernel/host.ts';
 import { Lifetime } from '../kernel/lifetime.ts';
 import { type DeadLetterLogOptions, deadLetterLog, sharedGate } from '../kernel/log/dead-letters.ts';
 import type { ResolvedMailbox } from '../kernel/mailbox.ts';
@@ -55,11 +55,14 @@ import { cellUnits } from './executor-units.ts';
 import { ThreadLink } from './link.ts';
 import { placeOrThrow } from './placement.ts';
 import { deadLetterLogPlugin, featurePlugins } from './plugins.ts';
+import { setupPlugins } from './setup-modules.ts';
 
 interface ExecutorData {
   node: number;
   group: number;
   actors: string | null;
+  /** Setup modules (system/plugin-options.ts), imported before anything else; their `plugins` join the host. */
+  setup: string[];
   boardBuffer: SharedArrayBuffer;
   boardNodes: number;
   ports: Record<number, MessagePort>;
@@ -93,6 +96,9 @@ const data = workerData as ExecutorData;
 const port = parentPort!;
 
 async function main(): Promise<void> {
+  const userPlugins: HostPlugin[] = [];
+  for (const href of data.setup)
+    userPlugins.push(...setupPlugins((await import(href)) as Record<string, unknown>, href));
   const defs =
     data.actors === null ? [] : definitionsOf((await import(data.actors)) as Record<string, unknown>);
   const node = data.node;
@@ -120,6 +126,7 @@ async function main(): Promise<void> {
   const refused = new Set(data.quarantined);
   host.start([
     ...features.list,
+    ...userPlugins,
     link.plugin(),
     executorPlugin(refused, (cell, placement) => place(cell, placement)),
     ...deadLetterLogPlugin(

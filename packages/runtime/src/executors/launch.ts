@@ -29,6 +29,8 @@ export interface ThreadedConfig {
   readonly deadlock: ResolvedDeadlockOptions;
   readonly deadLetterLog: DeadLetterLogOptions | null;
   readonly logger: Logger;
+  /** Modules each executor imports first (system/plugin-options.ts), hrefs. */
+  readonly executorSetup: readonly string[];
 }
 
 const TS_ENTRY = import.meta.url.endsWith('.ts');
@@ -44,10 +46,11 @@ function executorExecArgv(extra: readonly string[] | undefined): string[] {
 const isTs = (href: string | null) => href !== null && /\.[mc]?ts$/.test(href);
 
 /** tsx's ESM API, when TypeScript must load in the workers and tsx is installed. */
-function tsxApi(actors: string | null): string | undefined {
-  if (!TS_ENTRY && !isTs(actors)) return undefined;
+function tsxApi(modules: readonly (string | null)[]): string | undefined {
+  const ts = modules.find(isTs) ?? null;
+  if (!TS_ENTRY && ts === null) return undefined;
   try {
-    const pkg = createRequire(actors ?? import.meta.url).resolve('tsx/package.json');
+    const pkg = createRequire(ts ?? import.meta.url).resolve('tsx/package.json');
     return pathToFileURL(join(dirname(pkg), 'dist/esm/api/index.mjs')).href;
   } catch {
     return undefined; // no tsx: rely on Node's own type stripping
@@ -74,12 +77,13 @@ export function executorPool(
   const actors = actorsUrl(options.actors);
   return new ExecutorPool({
     entry: ENTRY,
-    tsx: tsxApi(actors),
+    tsx: tsxApi([actors, ...options.executorSetup]),
     execArgv: executorExecArgv(options.scheduler.execArgv),
     resourceLimits: faults.resourceLimits,
     startupTimeoutMs: 60_000,
     data: {
       actors,
+      setup: [...options.executorSetup],
       boardBuffer: board.buffer,
       boardNodes: board.nodes,
       throughput: options.throughput,

@@ -23,7 +23,7 @@ import type { ActorDefinition, Behavior } from './definition.ts';
 import { Envelope, envelop } from './envelope.ts';
 import type { ActorDescription } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
-import type { OnStopFate, ProcessInterceptor } from './hooks.ts';
+import type { AroundInterceptor, OnStopFate, ProcessInterceptor } from './hooks.ts';
 import type { Host } from './host.ts';
 import type { ResolvedMailbox } from './mailbox.ts';
 import { refuseUnportable } from './portable.ts';
@@ -355,6 +355,7 @@ export abstract class ActorCell {
       const events = host.events;
       const urgent = host.dispatcher.urgent;
       const pi = host.hooks.process;
+      const around = host.hooks.around;
       let n = this.throughput;
       while (n-- > 0 && mb.length > 0) {
         const msg = mb.shift();
@@ -364,7 +365,7 @@ export abstract class ActorCell {
         const t0 = timed ? host.emitReceived(this, msg) : 0;
         let r: unknown;
         try {
-          r = beh.receive(this.state, msg, ctx);
+          r = around === null ? beh.receive(this.state, msg, ctx) : this.receiveAround(around, msg, env, ctx);
         } catch (e) {
           this.failed(e, msg, env, 'receive');
           // A restart (started = false) must run onStart before the next message.
@@ -395,6 +396,18 @@ export abstract class ActorCell {
       host.current = null;
       this.reschedule();
     }
+  }
+
+  /** The handler inside the `around` interceptors (tracing), with the data the message's envelope carries. */
+  private receiveAround(
+    around: AroundInterceptor<ActorCell>,
+    msg: unknown,
+    env: unknown,
+    ctx: Context,
+  ): unknown {
+    return around(this, msg, env instanceof Envelope ? env.data : undefined, () =>
+      this.behavior.receive(this.state, msg, ctx),
+    );
   }
 
   /** The process interceptor sees the envelope's data; the handler sees the meta inside it. */
@@ -433,11 +446,15 @@ export abstract class ActorCell {
     const msg = mb.shift();
     const env = mb.meta;
     const pi = this.host.hooks.process;
+    const around = this.host.hooks.around;
     const ctx = this.context();
     ctx.begin(pi === null ? env : this.intercepted(pi, msg, env));
     let r: unknown;
     try {
-      r = this.behavior.receive(this.state, msg, ctx);
+      r =
+        around === null
+          ? this.behavior.receive(this.state, msg, ctx)
+          : this.receiveAround(around, msg, env, ctx);
     } catch (e) {
       this.failed(e, msg, env, 'receive', true);
       return !this.busy && this.status === ALIVE && this.hold === 0;

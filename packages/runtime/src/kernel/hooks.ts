@@ -37,9 +37,18 @@ export type SendInterceptor = (to: ActorRef, msg: unknown, meta: unknown) => unk
 /** Runs where the message is handled, just before its handler, with the metadata its send attached. */
 export type ProcessInterceptor<C> = (cell: C, msg: unknown, data: unknown) => void;
 
+/**
+ * Runs around the handler, after `process` (tracing: the handler inside a span's context). Calls
+ * `receive` exactly once and returns what it returned (the new state, or the handler's promise),
+ * throwing what it threw.
+ */
+export type AroundInterceptor<C> = (cell: C, msg: unknown, data: unknown, receive: () => unknown) => unknown;
+
 export interface Interceptor<C> {
   readonly send: SendInterceptor;
   readonly process: ProcessInterceptor<C>;
+  /** Optional: only a plugin that needs the handler inside a scope of its own sets it. */
+  readonly around?: AroundInterceptor<C>;
 }
 
 /**
@@ -109,6 +118,8 @@ export interface KernelHooks<C> {
   /** Interceptors, composed: `send` returns the envelope's data (one interceptor's, or an array). */
   readonly send: SendInterceptor | null;
   readonly process: ProcessInterceptor<C> | null;
+  /** Set only when an interceptor has `around` (then `process` is set too): the run loop checks it once per message. */
+  readonly around: AroundInterceptor<C> | null;
   /** Handlers of `ext` system messages, by kind. */
   readonly ext: ReadonlyMap<string, ExtHandler<C>>;
 }
@@ -171,6 +182,7 @@ const EMPTY: KernelHooks<unknown> = Object.freeze({
   onAskSettled: null,
   send: null,
   process: null,
+  around: null,
   ext: new Map(),
 });
 
@@ -292,6 +304,7 @@ export function composeHooks<C, H>(host: H, plugins: readonly Plugin<C, H>[]): K
     onAskSettled: each(askSettled),
     send: composeSend(interceptors),
     process: composeProcess(interceptors),
+    around: composeAround(interceptors),
     ext,
   });
 }
@@ -317,5 +330,21 @@ function composeProcess<C>(is: Interceptor<C>[]): ProcessInterceptor<C> | null {
   return (cell, msg, data) => {
     const d = data as unknown[] | undefined;
     for (let k = 0; k < is.length; k++) is[k]!.process(cell, msg, d?.[k]);
+  };
+}
+
+/** The `around`s nested in install order (the first outermost), each with its own interceptor's data. */
+function composeAround<C>(is: Interceptor<C>[]): AroundInterceptor<C> | null {
+  const with_ = is.map((i, k) => [i.around, k] as const).filter((x) => x[0] !== undefined);
+  if (with_.length === 0) return null;
+  if (is.length === 1) return is[0]!.around!;
+  return (cell, msg, data, receive) => {
+    const d = data as unknown[] | undefined;
+    const at = (j: number): unknown => {
+      if (j === with_.length) return receive();
+      const [a, k] = with_[j]!;
+      return a!(cell, msg, d?.[k], () => at(j + 1));
+    };
+    return at(0);
   };
 }

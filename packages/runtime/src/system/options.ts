@@ -27,8 +27,9 @@ import { type Logger, resolveLogger } from '../kernel/log/logger.ts';
 import { type MailboxOptions, type ResolvedMailbox, resolveMailbox } from '../kernel/mailbox.ts';
 import { ASK_TIMEOUT_MS } from '../kernel/ref.ts';
 import { checkKeys, checkRange, type Range } from '../kernel/validate.ts';
+import { PLUGIN_KEYS, type PluginOptions, type ResolvedPlugins, resolvePlugins } from './plugin-options.ts';
 
-export interface SystemOptions extends SchedulerOptions {
+export interface SystemOptions extends SchedulerOptions, PluginOptions {
   /**
    * The module that defines the actors (every exported definition is known
    * by name), like a Piscina `filename`. A URL or path string is imported;
@@ -62,7 +63,7 @@ export interface SystemOptions extends SchedulerOptions {
   readonly logger?: Logger;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedPlugins {
   readonly actors: SystemOptions['actors'];
   readonly executors: number | 'auto';
   readonly throughput: number;
@@ -94,6 +95,7 @@ const KNOWN = [
   'handleSignals',
   'deadLetters',
   'logger',
+  ...PLUGIN_KEYS,
   ...SCHEDULER_KEYS,
 ];
 const EVENT_KEYS = ['perMessage', 'sampleRate'];
@@ -164,5 +166,6 @@ export function resolveOptions(o: SystemOptions = {}): ResolvedOptions {
     events,
     deadLetterLog: resolveDeadLetterOptions(o.deadLetters),
     logger: resolveLogger(o.logger),
+    ...resolvePlugins(o),
   };
 }

@@ -305,7 +305,9 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   const defs = await loadDefinitions(resolved.actors);
   const host = systemHost(resolved, defs);
   // The main host's features (kernel/hooks.ts); each runtime starts the host with them.
-  const features = featurePlugins(resolved.deadlock);
+  const builtIn = featurePlugins(resolved.deadlock);
+  // The user's plugins (options.plugins) run after the runtime's features.
+  const features = { ...builtIn, list: [...builtIn.list, ...resolved.plugins] };
   // The one place the mode is decided.
   const runtime: Runtime =
     resolved.executors === 0
