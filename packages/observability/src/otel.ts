@@ -5,3 +5,4 @@
  */
 export { type OtelMetrics, type OtelMetricsOptions, otelMetrics } from './metrics/otel.ts';
 export { SCHEMA_URL } from './tracing/conventions.ts';
+export { type TracingOptions, tracing } from './tracing/plugin.ts';

@@ -22,3 +22,9 @@ export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
 export const ATTR_MESSAGING_CLIENT_ID = 'messaging.client.id';
 export const ATTR_ERROR_TYPE = 'error.type';
 export const MESSAGING_SYSTEM = 'troupe';
+/** Troupe's own (`messaging.{system}.*`). */
+export const ATTR_TROUPE_MESSAGE_TYPE = 'messaging.troupe.message.type';
+export const ATTR_TROUPE_ACTOR_ID = 'messaging.troupe.actor.id';
+export const ATTR_TROUPE_EXECUTOR_ID = 'messaging.troupe.executor.id';
+/** Seconds between the send and the start of the handler (time in the mailbox, across threads too). */
+export const ATTR_TROUPE_QUEUE_TIME = 'messaging.troupe.queue.duration';
