@@ -56,8 +56,13 @@ export class ReplayFeed implements Feed {
         this.second = s;
       }
     }
-    if (typeof (e as { type?: unknown })?.type === 'string' && (e.type as string).startsWith('recording.'))
-      this.notice ??= `${e.type}: ${JSON.stringify(e).slice(0, 300)}`;
+    // replay() reports a bad line or a file cut short as events of its own (observability.replay-*).
+    const type = (e as { type?: unknown })?.type;
+    if (
+      typeof type === 'string' &&
+      (type.startsWith('observability.replay-') || type.startsWith('recording.'))
+    )
+      this.notice ??= `${type}: ${noticeText(e)}`;
     this.model.apply(e);
   }
 
@@ -99,5 +104,16 @@ export class ReplayFeed implements Feed {
   close(): void {
     this.watch(false);
     this.sub.unsubscribe();
+  }
+}
+
+/** What a replay problem event says, short: its error's message where it has one. */
+function noticeText(e: unknown): string {
+  const err = (e as { error?: { message?: unknown } })?.error;
+  if (typeof err?.message === 'string') return err.message.slice(0, 300);
+  try {
+    return JSON.stringify(e).slice(0, 300);
+  } catch {
+    return 'unreadable';
   }
 }
