@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ThreadLink } from '../src/executors/link.ts';
 import { featurePlugins } from '../src/executors/plugins.ts';
 import { DEADLOCK_OFF } from '../src/features/deadlock/options.ts';
-import type { ActorCell } from '../src/kernel/cell.ts';
+import { type ActorCell, cellOf } from '../src/kernel/cell.ts';
 import { SimulatedClock } from '../src/kernel/clock.ts';
 import { defineActor } from '../src/kernel/definition.ts';
 import { Envelope } from '../src/kernel/envelope.ts';
@@ -97,7 +97,7 @@ describe('interceptors', () => {
       ['boom', 'trace-1'],
       ['next', 'trace-2'],
     ]);
-    expect(a.cell?.state).toEqual(['boom', 'next']);
+    expect(cellOf(a)?.state).toEqual(['boom', 'next']);
   });
 
   it('keep the data through a restart: messages queued behind the failure keep theirs', async () => {
@@ -133,7 +133,7 @@ describe('interceptors', () => {
     await settle();
     expect(seenA).toEqual([]);
     expect(seenB).toEqual([['queued', 'trace-1']]);
-    expect(moved.cell?.state).toEqual(['queued']);
+    expect(cellOf(moved)?.state).toEqual(['queued']);
   });
 
   it('keep the data across a link between hosts (the routed frame carries it)', async () => {

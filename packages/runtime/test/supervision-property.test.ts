@@ -15,6 +15,7 @@ import {
 } from '@troupe/runtime';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cellOf } from '../src/kernel/cell.ts';
 import { makeSystem, settle } from './supervision-helpers.ts';
 
 type Msg = { type: 'work' | 'boom' | 'reject'; id: number };
@@ -141,7 +142,7 @@ async function checkStructure(h: SupervisorHandle): Promise<void> {
   const rows = await h.children();
   const ids = rows.map((r) => r.id);
   expect(new Set(ids).size).toBe(ids.length);
-  const cell = h.ref.cell;
+  const cell = cellOf(h.ref);
   expect(cell).not.toBeNull();
   const live = new Set([...(cell?.children ?? [])].map((c) => c.id));
   // At quiescence nothing is stuck half-way: no restart pending, no stop unfinished.
@@ -149,7 +150,7 @@ async function checkStructure(h: SupervisorHandle): Promise<void> {
   const running = rows.filter((r) => r.alive);
   expect(running.length).toBe(rows.filter((r) => r.status === 'running').length);
   for (const r of running) {
-    expect(r.ref?.cell?.status, `${r.id} of ${h.id} is stale`).toBe(0);
+    expect(r.ref && cellOf(r.ref)?.status, `${r.id} of ${h.id} is stale`).toBe(0);
     expect(live.has(r.ref?.id as number)).toBe(true);
   }
   expect(live.size).toBe(running.length); // no orphan or duplicate incarnation

@@ -17,14 +17,13 @@
  *    watchers are notified and the name is released.
  */
 
+import type { ActorContext, ActorDefinition, Behavior, Cancellable } from './actor.ts';
 import type { AskHandle } from './ask.ts';
-import { type Cancellable, Context } from './context.ts';
-import type { ActorDefinition, Behavior } from './definition.ts';
+import type { CellHost } from './cell-host.ts';
 import { Envelope, envelop } from './envelope.ts';
 import type { ActorDescription } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
 import type { AroundInterceptor, OnStopFate, ProcessInterceptor } from './hooks.ts';
-import type { Host } from './host.ts';
 import type { ResolvedMailbox } from './mailbox.ts';
 import { refuseUnportable } from './portable.ts';
 import { PairQueue } from './queue.ts';
@@ -53,6 +52,22 @@ export const HOLD_REDELIVER = 4;
 export const HOLD_SYNC = 8;
 const HOLD_BLOCK = HOLD_SUSPENDED | HOLD_WAIT | HOLD_SYNC;
 
+/** The handler context as the cell drives it: re-pointed at each message (context.ts `Context`). */
+export interface TurnContext extends ActorContext {
+  /** Meta of the message being handled: sender ref, ask handle, or undefined. */
+  readonly meta: unknown;
+  begin(meta: unknown): void;
+}
+
+/**
+ * The cell behind a ref whose actor lives on this thread. A ref holds it as the narrow `RefCell`
+ * (ref.ts sits below the cell in the import graph); every `RefCell` is an `ActorCell`, the only
+ * class that implements it, so this is a cast and costs nothing.
+ */
+export function cellOf(ref: ActorRef): ActorCell | null {
+  return ref.cell as ActorCell | null;
+}
+
 export abstract class ActorCell {
   readonly ref: ActorRef;
   readonly behavior: Behavior<unknown, unknown, unknown>;
@@ -79,7 +94,7 @@ export abstract class ActorCell {
   timers: ActorTimers | null = null;
   /** Extension slots (ext.ts): features' per-actor state, null until one is set. */
   ext: unknown[] | null = null;
-  protected ctxObj: Context | null = null;
+  protected ctxObj: TurnContext | null = null;
   stopReason = '';
   readonly throughput: number;
   readonly capacity: number;
@@ -101,7 +116,7 @@ export abstract class ActorCell {
   protected handlerEpoch = 0;
 
   constructor(
-    readonly host: Host,
+    readonly host: CellHost<ActorCell>,
     readonly def: ActorDefinition,
     readonly props: unknown,
     id: number,
@@ -196,9 +211,12 @@ export abstract class ActorCell {
     return this.ref.toJSON();
   }
 
-  context(): Context {
-    return this.ctxObj ?? (this.ctxObj = new Context(this));
+  context(): TurnContext {
+    return this.ctxObj ?? (this.ctxObj = this.newContext());
   }
+
+  /** Made once per actor, on its first turn (death-watch.ts: context.ts sits above the cell). */
+  protected abstract newContext(): TurnContext;
 
   // ---- user messages ----------------------------------------------------------
 

@@ -3,10 +3,19 @@
  * operations that act on behalf of the running actor. One context object per
  * actor, re-pointed at each message, so handling a message allocates nothing.
  */
+
+import type {
+  ActorContext,
+  ActorDefinition,
+  Cancellable,
+  MessageOf,
+  PendingReply,
+  PropsOf,
+  ScheduleOptions,
+} from './actor.ts';
 import { AskHandle } from './ask.ts';
 import type { ActorCell } from './cell.ts';
 import { checkPortable } from './codec.ts';
-import type { ActorDefinition, MessageOf, PropsOf } from './definition.ts';
 import { ConfigError, UnserializableError } from './errors.ts';
 import { farKids, farParent } from './far-links.ts';
 import { ActorRef, type AskOptions, checkRef } from './ref.ts';
@@ -15,94 +24,8 @@ import type { RepliesOf, ReplyOf } from './reply.ts';
 import type { SpawnOptions } from './spawn-options.ts';
 import { checkKeys, checkObject, checkRange, MAX_TIMER_MS } from './validate.ts';
 
-export interface Cancellable {
-  cancel(): void;
-}
-
-export interface ScheduleOptions<T = unknown> {
-  /** Recipient (default: self). */
-  readonly to?: ActorRef<T>;
-  /** Re-deliver every `delayMs` until cancelled or the actor stops. */
-  readonly repeat?: boolean;
-  /**
-   * Names the timer: scheduling under a key cancels the timer that held it, and
-   * `ctx.cancelSchedule(key)` cancels it wherever the actor runs by then (a timer
-   * moves with its actor; a `Cancellable` handle works only where it was armed).
-   */
-  readonly key?: string | number;
-}
-
-/**
- * An answer owed to an ask, to give in a later turn (Erlang's `{noreply, …}`
- * then `gen_server:reply(From, …)`): plain data, so it can sit in the state
- * and move with the actor to another executor. The asker's timeout still
- * applies.
- */
-export interface PendingReply {
-  /** The asker's node and the ask's id there. */
-  readonly node: number;
-  readonly askId: number;
-}
-
-export interface InitContext {
-  readonly self: ActorRef;
-  readonly parent: ActorRef | undefined;
-}
-
-export interface ActorContext<M = unknown> extends InitContext {
-  readonly self: ActorRef<M>;
-  /** The actor that sent the current message (tell from inside a handler, or an actor's ask). */
-  readonly sender: ActorRef | undefined;
-  /** True when the current message is an ask that has not been replied to yet. */
-  readonly isAsk: boolean;
-  /**
-   * Answers the current message: settles an ask, or tells the sending actor.
-   * Typed by the replies `M` declares when all its members declare one (reply.ts).
-   */
-  reply<V extends RepliesOf<M>>(value: V): void;
-  /** Rejects the current ask with `error` (a tell from an actor gets nothing). */
-  fail(error: unknown): void;
-  /**
-   * Takes the current ask's answer out of this turn: settle it later with
-   * `completeReply` / `failReply`, from this actor wherever it runs by then.
-   * Undefined when the current message is not an unanswered ask.
-   */
-  deferReply(): PendingReply | undefined;
-  /** Answers an ask whose reply was deferred (a second answer is ignored, as for `reply`). */
-  completeReply(pending: PendingReply, value: unknown): void;
-  /** Rejects an ask whose reply was deferred. */
-  failReply(pending: PendingReply, error: unknown): void;
-  spawn<D extends ActorDefinition>(def: D, props: PropsOf<D>, options?: SpawnOptions): ActorRef<MessageOf<D>>;
-  /** Stops a child, or this actor when called without a ref. */
-  stop(ref?: ActorRef): void;
-  watch(ref: ActorRef): void;
-  unwatch(ref: ActorRef): void;
-  /**
-   * Delivers `msg` after `delayMs` on the system clock (to self unless `to`); cancelled when the actor
-   * stops, carried along (with the time it has left) when it moves to another executor.
-   */
-  schedule<T = M>(delayMs: number, msg: T, options?: ScheduleOptions<T>): Cancellable;
-  /** Cancels the timer scheduled under `key` (`ScheduleOptions.key`); false when none is armed. */
-  cancelSchedule(key: string | number): boolean;
-  /** Tells with this actor as sender; safe after an `await` (unlike `ref.tell`). */
-  tell<T>(ref: ActorRef<T>, msg: T): void;
-  /**
-   * Asks with this actor as the waiting party (it joins the wait-for graph
-   * while the ask is pending). The reply is typed as for `ref.ask`; `const U`
-   * keeps the message's literals (`type: 'get'`), which pick the member of T
-   * whose reply it declares, and NoInfer keeps T to the ref's message type.
-   */
-  ask<T, const U, _Inferred>(
-    ref: ActorRef<T>,
-    msg: U & NoInfer<T>,
-    options?: AskOptions,
-  ): Promise<ReplyOf<U & T>>;
-  ask<R, T = unknown>(ref: ActorRef<T>, msg: T, options?: AskOptions): Promise<R>;
-  /** Children in start order. */
-  children(): ActorRef[];
-  /** Clock time in ms. */
-  now(): number;
-}
+// The handler-facing interfaces live in actor.ts (types only, below the cell); importers of context.ts keep them.
+export type { ActorContext, Cancellable, InitContext, PendingReply, ScheduleOptions } from './actor.ts';
 
 const NO_SCHEDULE_OPTIONS: ScheduleOptions<any> = Object.freeze({});
 

@@ -10,9 +10,11 @@
  * forget it too). Watchers and watched are kept by id: an actor that moves
  * gets a new ref object.
  */
+
+import type { Cancellable } from './actor.ts';
 import { AskHandle } from './ask.ts';
-import { ALIVE, MIGRATED, STOPPED } from './cell.ts';
-import type { Cancellable } from './context.ts';
+import { ALIVE, MIGRATED, STOPPED, type TurnContext } from './cell.ts';
+import { Context } from './context.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { ActorRef } from './ref.ts';
 import { unwatchMsg, watchMsg } from './sysmsg.ts';
@@ -20,6 +22,10 @@ import { Terminated } from './terminated.ts';
 import { ActorTimers, type TimerKey } from './timers.ts';
 
 export class Cell extends Lifecycle {
+  protected newContext(): TurnContext {
+    return new Context(this);
+  }
+
   // ---- death watch ----------------------------------------------------------------
 
   watch(target: ActorRef): void {

@@ -3,62 +3,22 @@
  * value. Definitions are what executors look up by name after importing the
  * user's actor module, so a definition is data + code but never an instance.
  */
-import type { ActorContext, InitContext } from './context.ts';
+import type { ActorDefinition, Behavior, DefinitionOptions } from './actor.ts';
 import { ConfigError } from './errors.ts';
 import { definitionOptionKeys, resolveDefinitionOptions } from './feature-options.ts';
-import { type MailboxOptions, resolveMailbox } from './mailbox.ts';
-import type { Terminated } from './terminated.ts';
+import { resolveMailbox } from './mailbox.ts';
 import { checkKeys } from './validate.ts';
 
-export type Awaitable<T> = T | Promise<T>;
-
-export interface Behavior<S, M, P = void> {
-  /** Builds the initial state from props. Runs at spawn and again at every restart. */
-  init(props: P, ctx: InitContext): S;
-  /** Handles one message and returns the next state (or a promise of it). */
-  receive(state: S, msg: M, ctx: ActorContext<M>): Awaitable<S>;
-  /** Runs once before the first message (and after each restart). May return a new state. */
-  onStart?(state: S, ctx: ActorContext<M>): Awaitable<S | void>;
-  /** Runs once when the actor stops, after its children stopped. */
-  onStop?(state: S, ctx: ActorContext<M>): Awaitable<void>;
-  /**
-   * Death watch notification. When absent, the `Terminated` value is delivered
-   * to `receive` instead, like an Erlang `'DOWN'` message.
-   */
-  onTerminated?(state: S, terminated: Terminated, ctx: ActorContext<M>): Awaitable<S>;
-  /**
-   * State ↔ plain value, for behaviors whose live state is not a value
-   * (e.g. `fromMachine`). Used when the actor is dehydrated for migration.
-   */
-  toValue?(state: S): unknown;
-  fromValue?(value: unknown, props: P): S;
-}
-
-/**
- * The kernel's definition options; features add theirs (`retry`, `supervision`, `deadlock`,
- * `rank`) by augmenting this interface and registering a resolver (feature-options.ts).
- */
-export interface DefinitionOptions {
-  /** Never migrate this actor between executors (its state need not be serializable). */
-  readonly pinned?: boolean;
-  /** Default mailbox for actors of this definition. */
-  readonly mailbox?: MailboxOptions;
-  /** Messages per turn before the actor yields; overrides the system's. */
-  readonly throughput?: number;
-}
-
-export interface ActorDefinition<S = any, M = any, P = any> extends DefinitionOptions {
-  readonly kind: 'troupe.actor-definition';
-  readonly name: string;
-  readonly behavior: Behavior<S, M, P>;
-}
-
-/** Message type accepted by a definition. */
-export type MessageOf<D> = D extends ActorDefinition<any, infer M, any> ? M : never;
-/** Props type taken by a definition. */
-export type PropsOf<D> = D extends ActorDefinition<any, any, infer P> ? P : never;
-/** State type of a definition. */
-export type StateOf<D> = D extends ActorDefinition<infer S, any, any> ? S : never;
+// The types live in actor.ts (below the cell and the context); importers of definition.ts keep them.
+export type {
+  ActorDefinition,
+  Awaitable,
+  Behavior,
+  DefinitionOptions,
+  MessageOf,
+  PropsOf,
+  StateOf,
+} from './actor.ts';
 
 const CORE_OPTION_KEYS = ['pinned', 'mailbox', 'throughput'];
 const HOOK_KEYS = ['init', 'receive', 'onStart', 'onStop', 'onTerminated', 'toValue', 'fromValue'];

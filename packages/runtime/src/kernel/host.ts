@@ -12,7 +12,8 @@ import { type NameTable, NameTableFullError, RunQueue } from '@troupe/scheduler'
 import { Subject } from 'rxjs';
 import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
 import { setShutdownMs } from './budget.ts';
-import { ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { ActorCell, ALIVE, cellOf, MIGRATED } from './cell.ts';
+import type { CellHost } from './cell-host.ts';
 import type { Clock } from './clock.ts';
 import { Cell } from './death-watch.ts';
 import type { ActorDefinition } from './definition.ts';
@@ -65,7 +66,7 @@ export interface HostOptions {
   readonly lifetime?: Lifetime | undefined;
 }
 
-export class Host implements AskLedger {
+export class Host implements AskLedger, CellHost<ActorCell> {
   /** The cell whose handler is running (synchronously) on this thread. */
   current: ActorCell | null = null;
   readonly stats = new Stats();
@@ -192,7 +193,7 @@ export class Host implements AskLedger {
     this.hooks.beforeSpawn?.(def);
     let parent = spawner;
     if (o.parent !== undefined) {
-      parent = o.parent.cell;
+      parent = cellOf(o.parent);
       if (parent === null || parent.status !== ALIVE || parent.host !== this)
         throw new ActorStoppedError(o.parent.toJSON(), 'cannot be a parent');
     }
@@ -461,7 +462,7 @@ export class Host implements AskLedger {
    * cell an actor left (MIGRATED): the message must follow the actor.
    */
   sendSystem(ref: ActorRef, m: SysMsg, ack?: Ack): void {
-    const c = ref.cell ?? this.cells.get(ref.id);
+    const c = cellOf(ref) ?? this.cells.get(ref.id);
     if (c !== undefined && c !== null && c.status !== MIGRATED) c.system(m, ack);
     else if (this.transport !== null) this.transport.sendSystem(ref, m, ack);
     else deadSystem(this, ref, m, ack, 'no-such-actor');

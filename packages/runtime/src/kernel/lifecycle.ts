@@ -17,7 +17,7 @@
  * dead-lettered, onStop not run (or abandoned), and it finalizes at once.
  */
 import { AskHandle } from './ask.ts';
-import { ActorCell, ALIVE, HOLD_SYNC, MIGRATED, STOPPED, STOPPING } from './cell.ts';
+import { ActorCell, ALIVE, cellOf, HOLD_SYNC, MIGRATED, STOPPED, STOPPING } from './cell.ts';
 import { unwrap } from './envelope.ts';
 import { ActorFailedError } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
@@ -303,7 +303,7 @@ export abstract class Lifecycle extends ActorCell {
     host.unregister(this);
     if (this.watching !== null) {
       // Local watched actors forget this watcher now; remote ones find it gone when they stop.
-      for (const w of this.watching.values()) w.cell?.watchers?.delete(this.id);
+      for (const w of this.watching.values()) cellOf(w)?.watchers?.delete(this.id);
       this.watching = null;
     }
     if (this.watchers !== null) {

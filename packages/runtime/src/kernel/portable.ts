@@ -19,10 +19,20 @@
  * value is delivered.
  */
 import { AskHandle } from './ask.ts';
-import type { ActorCell } from './cell.ts';
 import { checkPortable } from './codec.ts';
-import { UnserializableError } from './errors.ts';
+import { type ActorDescription, UnserializableError } from './errors.ts';
+import type { DeadLetterReason } from './events.ts';
 import { ActorRef } from './ref.ts';
+
+/** What rule 2 reads of the receiving cell (cell.ts implements it). */
+export interface PortableCell<C> {
+  readonly def: { readonly pinned?: boolean };
+  readonly desc: ActorDescription;
+  readonly host: {
+    readonly stats: { sent: number };
+    deadLetter(msg: unknown, meta: unknown, reason: DeadLetterReason, recipient: C, error: unknown): void;
+  };
+}
 
 /**
  * Rule 2 for a message `deliver` is about to queue on `cell`: true when it
@@ -30,7 +40,7 @@ import { ActorRef } from './ref.ts';
  * first, as link.ts `route` does: only objects, strings (a lone surrogate),
  * functions and symbols can fail.
  */
-export function refuseUnportable(cell: ActorCell, msg: unknown, meta: unknown): boolean {
+export function refuseUnportable<C extends PortableCell<C>>(cell: C, msg: unknown, meta: unknown): boolean {
   const p = checkPortable(msg, 'message');
   if (p === undefined) return false;
   if (cell.def.pinned) {

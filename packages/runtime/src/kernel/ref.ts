@@ -3,11 +3,37 @@
  * actor's whole life wherever the actor runs; a ref whose actor lives in this
  * thread keeps a direct pointer to the cell so a tell is a queue push.
  */
-import type { ActorCell } from './cell.ts';
 import { type ActorDescription, ConfigError } from './errors.ts';
-import type { Host } from './host.ts';
+import type { DeadLetterReason } from './events.ts';
 import type { ReplyOf } from './reply.ts';
 import { MAX_TIMER_MS, type Range } from './validate.ts';
+
+/**
+ * What a ref needs of its actor's cell: the queue push a local tell is. The cell (cell.ts)
+ * implements it; a ref names only this, so refs sit below cells in the import graph.
+ */
+export interface RefCell {
+  /** Its definition's name and placement rule (portable.ts reads `pinned` of a local sender). */
+  readonly def: { readonly name: string; readonly pinned?: boolean };
+  deliver(msg: unknown, meta: unknown): void;
+}
+
+/** What a ref needs of the host it was made on (host.ts implements it). */
+export interface RefHost {
+  /** The actor whose handler runs now on this thread: the sender of a tell made from it. */
+  readonly current: { readonly ref: ActorRef } | null;
+  /** False from shutdown phase 1: a tell from outside any actor is refused. */
+  readonly accepting: boolean;
+  readonly stats: { sent: number };
+  route(ref: ActorRef, msg: unknown, sender: ActorRef | undefined): void;
+  ask(
+    ref: ActorRef,
+    msg: unknown,
+    options: AskOptions | undefined,
+    sender: ActorRef | undefined,
+  ): Promise<unknown>;
+  deadLetter(msg: unknown, meta: unknown, reason: DeadLetterReason, recipient?: ActorRef): void;
+}
 
 export interface AskOptions {
   /** Reject with AskTimeoutError after this many ms (default: the system's askTimeoutMs). */
@@ -25,9 +51,9 @@ export const ASK_TIMEOUT_MS: Range = { min: 0, max: MAX_TIMER_MS, minExclusive: 
 
 export class ActorRef<M = unknown> {
   /** @internal Direct pointer while the actor lives in this thread; null when remote or gone. */
-  cell: ActorCell | null;
+  cell: RefCell | null;
   /** @internal */
-  readonly host: Host;
+  readonly host: RefHost;
   private json: ActorDescription | undefined = undefined;
 
   constructor(
@@ -35,8 +61,8 @@ export class ActorRef<M = unknown> {
     readonly name: string | undefined,
     /** Name of the actor's definition. */
     readonly def: string,
-    host: Host,
-    cell: ActorCell | null,
+    host: RefHost,
+    cell: RefCell | null,
   ) {
     this.host = host;
     this.cell = cell;

@@ -1,6 +1,13 @@
 import { AskHandle } from './ask.ts';
-import type { Host } from './host.ts';
 import type { ActorRef } from './ref.ts';
+import type { Transport } from './transport.ts';
+
+/** What settling needs of the host the reply is made on (host.ts implements it). */
+export interface ReplyHost {
+  readonly node: number;
+  readonly transport: Transport | null;
+  settleExported(askId: number, ok: boolean, value: unknown): void;
+}
 
 /**
  * The reply side of an ask whose asker lives on another host: settling it
@@ -14,7 +21,7 @@ export class RemoteAsk extends AskHandle {
     readonly node: number,
     readonly askId: number,
     sender: ActorRef | undefined,
-    private readonly host: Host,
+    private readonly host: ReplyHost,
   ) {
     super(sender);
   }

@@ -15,6 +15,7 @@
 import { encode } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
 import { type ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import type { CellHost } from './cell-host.ts';
 import { checkPortable, decodeFor } from './codec.ts';
 import { Cell } from './death-watch.ts';
 import { Envelope } from './envelope.ts';
@@ -165,7 +166,11 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
   return bytes;
 }
 
-function describeMeta(host: Host, meta: unknown, detach: boolean): ActorRef | AskDescriptor | null {
+function describeMeta(
+  host: CellHost<ActorCell>,
+  meta: unknown,
+  detach: boolean,
+): ActorRef | AskDescriptor | null {
   if (meta instanceof ActorRef) return meta;
   if (meta instanceof RemoteAsk) return { node: meta.node, askId: meta.askId, sender: meta.sender ?? null };
   if (meta instanceof AskHandle) {

@@ -15,10 +15,17 @@
  * Paused (an actor that arrived and may not act yet, executors/sender-sync.ts):
  * timers keep their due times unarmed until `resume`.
  */
-import type { ActorCell } from './cell.ts';
-import type { TimerHandle } from './clock.ts';
-import type { Cancellable } from './context.ts';
+import type { Cancellable } from './actor.ts';
+import type { Clock, TimerHandle } from './clock.ts';
 import type { ActorRef } from './ref.ts';
+
+/** What the timers need of the cell that owns them (cell.ts implements it). */
+export interface TimerOwner {
+  readonly ref: ActorRef;
+  readonly host: { readonly clock: Clock; readonly timers: Clock };
+  /** The front message's wait (HOLD_WAIT) is over. */
+  endWait(): void;
+}
 
 export type TimerKey = string | number;
 
@@ -53,7 +60,7 @@ export class ActorTimers {
   private frontWait: Timer | null = null;
   private paused = false;
 
-  constructor(private readonly cell: ActorCell) {}
+  constructor(private readonly cell: TimerOwner) {}
 
   /** Arms a timer `delayMs` from now; a key replaces the timer that held it. */
   add(delayMs: number, msg: unknown, to: ActorRef | null, every: number, key: TimerKey | null): Cancellable {

@@ -21,6 +21,7 @@ import {
   type SupervisorHandle,
   startTree,
 } from '../features/supervision/tree.ts';
+import { cellOf } from '../kernel/cell.ts';
 import type { ActorDefinition } from '../kernel/definition.ts';
 import { ConfigError } from '../kernel/errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';
@@ -83,7 +84,7 @@ export class InThreadRuntime implements Runtime {
   }
 
   stop(ref: ActorRef): Promise<void> {
-    const cell = ref.cell ?? this.host.cells.get(ref.id);
+    const cell = cellOf(ref) ?? this.host.cells.get(ref.id);
     if (cell === undefined) return Promise.resolve();
     cell.requestStop('stopped');
     return cell.whenStopped();

@@ -23,7 +23,7 @@ import {
 } from '../features/shutdown/index.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
 import type { StartOptions, SupervisorHandle } from '../features/supervision/tree.ts';
-import type { ActorCell } from '../kernel/cell.ts';
+import { type ActorCell, cellOf } from '../kernel/cell.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from '../kernel/definition.ts';
 import { definitionsOf } from '../kernel/definition.ts';
 import { ConfigError } from '../kernel/errors.ts';
@@ -264,7 +264,7 @@ export class ActorSystem {
   }
 
   private cellOf(ref: ActorRef): ActorCell | undefined {
-    const c = ref.cell ?? this.host.cells.get(ref.id);
+    const c = cellOf(ref) ?? this.host.cells.get(ref.id);
     return c ?? undefined;
   }
 }

@@ -21,11 +21,11 @@
  */
 import { OP_ACTOR, OP_ADD, OP_REMOVE, OP_RESET, OP_STRING, wallNow } from '@troupe/scheduler';
 import type { ActorCell } from '../../kernel/cell.ts';
+import type { CellHost } from '../../kernel/cell-host.ts';
 import { type DeadlockCycleEntry, DeadlockError } from '../../kernel/errors.ts';
-import type { Host } from '../../kernel/host.ts';
 import { RemoteAsk } from '../../kernel/remote-ask.ts';
 import { NOT_FOUND, takeQueued } from './reentrancy.ts';
-import { type DeadlockRuntime, LIVE, type TrackedAsk } from './runtime.ts';
+import { type DeadlockRuntime, type EdgeSink, LIVE, type TrackedAsk } from './runtime.ts';
 import type { DeadlockAction } from './strategies.ts';
 
 /**
@@ -51,7 +51,7 @@ const TABLE_CAP = 50_000;
  */
 export const FORWARD_DELAY_MS = 1;
 
-export class EdgeForwarder {
+export class EdgeForwarder implements EdgeSink {
   /** Edges sent and not yet removed (invariant 2). */
   readonly live = new Map<number, TrackedAsk>();
   /** Edges not sent yet, with the wall time they went live. */
@@ -186,7 +186,12 @@ export class EdgeForwarder {
  * On the target's host: dead-letters (`deadlock`) the queued ask exported by
  * `node` as `askId`. Not queued any more (handled, or handled reentrantly): nothing to do.
  */
-export function withdrawQueued(host: Host, cell: ActorCell, node: number, askId: number): void {
+export function withdrawQueued(
+  host: CellHost<ActorCell>,
+  cell: ActorCell,
+  node: number,
+  askId: number,
+): void {
   const mb = cell.mailbox;
   if (mb.length === 0) return;
   let meta: RemoteAsk | undefined;

@@ -8,7 +8,7 @@
  * Actors without a rank are outside the hierarchy: their asks are allowed,
  * and a cycle through them is still detected and resolved like `fail-ask`.
  */
-import type { ActorCell } from '../../kernel/cell.ts';
+import { type ActorCell, cellOf } from '../../kernel/cell.ts';
 import { HierarchyViolationError } from '../../kernel/errors.ts';
 import type { Host } from '../../kernel/host.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
@@ -21,7 +21,7 @@ export function hierarchyViolation(
 ): HierarchyViolationError | null {
   const fromRank = from.def.rank;
   if (fromRank === undefined) return null;
-  const toRank = (to.cell?.def ?? host.definitions.get(to.def))?.rank;
+  const toRank = (cellOf(to)?.def ?? host.definitions.get(to.def))?.rank;
   if (toRank === undefined || toRank > fromRank) return null;
   return new HierarchyViolationError(from.desc, to.toJSON(), fromRank, toRank);
 }

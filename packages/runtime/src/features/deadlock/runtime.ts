@@ -19,16 +19,15 @@
  *    the asker stops (`onActorGone`).
  */
 import { AskHandle, PendingAsk } from '../../kernel/ask.ts';
-import { type ActorCell, ALIVE } from '../../kernel/cell.ts';
+import { type ActorCell, ALIVE, cellOf } from '../../kernel/cell.ts';
 import { type Clock, systemClock } from '../../kernel/clock.ts';
 import type { ActorDefinition } from '../../kernel/definition.ts';
-import { AskTimeoutError, DeadlockError } from '../../kernel/errors.ts';
+import { AskTimeoutError, type DeadlockCycleEntry, DeadlockError } from '../../kernel/errors.ts';
 import { type ActorDescription, messageType } from '../../kernel/events.ts';
 import { defineSlot } from '../../kernel/ext.ts';
 import { type Host, NODE_SPACE } from '../../kernel/host.ts';
 import type { ActorRef, AskOptions } from '../../kernel/ref.ts';
 import { DeadlockDetector } from './detector.ts';
-import type { EdgeForwarder } from './forwarder.ts';
 import { hierarchyViolation } from './hierarchy.ts';
 import type { ResolvedDeadlockOptions } from './options.ts';
 import { NOT_FOUND, queuedOfChain, reenter, takeQueued } from './reentrancy.ts';
@@ -41,6 +40,26 @@ const WAIT_NODE = defineSlot<WaitNode>('deadlock.node');
 
 const PENDING = 0;
 export const LIVE = 1;
+
+/**
+ * Threaded mode's link to the main thread's detector (forwarder.ts `EdgeForwarder` implements
+ * it): live edges go out, confirmations and actions come back. Named here so the forwarder
+ * imports the runtime and not both ways.
+ */
+export interface EdgeSink {
+  add(e: TrackedAsk, rt: DeadlockRuntime): void;
+  remove(e: TrackedAsk): void;
+  /** True when every edge of a cycle the main thread found is still live here (after a flush). */
+  confirm(ids: readonly number[]): boolean;
+  /** Applies the main thread's action; false when it came too late. */
+  act(
+    rt: DeadlockRuntime,
+    action: DeadlockAction,
+    edgeId: number,
+    cycle: readonly DeadlockCycleEntry[],
+    strategy: string,
+  ): boolean;
+}
 const GONE = 2;
 
 /**
@@ -117,7 +136,7 @@ export class DeadlockRuntime {
    */
   chains: boolean;
   /** Threaded mode: live edges also go to the main thread's detector (forwarder.ts); null in-thread. */
-  forwarder: EdgeForwarder | null = null;
+  forwarder: EdgeSink | null = null;
 
   constructor(
     readonly host: Host,
@@ -168,7 +187,7 @@ export class DeadlockRuntime {
     sender: ActorRef | undefined,
   ): Promise<R> {
     const host = this.host;
-    const from = sender === undefined ? null : sender.cell;
+    const from = sender === undefined ? null : cellOf(sender);
     let waits = false;
     let reentrant = this.options.reentrant;
     if (from !== null && from.host === host && from.status === ALIVE) {
@@ -207,7 +226,7 @@ export class DeadlockRuntime {
         () => a.reject(new AskTimeoutError(ref.toJSON(), timeoutMs, messageType(msg))),
         timeoutMs,
       );
-      const c = ref.cell;
+      const c = cellOf(ref);
       if (c !== null) c.deliver(msg, a);
       else host.route(ref, msg, a);
       // Reentrancy step 2: the target is blocked but serves this chain.
@@ -288,7 +307,7 @@ export class DeadlockRuntime {
     e.state = LIVE;
     const graph = this.detector.graph;
     e.fromNode = nodeOf(e.cell, graph);
-    const to = e.to.cell;
+    const to = cellOf(e.to);
     e.toNode = to !== null ? nodeOf(to, graph) : graph.node(e.to.id);
     // Before the local search: a cycle it resolves at once removes the edge, and that `remove` must follow the `add`.
     this.forwarder?.add(e, this);
@@ -397,7 +416,7 @@ export class DeadlockRuntime {
   /** @internal Rejects the ask with `err`; its message, if still queued, is dead-lettered `deadlock`. */
   failEdge(e: LocalEdge, err: DeadlockError): void {
     // A ref made while the target lived elsewhere has no cell even once it migrated here (stealing).
-    const target = e.to.cell ?? this.host.cells.get(e.to.id);
+    const target = cellOf(e.to) ?? this.host.cells.get(e.to.id);
     if (target !== undefined && target !== null && takeQueued(target, e) !== NOT_FOUND)
       this.host.deadLetter(e.msg, e, 'deadlock', target, err);
     else e.reject(err);

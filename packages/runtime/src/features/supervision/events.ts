@@ -5,8 +5,10 @@
  * the `error`, the `offender` and the `context` (init | start | receive |
  * exit, like OTP's `errorContext`).
  */
+
+import type { ActorCell } from '../../kernel/cell.ts';
+import type { CellHost } from '../../kernel/cell-host.ts';
 import type { ActorDescription } from '../../kernel/errors.ts';
-import type { Host } from '../../kernel/host.ts';
 import type { RestartType } from './spec.ts';
 
 interface SupervisorEventBase {
@@ -68,7 +70,7 @@ export type SupervisorEvent =
 type Fields<E> = Omit<E, 'type' | 'at' | 'supervisor' | 'supervisorId'>;
 
 export function emitSupervisorEvent<T extends SupervisorEvent['type']>(
-  host: Host,
+  host: CellHost<ActorCell>,
   type: T,
   supervisor: ActorDescription,
   supervisorId: string,
@@ -80,7 +82,7 @@ export function emitSupervisorEvent<T extends SupervisorEvent['type']>(
 
 /** Events without a typed shape (resumed, killed, tree-level) go through here. */
 export function emitSupervisorNote(
-  host: Host,
+  host: CellHost<ActorCell>,
   type: `supervisor.${string}`,
   fields: Record<string, unknown>,
 ): void {

@@ -7,7 +7,7 @@
  * replaced only once the previous incarnation has exited (or, for an
  * in-place restart, is the same ref).
  */
-import type { ActorCell } from '../../kernel/cell.ts';
+import { type ActorCell, cellOf } from '../../kernel/cell.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import type { ChildSpec } from './spec.ts';
@@ -68,7 +68,7 @@ export function inStartOrder(records: readonly ChildRecord[], kids: Set<ActorCel
   if (kids.size < 2) return kids;
   const ordered = new Set<ActorCell>();
   for (const r of records) {
-    const c = r.alive ? r.ref?.cell : null;
+    const c = r.alive && r.ref !== undefined ? cellOf(r.ref) : null;
     if (c != null && kids.has(c)) ordered.add(c);
   }
   for (const c of kids) ordered.add(c);

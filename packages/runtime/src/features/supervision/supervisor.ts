@@ -28,7 +28,7 @@
  */
 
 import { backoffDelay } from '../../kernel/backoff.ts';
-import { type ActorCell, STOPPED } from '../../kernel/cell.ts';
+import { type ActorCell, cellOf, STOPPED } from '../../kernel/cell.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import { EscalatedError, isInitFailedError, isShutdownError } from '../../kernel/errors.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
@@ -432,7 +432,7 @@ export class Supervisor {
       const h = clock.setTimeout(() => {
         this.timers.delete(h);
         rec.stopTimer = null;
-        const c = ref.cell;
+        const c = cellOf(ref);
         if (c !== null && c.status === STOPPED) return;
         emitSupervisorNote(this.host, 'supervisor.child-killed', {
           supervisor: this.cell.desc,
