@@ -17,9 +17,19 @@
  *    watchers are notified and the name is released.
  */
 
-import type { ActorContext, ActorDefinition, Behavior, Cancellable } from './actor.ts';
+import type { ActorDefinition, Behavior, Cancellable } from './actor.ts';
 import type { AskHandle } from './ask.ts';
 import type { CellHost } from './cell-host.ts';
+import {
+  ALIVE,
+  HOLD_REDELIVER,
+  HOLD_SUSPENDED,
+  HOLD_SYNC,
+  HOLD_WAIT,
+  MIGRATED,
+  STOPPED,
+  type TurnContext,
+} from './cell-state.ts';
 import { Envelope, envelop } from './envelope.ts';
 import type { ActorDescription } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
@@ -31,33 +41,11 @@ import { ActorRef } from './ref.ts';
 import { type Directed, type FailurePhase, type SysMsg, terminatedMsg } from './sysmsg.ts';
 import { ActorTimers, type TimerKey } from './timers.ts';
 
+// The status and hold names live in cell-state.ts; importers of cell.ts keep them.
+export * from './cell-state.ts';
 export type { OnStopFate };
 
-export const ALIVE = 0;
-export const STOPPING = 1;
-export const STOPPED = 2;
-/** Moved to another executor; the ref routes through the host. */
-export const MIGRATED = 3;
-
-/** `hold` bits. Suspended by a `suspend` directive, or by its own failure awaiting its parent's one. */
-export const HOLD_SUSPENDED = 1;
-/** The message at the mailbox front waits out a delay before it is processed again (`requeueHead`). */
-export const HOLD_WAIT = 2;
-/** The mailbox front is a message put back by `requeueHead`: processed in the slow path, as redelivered. */
-export const HOLD_REDELIVER = 4;
-/**
- * Arrived from another executor and may not act yet (executors/sender-sync.ts): no turn at all — no
- * system message, no user message, no timer — until what it sent from the executor it left was read.
- */
-export const HOLD_SYNC = 8;
 const HOLD_BLOCK = HOLD_SUSPENDED | HOLD_WAIT | HOLD_SYNC;
-
-/** The handler context as the cell drives it: re-pointed at each message (context.ts `Context`). */
-export interface TurnContext extends ActorContext {
-  /** Meta of the message being handled: sender ref, ask handle, or undefined. */
-  readonly meta: unknown;
-  begin(meta: unknown): void;
-}
 
 /**
  * The cell behind a ref whose actor lives on this thread. A ref holds it as the narrow `RefCell`
