@@ -12,9 +12,10 @@ import { type NameTable, NameTableFullError, RunQueue } from '@troupe/scheduler'
 import { Subject } from 'rxjs';
 import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
 import { setShutdownMs } from './budget.ts';
-import { ActorCell, ALIVE, cellOf, MIGRATED } from './cell.ts';
+import { type ActorCell, ALIVE, cellOf, MIGRATED } from './cell.ts';
 import type { CellHost } from './cell-host.ts';
 import type { Clock } from './clock.ts';
+import { deadLetter, deadSystem } from './dead-letter.ts';
 import { Cell } from './death-watch.ts';
 import type { ActorDefinition } from './definition.ts';
 import { isActorDefinition } from './definition.ts';
@@ -25,10 +26,8 @@ import {
   ConfigError,
   DuplicateNameError,
   InitFailedError,
-  MailboxFullError,
   NameLimitError,
   ShutdownError,
-  type TroupeError,
 } from './errors.ts';
 import {
   type AnyTroupeEvent,
@@ -44,7 +43,7 @@ import { type ResolvedMailbox, resolveMailbox } from './mailbox.ts';
 import { ActorRef, ASK_KEYS, ASK_TIMEOUT_MS, type AskOptions } from './ref.ts';
 import { resolveSpawnOptions, type SpawnOptions } from './spawn-options.ts';
 import { Stats } from './stats.ts';
-import { type Ack, type SysMsg, stopMsg, terminatedMsg } from './sysmsg.ts';
+import { type Ack, type SysMsg, stopMsg } from './sysmsg.ts';
 import type { Resolver, Transport } from './transport.ts';
 import { describeRange, inRange, unknownKey } from './validate.ts';
 
@@ -402,6 +401,10 @@ export class Host implements AskLedger, CellHost<ActorCell> {
     for (const [id, h] of this.exported) if (h.settled) this.forgetExported(id);
   }
 
+  /**
+   * Counts, logs and publishes a message that will not be handled, and rejects it when it is an
+   * ask (dead-letter.ts).
+   */
   deadLetter(
     msg: unknown,
     meta: unknown,
@@ -409,46 +412,7 @@ export class Host implements AskLedger, CellHost<ActorCell> {
     recipient?: ActorCell | ActorRef,
     error?: unknown,
   ): void {
-    this.stats.deadLettered(reason);
-    meta = unwrap(meta); // an interceptor's envelope: its sender or ask is inside
-    const to =
-      recipient === undefined
-        ? undefined
-        : recipient instanceof ActorCell
-          ? recipient.desc
-          : recipient.toJSON();
-    const sender = meta instanceof ActorRef ? meta : meta instanceof AskHandle ? meta.sender : undefined;
-    if (meta instanceof AskHandle) meta.reject(error ?? this.errorFor(reason, recipient, to));
-    const log = this.hooks.onDeadLetter;
-    if (log !== null) log(msg, reason, to, sender?.toJSON());
-    const at = this.clock.now();
-    if (this.events.hasListeners)
-      this.emit({
-        type: 'message.dead-lettered',
-        at,
-        to,
-        from: sender?.toJSON(),
-        messageType: messageType(msg),
-        reason,
-      });
-    if (this.deadLetters.observed)
-      this.deadLetters.next({ message: msg, recipient: to, sender: sender?.toJSON(), reason, at });
-  }
-
-  private errorFor(
-    reason: DeadLetterReason,
-    recipient: ActorCell | ActorRef | undefined,
-    to: any,
-  ): TroupeError {
-    switch (reason) {
-      case 'mailbox-full':
-      case 'dropped':
-        return new MailboxFullError(to, recipient instanceof ActorCell ? recipient.capacity : 0);
-      case 'shutdown':
-        return new ShutdownError('ask');
-      default:
-        return new ActorStoppedError(to ?? { id: 0, def: '?' }, reason);
-    }
+    deadLetter(this, msg, meta, reason, recipient, error);
   }
 
   noReplyTarget(cell: ActorCell, value: unknown): void {
@@ -518,22 +482,5 @@ export class Host implements AskLedger, CellHost<ActorCell> {
   }
 }
 
-/**
- * A system message that cannot reach its actor (gone, or no host knows it):
- * dropped, except what owes an answer — a watch gets `terminated(reason)`, a
- * stop's acknowledgement resolves (the actor is gone), a feature message's
- * acknowledgement rejects with `error` (default: ActorStoppedError(reason)).
- */
-export function deadSystem(
-  host: Host,
-  ref: ActorRef,
-  m: SysMsg,
-  ack: Ack | undefined,
-  reason: string,
-  error?: unknown,
-): void {
-  if (m.tag === 'watch') host.sendSystem(m.watcher, terminatedMsg(ref, reason));
-  else if (ack === undefined) return;
-  else if (m.tag === 'stop') ack.resolve(undefined);
-  else ack.reject(error ?? new ActorStoppedError(ref.toJSON(), reason));
-}
+// A system message's dead letter lives with the others (dead-letter.ts); executors/items.ts imports it from here.
+export { deadSystem } from './dead-letter.ts';
