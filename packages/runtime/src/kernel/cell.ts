@@ -34,7 +34,7 @@ import { Envelope, envelop } from './envelope.ts';
 import type { ActorDescription } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';
 import type { AroundInterceptor, OnStopFate, ProcessInterceptor } from './hooks.ts';
-import type { ResolvedMailbox } from './mailbox.ts';
+import { makeRoom, type ResolvedMailbox } from './mailbox.ts';
 import { refuseUnportable } from './portable.ts';
 import { PairQueue } from './queue.ts';
 import { ActorRef } from './ref.ts';
@@ -240,30 +240,12 @@ export abstract class ActorCell {
       return;
     }
     const mb = this.mailbox;
-    if (mb.length >= this.capacity && !this.makeRoom(msg, meta)) return;
+    if (mb.length >= this.capacity && !makeRoom(this, msg, meta)) return;
     mb.push(msg, meta);
     if (host.events.perMessage && host.events.sampledSend()) host.emitSent(this, msg, meta);
     if (!this.queued && !this.busy) {
       this.queued = true;
       host.dispatcher.schedule(this);
-    }
-  }
-
-  /** Applies the overflow policy; false when the new message was refused. */
-  private makeRoom(msg: unknown, meta: unknown): boolean {
-    const host = this.host;
-    switch (this.overflow) {
-      case 'drop-oldest': {
-        const old = this.mailbox.shift();
-        host.deadLetter(old, this.mailbox.meta, 'dropped', this);
-        return true;
-      }
-      case 'drop-newest':
-        host.deadLetter(msg, meta, 'dropped', this);
-        return false;
-      default:
-        host.deadLetter(msg, meta, 'mailbox-full', this);
-        return false;
     }
   }
 
@@ -494,20 +476,6 @@ export abstract class ActorCell {
   endWait(): void {
     this.hold &= ~HOLD_WAIT;
     this.reschedule();
-  }
-
-  /** A requeued message in progress, for a snapshot: the ms left of its wait (-1: none), or null. */
-  heldFront(): number | null {
-    if ((this.hold & HOLD_REDELIVER) === 0) return null;
-    return (this.hold & HOLD_WAIT) === 0 ? -1 : (this.timers?.waitLeft() ?? 0);
-  }
-
-  /** Resumes a requeued front taken along in a snapshot (`heldFront`). */
-  restoreHeldFront(waitMs: number): void {
-    this.hold |= HOLD_REDELIVER;
-    if (waitMs < 0) return;
-    this.hold |= HOLD_WAIT;
-    (this.timers ??= new ActorTimers(this)).holdWait(waitMs);
   }
 
   /** Threaded mode: the actor arrived but may not act yet (executors/sender-sync.ts); its timers wait too. */

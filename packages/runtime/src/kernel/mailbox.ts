@@ -5,6 +5,8 @@
  * how they overtake user messages.
  */
 import { ConfigError } from './errors.ts';
+import type { DeadLetterReason } from './events.ts';
+import type { PairQueue } from './queue.ts';
 import { checkKeys } from './validate.ts';
 
 export type OverflowPolicy = 'reject' | 'drop-oldest' | 'drop-newest';
@@ -61,4 +63,29 @@ export function resolveMailbox(
   const r = Object.freeze({ capacity, overflow });
   if (base === UNBOUNDED) resolved.set(opts, r);
   return r;
+}
+
+/** What the overflow policy reads of a cell whose mailbox is full (cell.ts implements it). */
+export interface OverflowCell<C> {
+  readonly mailbox: PairQueue<unknown, unknown>;
+  readonly overflow: OverflowPolicy;
+  readonly host: { deadLetter(msg: unknown, meta: unknown, reason: DeadLetterReason, recipient: C): void };
+}
+
+/** Applies `cell`'s overflow policy to a new message for its full mailbox; false when it was refused. */
+export function makeRoom<C extends OverflowCell<C>>(cell: C, msg: unknown, meta: unknown): boolean {
+  const host = cell.host;
+  switch (cell.overflow) {
+    case 'drop-oldest': {
+      const old = cell.mailbox.shift();
+      host.deadLetter(old, cell.mailbox.meta, 'dropped', cell);
+      return true;
+    }
+    case 'drop-newest':
+      host.deadLetter(msg, meta, 'dropped', cell);
+      return false;
+    default:
+      host.deadLetter(msg, meta, 'mailbox-full', cell);
+      return false;
+  }
 }

@@ -14,7 +14,7 @@
  */
 import { encode } from '@troupe/scheduler';
 import { AskHandle } from './ask.ts';
-import { type ActorCell, ALIVE, MIGRATED } from './cell.ts';
+import { type ActorCell, ALIVE, HOLD_REDELIVER, HOLD_WAIT, MIGRATED } from './cell.ts';
 import type { CellHost } from './cell-host.ts';
 import { checkPortable, decodeFor } from './codec.ts';
 import { Cell } from './death-watch.ts';
@@ -106,7 +106,7 @@ export function dehydrate(cell: ActorCell, detach: boolean): Uint8Array {
     if (p) throw new UnserializableError('a scheduled message', p.path, p.found, cell.desc, p.limit);
   }
   const ext = encodeSlots(cell); // may throw (a retry policy with a function): the actor stays
-  const held = cell.heldFront();
+  const held = heldFront(cell);
   const fp = farParent(cell);
   const kids = farKids(cell);
   const snap: ActorSnapshot = {
@@ -239,7 +239,7 @@ export function rehydrateCell(host: Host, bytes: Uint8Array, arriving: boolean):
   // Even the actor's own ref routes until then: a reply to it must not overtake a message on the old route.
   else cell.ref.cell = null;
   // Last, once nothing can throw: a timer must not fire into a cell that was never adopted.
-  if (snap.held !== undefined) cell.restoreHeldFront(snap.held);
+  if (snap.held !== undefined) restoreHeldFront(cell, snap.held);
   if (snap.timers !== undefined) (cell.timers ??= new ActorTimers(cell)).restore(snap.timers);
   cell.reschedule();
   return cell;
@@ -289,4 +289,21 @@ function senderOrAsk(host: Host, meta: ActorRef | AskDescriptor | null): ActorRe
 function toHandle(host: Host, d: AskDescriptor): AskHandle | undefined {
   if (d.askId < 0) return undefined; // a copy's ask: the original answers it
   return new RemoteAsk(d.node, d.askId, d.sender ?? undefined, host);
+}
+
+/**
+ * A requeued message in progress (cell.ts `requeueHead`), for a snapshot: the ms left of its wait
+ * (-1: none), or null when the front is not one.
+ */
+function heldFront(cell: ActorCell): number | null {
+  if ((cell.hold & HOLD_REDELIVER) === 0) return null;
+  return (cell.hold & HOLD_WAIT) === 0 ? -1 : (cell.timers?.waitLeft() ?? 0);
+}
+
+/** Resumes a requeued front taken along in a snapshot (`heldFront`). */
+function restoreHeldFront(cell: ActorCell, waitMs: number): void {
+  cell.hold |= HOLD_REDELIVER;
+  if (waitMs < 0) return;
+  cell.hold |= HOLD_WAIT;
+  (cell.timers ??= new ActorTimers(cell)).holdWait(waitMs);
 }
