@@ -231,6 +231,6 @@ describe('interceptors', () => {
       'outer saw crash',
       'outer leave crash',
     ]);
-    expect(a.cell?.state).toEqual([]); // restarted after the crash: the throw reached the kernel
+    expect(cellOf(a)?.state).toEqual([]); // restarted after the crash: the throw reached the kernel
   });
 });

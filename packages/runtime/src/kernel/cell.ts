@@ -391,7 +391,7 @@ export abstract class ActorCell {
     around: AroundInterceptor<ActorCell>,
     msg: unknown,
     env: unknown,
-    ctx: Context,
+    ctx: TurnContext,
   ): unknown {
     return around(this, msg, env instanceof Envelope ? env.data : undefined, () =>
       this.behavior.receive(this.state, msg, ctx),
