@@ -11,6 +11,7 @@ export type {
   Tick,
   Totals,
 } from './dashboard/protocol.ts';
+export { type RecordingDashboardOptions, serveRecording } from './dashboard/replay-server.ts';
 export { type DashboardOptions, type DashboardServer, serveDashboard } from './dashboard/server.ts';
 export { DURATION_BUCKETS } from './metrics/buckets.ts';
 export { METRICS, type MetricDef, type MetricKind } from './metrics/catalog.ts';

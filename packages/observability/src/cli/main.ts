@@ -10,8 +10,10 @@
  * loopback), which `troupe top` attaches to by default. Tokens may also come from
  * TROUPE_DASHBOARD_TOKEN. A bad argument prints what was wrong and the usage, exit 2.
  */
+import { existsSync } from 'node:fs';
 import { isConfigError } from '@troupe/runtime';
 import { attachUrl, UpstreamProxy } from '../dashboard/proxy.ts';
+import { serveRecording } from '../dashboard/replay-server.ts';
 import { DEFAULT_PORT, listen, resolveDashboardOptions } from '../dashboard/server.ts';
 import { attachTop } from '../top/top.ts';
 
@@ -20,6 +22,8 @@ const USAGE = `usage:
       URL defaults to http://127.0.0.1:${DEFAULT_PORT} (serveDashboard's default)
   troupe dashboard --attach URL [--port N] [--host HOST] [--token TOKEN] [--upstream-token TOKEN]
       serves a dashboard on this machine whose data comes from URL (another process's dashboard)
+  troupe dashboard --replay FILE [--speed N] [--port N] [--host HOST] [--token TOKEN]
+      serves the dashboard of a recording (record()); speed 0 (default): as fast as possible
 tokens default to $TROUPE_DASHBOARD_TOKEN`;
 
 class UsageError extends Error {}
@@ -55,27 +59,43 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'dashboard') {
-    const a = parseArgs(rest, ['attach', 'port', 'host', 'token', 'upstream-token']);
+    const a = parseArgs(rest, ['attach', 'replay', 'speed', 'port', 'host', 'token', 'upstream-token']);
     const target = a.get('attach');
-    if (target === undefined)
-      throw new UsageError('troupe dashboard needs --attach URL (in a program, call serveDashboard(system))');
+    const file = a.get('replay');
+    if ((target === undefined) === (file === undefined))
+      throw new UsageError(
+        'troupe dashboard needs --attach URL or --replay FILE, one of them (in a program, call serveDashboard(system))',
+      );
     const port = a.has('port') ? Number(a.get('port')) : undefined;
+    if (file !== undefined) {
+      if (!existsSync(file)) throw new UsageError(`--replay: no such file ${JSON.stringify(file)}`);
+      const server = await serveRecording(file, {
+        port,
+        host: a.get('host'),
+        token: a.get('token') ?? envToken ?? undefined,
+        speed: a.has('speed') ? Number(a.get('speed')) : 0,
+      });
+      return serveUntilSignal(server);
+    }
     const o = resolveDashboardOptions(
       { port, host: a.get('host'), token: a.get('token') ?? envToken ?? undefined, title: target },
       'troupe dashboard',
     );
     const proxy = new UpstreamProxy(attachUrl(target, '--attach'), a.get('upstream-token') ?? envToken);
-    const server = await listen(o, { proxy }, `attached to ${target}`);
-    // The CLI's server is the whole process: keep it alive until a signal.
-    const keep = setInterval(() => {}, 1 << 30);
-    await new Promise<void>((resolve) => {
-      for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve());
-    });
-    clearInterval(keep);
-    await server.close();
-    return 0;
+    return serveUntilSignal(await listen(o, { proxy }, `attached to ${target}`));
   }
   throw new UsageError(cmd === undefined ? 'a command is needed' : `unknown command ${JSON.stringify(cmd)}`);
+}
+
+/** The CLI's server is the whole process: it serves until SIGINT or SIGTERM, then closes. */
+async function serveUntilSignal(server: { close(): Promise<void> }): Promise<number> {
+  const keep = setInterval(() => {}, 1 << 30);
+  await new Promise<void>((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => resolve());
+  });
+  clearInterval(keep);
+  await server.close();
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
