@@ -3,10 +3,11 @@
  * usual placement — `'spread'` by default — so a supervised pool on 2 executors keeps both threads
  * busy, and stays supervised wherever each worker runs.
  */
+import { BroadcastChannel } from 'node:worker_threads';
 import { type ActorRef, type ActorSystem, createSystem, supervisor } from '@troupe/runtime';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CrunchMsg, FlakyMsg } from './fixtures/supervision-actors.ts';
+import { type CrunchMsg, type FlakyMsg, STOPS, type StopRecord } from './fixtures/supervision-actors.ts';
 
 const actors = new URL('./fixtures/supervision-actors.ts', import.meta.url);
 let system: ActorSystem | undefined;
@@ -93,4 +94,50 @@ describe('a supervised pool spans executors', () => {
     expect(await restarted).toMatchObject({ actor: { id: far.id } });
     expect(await far.ask<number>({ type: 'where' })).toBe(far === a ? ta : tb);
   });
+});
+
+describe('a tree spanning executors stops children first', () => {
+  it.each([
+    ['where it started', false],
+    ['moved to the other executor', true],
+  ])(
+    'shutdown, the pool supervisor %s: each supervisor stops its children one by one in reverse start order, on both threads, before its siblings',
+    async (_where, move) => {
+      const stops: StopRecord[] = [];
+      const ch = new BroadcastChannel(STOPS);
+      ch.onmessage = (e) => stops.push((e as { data: StopRecord }).data);
+      try {
+        const s = await boot();
+        const w = (label: string) => ({ id: label, actor: 'stopper', props: { label, ms: 15 } });
+        // top: [first, pool: [w0..w3] spread over both executors]; stops go pool (w3, w2, w1, w0), then first.
+        const h = await s.start({
+          id: 'top',
+          children: [
+            { ...w('first'), placement: 'local' },
+            { id: 'pool', supervisor: { children: ['w0', 'w1', 'w2', 'w3'].map(w) } },
+          ],
+        });
+        const pool = await h.supervisor('pool');
+        const refs = (await pool.children()).map((r) => r.ref as ActorRef<{ type: 'where' }>);
+        const threads = await Promise.all(refs.map((r) => r.ask<number>({ type: 'where' })));
+        expect(new Set(threads).size).toBe(2);
+        if (move) await s.migrate(pool.ref, { executor: pool.ref.id % 1024 === 1 ? 2 : 1 });
+        const report = await s.shutdown();
+        system = undefined;
+        expect(report.outcome).toBe('clean');
+        expect(report.forced).toEqual([]);
+        expect(report.stopped).toBe(7); // two supervisors and five workers
+        expect(report.stats.inFlight).toBe(0);
+        expect(report.stats.sent).toBe(report.stats.processed + report.stats.deadLettered.total);
+        await expect.poll(() => stops.length).toBe(5);
+        const byStart = [...stops].sort((x, y) => (x.start < y.start ? -1 : 1));
+        expect(byStart.map((r) => r.label)).toEqual(['w3', 'w2', 'w1', 'w0', 'first']);
+        // One by one: each onStop ended before the next began, whichever thread ran it.
+        for (let i = 1; i < byStart.length; i++) expect(byStart[i]!.start > byStart[i - 1]!.end).toBe(true);
+        expect(new Set(byStart.slice(0, 4).map((r) => r.thread))).toEqual(new Set(threads));
+      } finally {
+        ch.close();
+      }
+    },
+  );
 });

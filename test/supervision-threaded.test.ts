@@ -318,7 +318,7 @@ describe('tree members across executors', () => {
   const threadOf = (s: ActorSystem, node: number) =>
     s.metrics().executors.find((e) => e.id === node)!.threadId;
 
-  it('system.migrate refuses a supervisor with a ConfigError; its workers move and stay supervised', async () => {
+  it('system.migrate refuses a top-level supervisor with a ConfigError; its workers move and stay supervised', async () => {
     const s = await boot();
     const h = await s.start(tree('one-for-one'));
     const home = h.ref.id % 1024;

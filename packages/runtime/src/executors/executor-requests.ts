@@ -24,6 +24,7 @@ import {
 } from '@troupe/scheduler';
 import type { KillReports } from '../features/shutdown/kills.ts';
 import { type KilledActor, ownsChildStop, shutdownMsOf } from '../features/shutdown/stop-node.ts';
+import { stoppedByFarParent } from '../features/supervision/plugin.ts';
 import { type ActorCell, ALIVE } from '../kernel/cell.ts';
 import { ConfigError, EXECUTORS_KNOW, UnknownActorError } from '../kernel/errors.ts';
 import type { Host } from '../kernel/host.ts';
@@ -105,11 +106,17 @@ export async function serveRequest(
           from,
           askId,
           true,
-          // Top-most live actors here: roots, including children whose parent lives elsewhere
+          // Top-most live actors here: roots, including children whose plain parent lives elsewhere
           // (linked by ref, links.ts: stopping them here tells that parent), in arrival order,
-          // each with its own shutdownMs (null: a supervisor, which runs its own protocol).
+          // each with its own shutdownMs (null: a supervisor, which runs its own protocol). A child
+          // supervised from elsewhere is left to its supervising parent: children first, in its order.
           [...host.cells.values()]
-            .filter((c) => c.status === ALIVE && (c.parent === null || c.parent.status !== ALIVE))
+            .filter(
+              (c) =>
+                c.status === ALIVE &&
+                (c.parent === null || c.parent.status !== ALIVE) &&
+                !stoppedByFarParent(c),
+            )
             .map((c): RootEntry => [c.ref, ownsChildStop(c) ? null : shutdownMsOf(c)]),
         );
         return;

@@ -36,10 +36,11 @@
  *    shutdownMs is a `kill`, as in one thread. Once a restart has
  *    re-initialised C, C routes `supervision.restarted` to P: a supervisor
  *    restarts its children one by one, in start order.
- * A supervisor itself is pinned (its state holds timers and records); its
- * workers move, by steal or migrate, like any actor.
+ * A supervisor moves too, when at rest and below the top of its tree
+ * (features/supervision/moving.ts); its workers move like any actor.
  */
 
+import { whyImmovable } from '../features/supervision/moving.ts';
 import { markFarSupervised, supervisesChildren } from '../features/supervision/plugin.ts';
 import { supervisorOf } from '../features/supervision/supervisor.ts';
 import { type ActorCell, HOLD_SUSPENDED, HOLD_SYNC } from '../kernel/cell.ts';
@@ -48,8 +49,11 @@ import { childGoneMsg } from '../kernel/sysmsg.ts';
 
 /** Why `cell` cannot move to another executor with its links (a ConfigError's expected/found), or undefined. */
 export function immovable(cell: ActorCell): { expected: string; found: string } | undefined {
-  if (supervisorOf(cell) !== undefined)
-    return { expected: 'not a supervisor (a supervisor stays on its executor)', found: 'a supervisor' };
+  const sup = supervisorOf(cell);
+  if (sup !== undefined) {
+    const why = whyImmovable(sup);
+    if (why !== undefined) return why;
+  }
   // A queued stop, Terminated or supervision step belongs to this cell's thread: moving now would lose it.
   if (cell.sys !== null && cell.sys.length > 0)
     return { expected: 'an actor with no pending system messages', found: 'pending system messages' };

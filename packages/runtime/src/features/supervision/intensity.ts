@@ -54,4 +54,13 @@ export class IntensityWindow {
   get count(): number {
     return this.times.length;
   }
+
+  /** The restarts' times (a moving supervisor carries them: supervision/moving.ts). */
+  get restartTimes(): readonly number[] {
+    return this.times;
+  }
+
+  restore(times: readonly number[]): void {
+    this.times = [...times];
+  }
 }

@@ -32,7 +32,9 @@ import { farParent } from '../../kernel/far-links.ts';
 import type { HostPlugin } from '../../kernel/host.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import { extMsg, type FailurePhase, failedMsg } from '../../kernel/sysmsg.ts';
+import { SupervisorActor } from './behavior.ts';
 import { DUE, EXITED, FAIL, RESTARTED, TREE_STARTED } from './messages.ts';
+import { attach } from './moving.ts';
 import { forgetChild, superviseChild } from './policy.ts';
 import { supervisorOf } from './supervisor.ts';
 
@@ -44,6 +46,14 @@ const FAR_SUPERVISED = defineSlot<true>('supervision.far', {
   encode: () => true,
   decode: (d) => (d === true ? true : undefined),
 });
+
+/**
+ * A supervising parent linked by ref stops `cell` in its own order (a supervisor: one by one, reverse
+ * start order): shutdown leaves it to that parent rather than stopping it as a top-most actor.
+ */
+export function stoppedByFarParent(cell: ActorCell): boolean {
+  return cell.parent === null && FAR_SUPERVISED.get(cell) === true && farParent(cell) !== null;
+}
 
 /** Whether `cell` supervises the children it spawns (a supervisor, or `defineActor(..., { supervision })`). */
 export function supervisesChildren(cell: ActorCell): boolean {
@@ -106,11 +116,19 @@ function childExit(parent: ActorCell, child: ActorRef, reason: string): void {
 export const supervisionPlugin: HostPlugin = {
   name: 'supervision',
   install(api) {
+    // Every executor knows the supervisor's definition: one may arrive from another executor
+    // (node 0, the main thread or an in-thread system, never receives a moving actor).
+    if (api.host.node !== 0) api.host.register(SupervisorActor, 'supervision');
     // Before an executor's placement moves the new child (plugin order): its budget travels with it.
     api.onSpawn((cell) => {
       const p = cell.parent;
       const ms = p === null ? undefined : supervisorOf(p)?.launching;
       if (ms !== undefined) setShutdownMs(cell, ms);
+    });
+    // A supervisor that arrived from another executor gets its cell here (moving.ts step 4).
+    api.onAdopt((cell) => {
+      const sup = supervisorOf(cell);
+      if (sup !== undefined) attach(sup, cell);
     });
     api.onFailure(routeFailure);
     api.onChildFailed(childFailed);

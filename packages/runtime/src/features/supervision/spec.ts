@@ -180,8 +180,21 @@ export function specSource(spec: SupervisorSpec): SupervisorSpecInput | undefine
   return sources.get(spec);
 }
 
+/** The input a resolved child spec came from: what a moving supervisor carries (moving.ts). */
+export function childSource(spec: ChildSpec): ChildSpecInput | undefined {
+  return childSources.get(spec);
+}
+
+const childSources = new WeakMap<ChildSpec, ChildSpecInput>();
+
 /** Validates one child spec; `path` names it in errors (`children[2]`, `startChild(spec)`). */
 export function resolveChild(v: unknown, path: string): ChildSpec {
+  const spec = resolveChildSpec(v, path);
+  childSources.set(spec, v as ChildSpecInput);
+  return spec;
+}
+
+function resolveChildSpec(v: unknown, path: string): ChildSpec {
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     throw new ConfigError(path, '{ id, actor | supervisor, props?, restart?, shutdownMs? }', v);
   const o = v as WorkerChildSpecInput & SupervisorChildSpecInput;

@@ -64,12 +64,18 @@ export class Supervisor {
   private readonly pending = new Map<number, () => void>();
   private seq = 0;
 
+  /** Its actor's cell; null only between a move's decode and its arrival (moving.ts `attach`). */
+  cell: ActorCell;
+  /** Restart ages carried by a move, until `attach` turns them into times (moving.ts). */
+  arrived: readonly number[] | null = null;
+
   constructor(
     readonly spec: SupervisorSpec,
-    readonly cell: ActorCell,
+    cell: ActorCell | null,
     private readonly spawnSupervisor: SpawnSupervisor,
     readonly root: TreeParent | undefined,
   ) {
+    this.cell = cell as ActorCell;
     this.intensity = new IntensityWindow(spec.intensity);
     for (const c of spec.children) this.records.push(newRecord(c));
   }
@@ -502,6 +508,23 @@ export class Supervisor {
     this.timers.clear();
     this.pending.clear();
     for (const r of this.records) r.stopTimer = null;
+  }
+
+  /** No step of its own in flight: no timer, no due step, no child due, restarting, stopping or awaited. */
+  atRest(): boolean {
+    if (this.timers.size > 0 || this.pending.size > 0 || this.afterStop !== null) return false;
+    for (const r of this.records)
+      if (r.pending !== 'none' || r.stopping || r.exitWaiters.length > 0 || r.stopTimer !== null)
+        return false;
+    return true;
+  }
+
+  restartTimes(): readonly number[] {
+    return this.intensity.restartTimes;
+  }
+
+  restoreRestarts(times: readonly number[]): void {
+    this.intensity.restore(times);
   }
 
   /** onStop: nothing may fire after the supervisor is gone. */
