@@ -19,7 +19,12 @@ export type ErrorCode =
   | 'init-failed'
   | 'hierarchy-violation'
   | 'escalated'
-  | 'recording';
+  | 'recording'
+  | 'pool-full'
+  | 'pool-closed'
+  | 'task-timeout'
+  | 'task-cancelled'
+  | 'task-lost';
 
 export abstract class TroupeError<C extends ErrorCode = ErrorCode, X extends object = object> extends Error {
   abstract readonly code: C;
@@ -304,3 +309,96 @@ export function formatValue(v: unknown): string {
     return `(a ${typeof v} that cannot be described)`;
   }
 }
+
+// ---- task pools (features/pool) -------------------------------------------
+
+/** The pool's queue holds `capacity` tasks and the pool rejects rather than waits (`whenFull: 'reject'`). */
+export class PoolFullError extends TroupeError<'pool-full', { pool: string; capacity: number }> {
+  readonly code = 'pool-full';
+  constructor(pool: string, capacity: number) {
+    super(`pool "${pool}" is full: its queue holds ${capacity} tasks (queue.capacity)`, { pool, capacity });
+  }
+}
+
+/** A task submitted after `close()` or `destroy()` (or the system's shutdown) began. */
+export class PoolClosedError extends TroupeError<
+  'pool-closed',
+  { pool: string; state: 'closing' | 'closed' | 'destroyed' }
+> {
+  readonly code = 'pool-closed';
+  constructor(pool: string, state: 'closing' | 'closed' | 'destroyed') {
+    super(`pool "${pool}" is ${state}: it takes no new tasks`, { pool, state });
+  }
+}
+
+/** A task ran past its `timeoutMs` (counted from the moment a worker was handed it). */
+export class TaskTimeoutError extends TroupeError<
+  'task-timeout',
+  { pool: string; task: string | undefined; timeoutMs: number; attempt: number }
+> {
+  readonly code = 'task-timeout';
+  constructor(pool: string, task: string | undefined, timeoutMs: number, attempt: number) {
+    super(`task${task === undefined ? '' : ` "${task}"`} of pool "${pool}" timed out after ${timeoutMs} ms`, {
+      pool,
+      task,
+      timeoutMs,
+      attempt,
+    });
+  }
+}
+
+/**
+ * A task ended before its result: its `signal` aborted (`aborted`, `cause` is the signal's reason),
+ * a group it belongs to failed (`group`, `cause` is the group's first error), or its pool closed
+ * (`closed`: `close()` ran out of time) or was destroyed (`destroyed`). `started` says whether a
+ * worker had been handed it.
+ */
+export class TaskCancelledError extends TroupeError<
+  'task-cancelled',
+  {
+    pool: string;
+    task: string | undefined;
+    reason: 'aborted' | 'group' | 'closed' | 'destroyed' | 'shutdown';
+    started: boolean;
+  }
+> {
+  readonly code = 'task-cancelled';
+  constructor(
+    pool: string,
+    task: string | undefined,
+    reason: 'aborted' | 'group' | 'closed' | 'destroyed' | 'shutdown',
+    started: boolean,
+    cause?: unknown,
+  ) {
+    super(
+      `task${task === undefined ? '' : ` "${task}"`} of pool "${pool}" was cancelled (${reason})`,
+      { pool, task, reason, started },
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/**
+ * The worker running a task was lost with it: its executor hung on the task (the watchdog
+ * terminated the thread: `executor-hung`), crashed, or the worker stopped. Tasks the lost worker
+ * had been handed but not started go back to the queue instead.
+ */
+export class TaskLostError extends TroupeError<
+  'task-lost',
+  { pool: string; task: string | undefined; reason: string }
+> {
+  readonly code = 'task-lost';
+  constructor(pool: string, task: string | undefined, reason: string, cause?: unknown) {
+    super(
+      `task${task === undefined ? '' : ` "${task}"`} of pool "${pool}" was lost with its worker (${reason})`,
+      { pool, task, reason },
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+export const isPoolFullError = guard<PoolFullError>('pool-full');
+export const isPoolClosedError = guard<PoolClosedError>('pool-closed');
+export const isTaskTimeoutError = guard<TaskTimeoutError>('task-timeout');
+export const isTaskCancelledError = guard<TaskCancelledError>('task-cancelled');
+export const isTaskLostError = guard<TaskLostError>('task-lost');

@@ -8,6 +8,7 @@ import type { SchedulerMetrics } from '../executors/metrics.ts';
 import { type FeaturePlugins, featurePlugins } from '../executors/plugins.ts';
 import { ThreadedRuntime } from '../executors/runtime.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
+import { createPool, POOL_WORKER, type Pool, type PoolOptions, type TaskSource } from '../features/pool/index.ts';
 import {
   type KillReports,
   resolveSignals,
@@ -147,6 +148,28 @@ export class ActorSystem {
    */
   async start(spec: SupervisorSpec | SupervisorSpecInput, options?: StartOptions): Promise<SupervisorHandle> {
     return this.runtime.startTree(spec, options, (reason: string) => this.shutdown({ reason }));
+  }
+
+  /**
+   * A task pool whose workers are actors on this system's executors (features/pool): `submit`,
+   * `submitWait`, `submitAll`, `map`, `wait`, `resize`, `stats`, `close`, `destroy`. `task` is a
+   * module (URL or absolute path; its default export, or `{ module, export }`) every executor
+   * imports, or a plain function for an in-thread system. Resolves once `min` workers started.
+   */
+  pool<I = any, R = any>(task: TaskSource<I, R>, options?: PoolOptions): Promise<Pool<I, R>> {
+    return createPool<I, R>(
+      {
+        clock: this.host.clock,
+        executors: this.runtime.metrics().executors.length,
+        spawn: (def, props) => this.spawn(def, props, { placement: 'spread' }),
+        stop: (ref) => this.stop(ref),
+        onShutdown: (fn, timeoutMs) =>
+          this.onShutdown('stop-intake', async () => void (await fn()), { timeoutMs, name: 'pool' }),
+        warn: (line) => warn(this.options.logger, line),
+      },
+      task,
+      options,
+    );
   }
 
   /** Stops an actor (children first, then onStop); resolves once it has terminated. */
@@ -312,6 +335,6 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   const runtime: Runtime =
     resolved.executors === 0
       ? new InThreadRuntime(host, resolved, features)
-      : await ThreadedRuntime.start(host, resolved, new Set(defs.map((d) => d.name)), features.list);
+      : await ThreadedRuntime.start(host, resolved, new Set([...defs.map((d) => d.name), POOL_WORKER]), features.list);
   return new ActorSystem(resolved, host, runtime, features);
 }
