@@ -8,7 +8,13 @@ import type { SchedulerMetrics } from '../executors/metrics.ts';
 import { type FeaturePlugins, featurePlugins } from '../executors/plugins.ts';
 import { ThreadedRuntime } from '../executors/runtime.ts';
 import type { WaitForGraphSnapshot } from '../features/deadlock/wait-for-graph.ts';
-import { createPool, POOL_WORKER, type Pool, type PoolOptions, type TaskSource } from '../features/pool/index.ts';
+import {
+  createPool,
+  POOL_WORKER,
+  type Pool,
+  type PoolOptions,
+  type TaskSource,
+} from '../features/pool/index.ts';
 import {
   type KillReports,
   resolveSignals,
@@ -335,6 +341,11 @@ export async function createSystem(options: SystemOptions = {}): Promise<ActorSy
   const runtime: Runtime =
     resolved.executors === 0
       ? new InThreadRuntime(host, resolved, features)
-      : await ThreadedRuntime.start(host, resolved, new Set([...defs.map((d) => d.name), POOL_WORKER]), features.list);
+      : await ThreadedRuntime.start(
+          host,
+          resolved,
+          new Set([...defs.map((d) => d.name), POOL_WORKER]),
+          features.list,
+        );
   return new ActorSystem(resolved, host, runtime, features);
 }

@@ -167,7 +167,9 @@ export function boardFor(pool: string): PoolBoard | Promise<PoolBoard> {
     const timer = setTimeout(() => {
       ch.close();
       boards.delete(pool);
-      reject(new Error(`troupe: pool ${pool} did not lend its board within ${HANDSHAKE_MS} ms (is it gone?)`));
+      reject(
+        new Error(`troupe: pool ${pool} did not lend its board within ${HANDSHAKE_MS} ms (is it gone?)`),
+      );
     }, HANDSHAKE_MS);
     timer.unref();
     ch.onmessage = (e) => {

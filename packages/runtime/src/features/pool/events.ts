@@ -47,4 +47,9 @@ export interface PoolClosedEvent extends At {
   readonly report: PoolCloseReport;
 }
 
-export type PoolEvent = PoolFullEvent | PoolRoomEvent | PoolWorkerLostEvent | PoolResizedEvent | PoolClosedEvent;
+export type PoolEvent =
+  | PoolFullEvent
+  | PoolRoomEvent
+  | PoolWorkerLostEvent
+  | PoolResizedEvent
+  | PoolClosedEvent;

@@ -23,7 +23,11 @@ export interface GroupOptions {
 /** What a group needs of its pool. */
 export interface GroupPool<I, R> {
   readonly name: string;
-  enqueue(input: I, options: TaskOptions | undefined, whenFull: 'reject' | 'wait'): { task: Task; promise: Promise<R> };
+  enqueue(
+    input: I,
+    options: TaskOptions | undefined,
+    whenFull: 'reject' | 'wait',
+  ): { task: Task; promise: Promise<R> };
   cancel(t: Task, reason: 'aborted' | 'group', cause?: unknown): void;
 }
 

@@ -5,7 +5,7 @@
  * publishes the pool's board and starts `min` workers.
  */
 import { randomUUID } from 'node:crypto';
-import { type PoolBoard, PoolBoard as Board, publishBoard } from './board.ts';
+import { PoolBoard as Board, type PoolBoard, publishBoard } from './board.ts';
 import type { PoolOptions, TaskFunction, TaskSource } from './options.ts';
 import { resolvePoolOptions } from './options.ts';
 import { Pool, type PoolPort } from './pool.ts';

@@ -152,7 +152,11 @@ const TASK_KEYS = ['priority', 'timeoutMs', 'retry', 'signal', 'id'];
 
 let poolSeq = 0;
 
-export function resolvePoolOptions(v: unknown, defaultMax: number, path = 'pool(options)'): ResolvedPoolOptions {
+export function resolvePoolOptions(
+  v: unknown,
+  defaultMax: number,
+  path = 'pool(options)',
+): ResolvedPoolOptions {
   const raw: unknown = v ?? {};
   checkObject(raw, path, '{ min?, max?, queue?, priorities?, timeoutMs?, retry?, rateLimit?, … }');
   checkKeys(raw, POOL_KEYS, path);
@@ -175,7 +179,8 @@ export function resolvePoolOptions(v: unknown, defaultMax: number, path = 'pool(
       throw new ConfigError(`${path}.queue.capacity`, 'a positive integer or Infinity', q.capacity);
     capacity = c as number;
     const wf = q.whenFull ?? whenFull;
-    if (wf !== 'reject' && wf !== 'wait') throw new ConfigError(`${path}.queue.whenFull`, '"reject" | "wait"', q.whenFull);
+    if (wf !== 'reject' && wf !== 'wait')
+      throw new ConfigError(`${path}.queue.whenFull`, '"reject" | "wait"', q.whenFull);
     whenFull = wf;
   }
   let levels = 3;
@@ -238,7 +243,8 @@ export function resolveTaskRetry(v: unknown, path: string): TaskRetry {
   checkRange(o.attempts, `${path}.attempts`, { min: 0, max: 1e6, integer: true });
   let fixedMs = 0;
   let backoff: Backoff | null = null;
-  if (typeof o.backoff === 'number') fixedMs = checkRange(o.backoff, `${path}.backoff`, { min: 0, max: MAX_TIMER_MS });
+  if (typeof o.backoff === 'number')
+    fixedMs = checkRange(o.backoff, `${path}.backoff`, { min: 0, max: MAX_TIMER_MS });
   else if (o.backoff !== undefined) backoff = resolveBackoff(o.backoff, `${path}.backoff`);
   if (o.retryOn !== undefined && typeof o.retryOn !== 'function')
     throw new ConfigError(`${path}.retryOn`, 'a function (error) => boolean', o.retryOn);
@@ -256,10 +262,20 @@ export interface ResolvedTask {
 
 /** The options of a task submitted without any: one frozen record per pool, so 100,000 small submits allocate none. */
 export function taskDefaults(pool: ResolvedPoolOptions): ResolvedTask {
-  return Object.freeze({ priority: 0, timeoutMs: pool.timeoutMs, retry: pool.retry, signal: undefined, id: undefined });
+  return Object.freeze({
+    priority: 0,
+    timeoutMs: pool.timeoutMs,
+    retry: pool.retry,
+    signal: undefined,
+    id: undefined,
+  });
 }
 
-export function resolveTaskOptions(options: TaskOptions, pool: ResolvedPoolOptions, path = 'submit(options)'): ResolvedTask {
+export function resolveTaskOptions(
+  options: TaskOptions,
+  pool: ResolvedPoolOptions,
+  path = 'submit(options)',
+): ResolvedTask {
   const raw: unknown = options;
   checkObject(raw, path, '{ priority?, timeoutMs?, retry?, signal?, id? }');
   checkKeys(raw, TASK_KEYS, path);
@@ -268,9 +284,14 @@ export function resolveTaskOptions(options: TaskOptions, pool: ResolvedPoolOptio
     v.priority === undefined
       ? 0
       : checkRange(v.priority, `${path}.priority`, { min: 0, max: pool.levels - 1, integer: true });
-  const timeoutMs = v.timeoutMs === undefined ? pool.timeoutMs : checkRange(v.timeoutMs, `${path}.timeoutMs`, TIME);
+  const timeoutMs =
+    v.timeoutMs === undefined ? pool.timeoutMs : checkRange(v.timeoutMs, `${path}.timeoutMs`, TIME);
   const retry =
-    v.retry === undefined ? pool.retry : v.retry === false ? null : resolveTaskRetry(v.retry, `${path}.retry`);
+    v.retry === undefined
+      ? pool.retry
+      : v.retry === false
+        ? null
+        : resolveTaskRetry(v.retry, `${path}.retry`);
   const signal = v.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new ConfigError(`${path}.signal`, 'an AbortSignal', signal);

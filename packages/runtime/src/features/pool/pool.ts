@@ -42,9 +42,9 @@ import type { ActorRef } from '../../kernel/ref.ts';
 import { MAX_TIMER_MS } from '../../kernel/validate.ts';
 import { type AbortReason, abortCode, type PoolBoard } from './board.ts';
 import { Deque } from './deque.ts';
+import type { PoolEvent } from './events.ts';
 import { type GroupOptions, TaskGroup } from './group.ts';
 import { type MapOptions, mapTasks } from './map.ts';
-import type { PoolEvent } from './events.ts';
 import {
   MAX_WORKERS,
   type ResolvedPoolOptions,
@@ -106,7 +106,15 @@ export class Pool<I = unknown, R = unknown> {
   private k = 0;
   private pumping = false;
   private running = 0;
-  private counts = { submitted: 0, completed: 0, failed: 0, timedOut: 0, cancelled: 0, rejected: 0, retried: 0 };
+  private counts = {
+    submitted: 0,
+    completed: 0,
+    failed: 0,
+    timedOut: 0,
+    cancelled: 0,
+    rejected: 0,
+    retried: 0,
+  };
   private pending = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly waitTimes = new Samples();
@@ -115,6 +123,8 @@ export class Pool<I = unknown, R = unknown> {
   private avgRunMs = Number.NaN;
   private window = 1;
   private busyMs = 0;
+  /** Run time of every answered task, ms (the Go package's TotalDuration). */
+  private totalMs = 0;
   private workerMs = 0;
   private lastAccountAt: number;
   private closing: Promise<PoolCloseReport> | null = null;
@@ -154,7 +164,10 @@ export class Pool<I = unknown, R = unknown> {
       opts.max,
       opts.idleTimeoutMs,
     );
-    this.unhook = port.onShutdown(() => this.close({ timeoutMs: SHUTDOWN_CLOSE_MS }, 'shutdown'), SHUTDOWN_CLOSE_MS + 1000);
+    this.unhook = port.onShutdown(
+      () => this.close({ timeoutMs: SHUTDOWN_CLOSE_MS }, 'shutdown'),
+      SHUTDOWN_CLOSE_MS + 1000,
+    );
   }
 
   /** @internal starts `min` workers. */
@@ -198,7 +211,10 @@ export class Pool<I = unknown, R = unknown> {
       const { concurrency, signal, ...rest } = options;
       const g = new TaskGroup<I, R>(
         this,
-        { ...(concurrency === undefined ? {} : { concurrency }), ...(signal === undefined ? {} : { signal }) },
+        {
+          ...(concurrency === undefined ? {} : { concurrency }),
+          ...(signal === undefined ? {} : { signal }),
+        },
         'pool.submitAll(options)',
       );
       let taskOptions: TaskOptions | undefined;
@@ -243,9 +259,11 @@ export class Pool<I = unknown, R = unknown> {
         throw new ConfigError('pool.resize(n)', `an integer in [1, ${MAX_WORKERS}]`, n);
       min = max = n;
     } else {
-      if (n === null || typeof n !== 'object') throw new ConfigError('pool.resize(n)', 'a number or { min?, max? }', n);
+      if (n === null || typeof n !== 'object')
+        throw new ConfigError('pool.resize(n)', 'a number or { min?, max? }', n);
       for (const k of Object.keys(n))
-        if (k !== 'min' && k !== 'max') throw new ConfigError(`pool.resize(n).${k}`, 'one of min, max', (n as never)[k]);
+        if (k !== 'min' && k !== 'max')
+          throw new ConfigError(`pool.resize(n).${k}`, 'one of min, max', (n as never)[k]);
       max = n.max ?? this.workers.max;
       min = n.min ?? Math.min(this.workers.min, max);
       if (!(Number.isInteger(max) && max >= 1 && max <= MAX_WORKERS))
@@ -268,20 +286,22 @@ export class Pool<I = unknown, R = unknown> {
       name: this.name,
       workers: this.workers.count,
       activeWorkers: this.workers.active,
-      queueDepth: this.queue.size,
+      queuedTasks: this.queue.size,
+      queueDepth: this.queue.size + this.waiting,
       queuedByPriority: this.queue.byLevel(),
-      waiting: this.waiting,
-      running: this.running,
-      retrying: this.retrying.size,
-      submitted: c.submitted,
-      completed: c.completed,
-      failed: c.failed,
-      timedOut: c.timedOut,
-      cancelled: c.cancelled,
-      rejected: c.rejected,
-      retried: c.retried,
-      pending: this.pending,
-      utilization: util,
+      waitingTasks: this.waiting,
+      runningTasks: this.running,
+      retryingTasks: this.retrying.size,
+      submittedTasks: c.submitted,
+      completedTasks: c.completed,
+      failedTasks: c.failed,
+      timedOutTasks: c.timedOut,
+      cancelledTasks: c.cancelled,
+      rejectedTasks: c.rejected,
+      retriedTasks: c.retried,
+      pendingTasks: this.pending,
+      workerUtilization: util,
+      totalDurationMs: this.totalMs,
       waitTimeMs: this.waitTimes.percentiles(),
       runTimeMs: this.runTimes.percentiles(),
       window: this.window,
@@ -294,14 +314,28 @@ export class Pool<I = unknown, R = unknown> {
    * cancelled with `reason: 'closed'`, running tasks' signals aborted — and reported.
    * Idempotent: every call returns the first call's promise.
    */
-  close(options: { readonly timeoutMs?: number } = {}, reason: 'closed' | 'shutdown' = 'closed'): Promise<PoolCloseReport> {
+  close(
+    options: { readonly timeoutMs?: number } = {},
+    reason: 'closed' | 'shutdown' = 'closed',
+  ): Promise<PoolCloseReport> {
     if (this.closing !== null) return this.closing;
-    if (options === null || typeof options !== 'object') throw new ConfigError('pool.close(options)', '{ timeoutMs? }', options);
+    if (options === null || typeof options !== 'object')
+      throw new ConfigError('pool.close(options)', '{ timeoutMs? }', options);
     for (const k of Object.keys(options))
-      if (k !== 'timeoutMs') throw new ConfigError(`pool.close(options).${k}`, 'timeoutMs', (options as never)[k]);
+      if (k !== 'timeoutMs')
+        throw new ConfigError(`pool.close(options).${k}`, 'timeoutMs', (options as never)[k]);
     const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
-    if (!(timeoutMs === Number.POSITIVE_INFINITY || (typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)))
-      throw new ConfigError('pool.close(options).timeoutMs', `a number in [0, ${MAX_TIMER_MS}] or Infinity`, timeoutMs);
+    if (
+      !(
+        timeoutMs === Number.POSITIVE_INFINITY ||
+        (typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= MAX_TIMER_MS)
+      )
+    )
+      throw new ConfigError(
+        'pool.close(options).timeoutMs',
+        `a number in [0, ${MAX_TIMER_MS}] or Infinity`,
+        timeoutMs,
+      );
     if (this.state === OPEN) this.state = CLOSING;
     this.closing = this.closeNow(timeoutMs, reason);
     return this.closing;
@@ -342,7 +376,11 @@ export class Pool<I = unknown, R = unknown> {
   // ---- submission -----------------------------------------------------------
 
   /** @internal submit's core; groups and map hold the task to cancel it. */
-  enqueue(input: I, options: TaskOptions | undefined, whenFull: 'reject' | 'wait'): { task: Task; promise: Promise<R> } {
+  enqueue(
+    input: I,
+    options: TaskOptions | undefined,
+    whenFull: 'reject' | 'wait',
+  ): { task: Task; promise: Promise<R> } {
     const o = options === undefined ? this.defaults : resolveTaskOptions(options, this.opts);
     let resolve!: (v: R) => void;
     let reject!: (e: unknown) => void;
@@ -371,14 +409,28 @@ export class Pool<I = unknown, R = unknown> {
     const cap = this.opts.capacity;
     if (this.queue.size >= cap || (whenFull === 'wait' && this.waiting > 0)) {
       if (whenFull === 'reject') {
-        this.emit(() => ({ type: 'pool.full', pool: this.name, at: this.now(), action: 'reject', capacity: cap, waiting: this.waiting }));
+        this.emit(() => ({
+          type: 'pool.full',
+          pool: this.name,
+          at: this.now(),
+          action: 'reject',
+          capacity: cap,
+          waiting: this.waiting,
+        }));
         this.finish(t, 'rejected', new PoolFullError(this.name, cap));
         return handle;
       }
       t.state = WAITING;
       this.waitingLine.push(t);
       this.waiting++;
-      this.emit(() => ({ type: 'pool.full', pool: this.name, at: this.now(), action: 'wait', capacity: cap, waiting: this.waiting }));
+      this.emit(() => ({
+        type: 'pool.full',
+        pool: this.name,
+        at: this.now(),
+        action: 'wait',
+        capacity: cap,
+        waiting: this.waiting,
+      }));
       return handle;
     }
     this.queue.push(t, this.now());
@@ -409,7 +461,11 @@ export class Pool<I = unknown, R = unknown> {
         break;
       }
     }
-    this.finish(t, 'cancelled', new TaskCancelledError(this.name, t.opts.id, reason as never, started, cause));
+    this.finish(
+      t,
+      'cancelled',
+      new TaskCancelledError(this.name, t.opts.id, reason as never, started, cause),
+    );
     this.pump();
   }
 
@@ -452,16 +508,20 @@ export class Pool<I = unknown, R = unknown> {
       this.queue.push(t, now);
       n++;
     }
-    if (n > 0) this.emit(() => ({ type: 'pool.room', pool: this.name, at: now, admitted: n, waiting: this.waiting }));
+    if (n > 0)
+      this.emit(() => ({ type: 'pool.room', pool: this.name, at: now, admitted: n, waiting: this.waiting }));
     return n;
   }
 
   private armRate(): void {
     if (this.rateTimer !== null) return;
-    this.rateTimer = this.port.clock.setTimeout(() => {
-      this.rateTimer = null;
-      this.pump();
-    }, Math.max(1, this.bucket!.wait()));
+    this.rateTimer = this.port.clock.setTimeout(
+      () => {
+        this.rateTimer = null;
+        this.pump();
+      },
+      Math.max(1, this.bucket!.wait()),
+    );
   }
 
   private dispatch(t: Task, w: WorkerHandle, now: number): void {
@@ -480,7 +540,15 @@ export class Pool<I = unknown, R = unknown> {
         ? { k, i: t.input }
         : { k, i: t.input, a: t.attempt, id: o.id, t: finite ? o.timeoutMs : undefined };
     if (finite) t.timer = this.port.clock.setTimeout(() => this.timedOut(t, k), o.timeoutMs);
-    w.ref.ask<RunReply>(msg, ASK).then(
+    let answer: Promise<RunReply>;
+    try {
+      answer = w.ref.ask<RunReply>(msg, ASK);
+    } catch (e) {
+      // Refused as it is sent (an input that cannot cross threads: UnserializableError): that task
+      // alone fails, later, as if answered, since pump is on the submitter's stack.
+      answer = Promise.reject(e);
+    }
+    answer.then(
       (r) => this.answered(w, t, k, r),
       (e: unknown) => this.askFailed(w, t, k, e),
     );
@@ -492,6 +560,7 @@ export class Pool<I = unknown, R = unknown> {
     if (ms >= 0) {
       this.runTimes.add(ms);
       this.busyMs += ms;
+      this.totalMs += ms;
       this.avgRunMs = Number.isNaN(this.avgRunMs) ? ms : 0.8 * this.avgRunMs + 0.2 * ms;
       this.window = Math.max(1, Math.min(MAX_WINDOW, Math.ceil(AHEAD_MS / Math.max(this.avgRunMs, 1e-3))));
     }
@@ -526,7 +595,11 @@ export class Pool<I = unknown, R = unknown> {
     // The worker stays busy until it answers (a synchronous task cannot be interrupted); its signal aborts.
     this.board.cancel(t.worker!.slot, k, abortCode('timeout'));
     this.running--;
-    this.attemptFailed(t, new TaskTimeoutError(this.name, t.opts.id, t.opts.timeoutMs, t.attempt), 'timedOut');
+    this.attemptFailed(
+      t,
+      new TaskTimeoutError(this.name, t.opts.id, t.opts.timeoutMs, t.attempt),
+      'timedOut',
+    );
     this.pump();
   }
 
@@ -592,7 +665,14 @@ export class Pool<I = unknown, R = unknown> {
     for (let i = requeue.length - 1; i >= 0; i--) this.queue.pushFront(requeue[i]!);
     this.account();
     this.workers.lost(w);
-    this.emit(() => ({ type: 'pool.worker-lost', pool: this.name, at: this.now(), reason, requeued: requeue.length, lost }));
+    this.emit(() => ({
+      type: 'pool.worker-lost',
+      pool: this.name,
+      at: this.now(),
+      reason,
+      requeued: requeue.length,
+      lost,
+    }));
     this.pump();
   }
 

@@ -61,7 +61,8 @@ export class PriorityQueue {
     for (let l = top; l >= 0; l--) {
       const h = this.head(l);
       if (h === undefined) continue;
-      const aged = this.agingMs === Number.POSITIVE_INFINITY ? 0 : Math.floor((now - h.queuedAt) / this.agingMs);
+      const aged =
+        this.agingMs === Number.POSITIVE_INFINITY ? 0 : Math.floor((now - h.queuedAt) / this.agingMs);
       const eff = Math.min(top, l + aged);
       if (eff > bestLevel || (eff === bestLevel && h.seq < bestSeq)) {
         best = l;

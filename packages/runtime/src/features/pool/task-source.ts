@@ -20,7 +20,7 @@ export interface TaskRef {
 }
 
 const PATH = 'system.pool(task)';
-const SHAPE = "a task module (URL, absolute path, or { module, export }) or, in-thread, a function";
+const SHAPE = 'a task module (URL, absolute path, or { module, export }) or, in-thread, a function';
 
 /** Validates `task` and names it as data; a function is refused where executors run the workers. */
 export function taskRefOf(task: TaskSource, threaded: boolean): TaskRef {
@@ -33,11 +33,16 @@ export function taskRefOf(task: TaskSource, threaded: boolean): TaskRef {
       );
     return { module: null, export: task.name || 'default' };
   }
-  if (task instanceof URL || typeof task === 'string') return { module: moduleHref(task, PATH), export: 'default' };
+  if (task instanceof URL || typeof task === 'string')
+    return { module: moduleHref(task, PATH), export: 'default' };
   if (task === null || typeof task !== 'object') throw new ConfigError(PATH, SHAPE, task);
   for (const k of Object.keys(task))
     if (k !== 'module' && k !== 'export')
-      throw new ConfigError(`${PATH}.${k}`, 'one of module, export', (task as unknown as Record<string, unknown>)[k]);
+      throw new ConfigError(
+        `${PATH}.${k}`,
+        'one of module, export',
+        (task as unknown as Record<string, unknown>)[k],
+      );
   const name = task.export ?? 'default';
   if (typeof name !== 'string' || name.length === 0)
     throw new ConfigError(`${PATH}.export`, 'the name of an exported function', task.export);
@@ -93,7 +98,11 @@ export function taskFunction(pool: string, ref: TaskRef): TaskFunction | Promise
     },
     (e: unknown) => {
       loaded.delete(key);
-      throw new ConfigError(PATH, 'an importable module', `${ref.module} (${(e as Error)?.message ?? String(e)})`);
+      throw new ConfigError(
+        PATH,
+        'an importable module',
+        `${ref.module} (${(e as Error)?.message ?? String(e)})`,
+      );
     },
   );
   loaded.set(key, p);
