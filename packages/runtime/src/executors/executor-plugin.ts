@@ -2,9 +2,12 @@
  * What an executor's host adds to the features' hooks (executor.ts): the
  * restart circuit breaker refuses spawns of quarantined definitions
  * (recovery.ts step 5), and a spawn asking for a placement other than
- * `'local'` moves the new actor there at once (placement.ts).
+ * `'local'` moves the new actor there at once (placement.ts). The task pools'
+ * worker definition is built in (features/pool/worker.ts): a threaded
+ * `system.pool` needs nothing in the actors module.
  */
 
+import { PoolWorker } from '../features/pool/worker.ts';
 import type { ActorCell } from '../kernel/cell.ts';
 import { ActorStoppedError } from '../kernel/errors.ts';
 import type { HostPlugin } from '../kernel/host.ts';
@@ -18,6 +21,7 @@ export function executorPlugin(
   return {
     name: 'executors.executor',
     install(api) {
+      api.host.register(PoolWorker, 'builtin');
       api.beforeSpawn((def) => {
         if (refused.size > 0 && refused.has(def.name))
           throw new ActorStoppedError({ id: 0, def: def.name }, 'circuit-open');

@@ -9,7 +9,6 @@
 
 import type { ResolvedDeadlockOptions } from '../features/deadlock/options.ts';
 import { DeadlockPlugin } from '../features/deadlock/plugin.ts';
-import { poolPlugin } from '../features/pool/plugin.ts';
 import { retryPlugin } from '../features/retry/plugin.ts';
 import { KillReports } from '../features/shutdown/kills.ts';
 import { supervisionPlugin } from '../features/supervision/plugin.ts';
@@ -26,7 +25,7 @@ export interface FeaturePlugins {
 export function featurePlugins(deadlock: ResolvedDeadlockOptions): FeaturePlugins {
   const dl = new DeadlockPlugin(deadlock);
   const kills = new KillReports();
-  return { list: [retryPlugin, supervisionPlugin, dl, kills, poolPlugin], deadlock: dl, kills };
+  return { list: [retryPlugin, supervisionPlugin, dl, kills], deadlock: dl, kills };
 }
 
 /** The dead-letter log (kernel/log/dead-letters.ts) as a plugin; none when logging is off. */
