@@ -12,6 +12,7 @@ import { philosophers } from './philosophers.ts';
 import { pingpong } from './pingpong.ts';
 import { skewed } from './skewed.ts';
 import { spawnstop } from './spawnstop.ts';
+import { taskLatency, tasks } from './tasks.ts';
 import { threadring } from './threadring.ts';
 import { trapezoid } from './trapezoid.ts';
 
@@ -30,4 +31,6 @@ export const workloads: readonly Workload<any>[] = [
   nqueens,
   spawnstop,
   skewed,
+  tasks,
+  taskLatency,
 ];

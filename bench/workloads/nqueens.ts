@@ -6,6 +6,7 @@
  */
 import { troupeFanOut } from '../lib/fan-out.ts';
 import { piscinaContender } from '../lib/piscina-contender.ts';
+import { poolContender } from '../lib/pool-contender.ts';
 import { troupeContenders } from '../lib/troupe.ts';
 import { type Contender, check, type SuiteContext, timed, type Workload } from '../lib/types.ts';
 import { type BoardMsg, QueensWorker } from './nqueens.actors.ts';
@@ -56,6 +57,14 @@ export const nqueens: Workload<P> = {
   units: (p) => SOLUTIONS[p.n]!,
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
+    if (ctx.executorModes.includes(2))
+      out.push(
+        poolContender(
+          new URL('./nqueens.task.ts', import.meta.url),
+          () => prefixes(p.n, p.depth).map((prefix) => ({ n: p.n, prefix })),
+          (sum) => check('nqueens', 'troupe', SOLUTIONS[p.n], sum),
+        ),
+      );
     out.push(piscina(p));
     out.push({ system: 'limit', mode: 'sequential solve', run: () => limit(p) });
     return out;

@@ -9,6 +9,7 @@
 import { bareThreadsContender } from '../lib/bare-threads.ts';
 import { troupeFanOut } from '../lib/fan-out.ts';
 import { piscinaContender } from '../lib/piscina-contender.ts';
+import { poolContender } from '../lib/pool-contender.ts';
 import { troupeContenders } from '../lib/troupe.ts';
 import { type Contender, type SuiteContext, timed, type Workload, WrongAnswer } from '../lib/types.ts';
 import { type SliceMsg, TrapezoidWorker } from './trapezoid.actors.ts';
@@ -68,6 +69,14 @@ export const trapezoid: Workload<P> = {
   units: (p) => p.pieces,
   contenders(p, ctx: SuiteContext): Contender[] {
     const out = troupeContenders(ctx, (e) => troupe(p, e));
+    if (ctx.executorModes.includes(2))
+      out.push(
+        poolContender(
+          new URL('./trapezoid.task.ts', import.meta.url),
+          () => slices(p),
+          (sum) => expectArea(p, 'troupe', sum),
+        ),
+      );
     out.push(piscina(p));
     out.push({ system: 'limit', mode: 'single loop, this thread', run: () => limit(p) });
     out.push(

@@ -416,6 +416,25 @@ describe('system.pool in-thread: close and destroy', () => {
     expect(g.started).toEqual(['a']);
   });
 
+  it('close({ timeoutMs }) also abandons a submit that waits for room (none slips into the queue as others are cancelled)', async () => {
+    await start();
+    const g = gated();
+    const pool = await system.pool(g.fn, { max: 1, queue: { capacity: 1 } });
+    const a = outcome(pool.submit('a'));
+    const b = outcome(pool.submit('b'));
+    const c = outcome(pool.submitWait('c'));
+    await settle();
+    const closed = outcome(pool.close({ timeoutMs: 10 }));
+    clock.advance(10);
+    await settle();
+    g.open('a');
+    await settle();
+    expect(closed.value).toMatchObject({ drained: false, abandoned: { queued: 2, running: 1 } });
+    for (const o of [a, b, c]) expect(o.error?.context.reason).toBe('closed');
+    expect(pool.stats().pendingTasks).toBe(0);
+    expect(g.started).toEqual(['a']);
+  });
+
   it('destroy() cancels every pending task at once and stops the workers', async () => {
     await start();
     const g = gated();

@@ -711,29 +711,39 @@ export class Pool<I = unknown, R = unknown> {
     }
   }
 
-  /** Cancels every pending task with `reason`; counts what was not started and what was running. */
+  /**
+   * Cancels every pending task with `reason`; counts what was not started and what was running.
+   * Nothing is handed out meanwhile: each cancel frees room, and a pump would move a waiting
+   * submit into the queue behind the snapshot taken here, where it would stay forever.
+   */
   private cancelAll(reason: AbortReason): { queued: number; running: number } {
     let queued = 0;
     let running = 0;
-    for (const t of [...this.queue.tasks()]) {
-      queued++;
-      this.cancel(t, reason);
+    const pumping = this.pumping;
+    this.pumping = true;
+    try {
+      for (const t of [...this.waitingLine]) {
+        if (t.state !== WAITING) continue;
+        queued++;
+        this.cancel(t, reason);
+      }
+      for (const t of [...this.queue.tasks()]) {
+        queued++;
+        this.cancel(t, reason);
+      }
+      for (const t of [...this.retrying]) {
+        queued++;
+        this.cancel(t, reason);
+      }
+      for (const w of [...this.workers.list])
+        for (const [k, t] of [...w.handed])
+          if (t.k === k && t.state === DISPATCHED) {
+            running++;
+            this.cancel(t, reason);
+          }
+    } finally {
+      this.pumping = pumping;
     }
-    for (const t of [...this.waitingLine]) {
-      if (t.state !== WAITING) continue;
-      queued++;
-      this.cancel(t, reason);
-    }
-    for (const t of [...this.retrying]) {
-      queued++;
-      this.cancel(t, reason);
-    }
-    for (const w of [...this.workers.list])
-      for (const [k, t] of [...w.handed])
-        if (t.k === k && t.state === DISPATCHED) {
-          running++;
-          this.cancel(t, reason);
-        }
     return { queued, running };
   }
 
