@@ -5,7 +5,7 @@
  * they fit (the Go worker package's queue, the Rust pool's idle timeout).
  */
 import { type Backoff, type BackoffOptions, backoffDelay, resolveBackoff } from '../../kernel/backoff.ts';
-import { ConfigError } from '../../kernel/errors.ts';
+import { ConfigError, isTroupeError } from '../../kernel/errors.ts';
 import { checkKeys, checkObject, checkRange, MAX_TIMER_MS, type Range } from '../../kernel/validate.ts';
 
 /** What a task function receives besides its input. */
@@ -102,6 +102,9 @@ export interface TaskOptions {
   readonly id?: string;
 }
 
+/** Errors the pool itself makes are not retried unless `retryOn` says so: a hung task would hang again. */
+const NOT_RETRIED = new Set(['task-timeout', 'task-lost', 'task-cancelled', 'unserializable', 'pool-closed']);
+
 export class TaskRetry {
   constructor(
     readonly attempts: number,
@@ -109,6 +112,16 @@ export class TaskRetry {
     private readonly backoff: Backoff | null,
     readonly retryOn: ((error: unknown) => boolean) | null,
   ) {}
+
+  /** Whether a run that failed with `e` is retried (a broken `retryOn` says no). */
+  allows(e: unknown): boolean {
+    if (this.retryOn === null) return !(isTroupeError(e) && NOT_RETRIED.has(e.code));
+    try {
+      return this.retryOn(e) === true;
+    } catch {
+      return false; // a broken predicate must not take the pool down with it
+    }
+  }
 
   /** Delay before retry number `attempt + 1` (attempt 0 = the first run). */
   delay(attempt: number): number {
@@ -297,4 +310,39 @@ export function resolveTaskOptions(
     throw new ConfigError(`${path}.signal`, 'an AbortSignal', signal);
   if (v.id !== undefined && typeof v.id !== 'string') throw new ConfigError(`${path}.id`, 'a string', v.id);
   return { priority, timeoutMs, retry, signal, id: v.id };
+}
+
+/** `pool.resize(n)`: `n` workers exactly, or new `{ min?, max? }` bounds over the current ones. */
+export function resolveResize(
+  n: unknown,
+  currentMin: number,
+  currentMax: number,
+): { readonly min: number; readonly max: number } {
+  const path = 'pool.resize(n)';
+  const count: Range = { min: 1, max: MAX_WORKERS, integer: true };
+  if (typeof n === 'number') {
+    const v = checkRange(n, path, count);
+    return { min: v, max: v };
+  }
+  checkObject(n, path, 'a number or { min?, max? }');
+  checkKeys(n, ['min', 'max'], path);
+  const o = n as { min?: number; max?: number };
+  const max = checkRange(o.max ?? currentMax, `${path}.max`, count);
+  const min = checkRange(
+    o.min ?? Math.min(currentMin, max),
+    `${path}.min`,
+    { ...count, max },
+    'not above max',
+  );
+  return { min, max };
+}
+
+/** `pool.close(options)`: its `timeoutMs` (default: no limit). */
+export function resolveCloseTimeout(options: unknown): number {
+  const path = 'pool.close(options)';
+  checkObject(options, path, '{ timeoutMs? }');
+  checkKeys(options, ['timeoutMs'], path);
+  const t = (options as { timeoutMs?: number }).timeoutMs;
+  if (t === undefined || t === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  return checkRange(t, `${path}.timeoutMs`, { min: 0, max: MAX_TIMER_MS }, 'or Infinity');
 }
