@@ -12,7 +12,7 @@ import { philosophers } from './philosophers.ts';
 import { pingpong } from './pingpong.ts';
 import { skewed } from './skewed.ts';
 import { spawnstop } from './spawnstop.ts';
-import { taskLatency, tasks } from './tasks.ts';
+import { taskLatency, taskPriority, tasks } from './tasks.ts';
 import { threadring } from './threadring.ts';
 import { trapezoid } from './trapezoid.ts';
 
@@ -33,4 +33,5 @@ export const workloads: readonly Workload<any>[] = [
   skewed,
   tasks,
   taskLatency,
+  taskPriority,
 ];

@@ -14,3 +14,8 @@ export default small;
 export function noop(x: number): number {
   return x;
 }
+
+/** When the task started, on the shared wall clock (timeOrigin differs per thread; the sum does not). */
+export function stamp(): number {
+  return performance.timeOrigin + performance.now();
+}

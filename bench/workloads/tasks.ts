@@ -5,8 +5,11 @@
  *   sum of the answers equals the sequential loop's.
  * - `task-latency`: 10,000 no-op tasks one after another (submit, await):
  *   the round trip alone. Check: the sum of the inputs.
+ * - `task-priority`: high-priority submit→start latency while a flood of
+ *   low-priority tasks is queued (Troupe only: Piscina's queue is FIFO).
  */
 import os from 'node:os';
+import { type ActorSystem, createSystem, type Pool } from '@troupe/runtime';
 import { Piscina } from 'piscina';
 import { piscinaContender } from '../lib/piscina-contender.ts';
 import { poolContender, poolRoundTrips } from '../lib/pool-contender.ts';
@@ -112,5 +115,64 @@ export const taskLatency: Workload<P> = {
       out.push(poolRoundTrips(new URL('./tasks-noop.task.ts', import.meta.url), p.tasks));
     out.push(piscinaRoundTrips(p.tasks));
     return out;
+  },
+};
+
+/**
+ * Priority under flood: with `flood` low-priority no-op tasks queued, `probes` high-priority
+ * tasks are submitted one after another; each answers when it started (shared wall clock).
+ * Reported: the high-priority submit→start latency p50 / p99 (the issue's target: p99 ≤ 5 ms).
+ */
+function priorityFlood(flood: number, probes: number, executors = 2): Contender {
+  let made: Promise<{ system: ActorSystem; pool: Pool<number, number> }> | null = null;
+  let latencies: number[] = [];
+  return {
+    system: 'troupe',
+    mode: `pool, ${executors} executors`,
+    async run() {
+      made ??= (async () => {
+        const system = await createSystem({ executors });
+        const pool = await system.pool<number, number>(
+          { module: taskFile, export: 'stamp' },
+          { max: executors, priorities: { levels: 2, agingMs: false } },
+        );
+        return { system, pool };
+      })();
+      const { pool } = await made;
+      latencies = [];
+      const ms = await timed(async () => {
+        const low = Array.from({ length: flood }, (_, i) => pool.submit(i));
+        for (let i = 0; i < probes; i++) {
+          const at = performance.timeOrigin + performance.now();
+          latencies.push((await pool.submit(i, { priority: 1 })) - at);
+        }
+        await Promise.all(low);
+      });
+      if (pool.stats().pendingTasks !== 0) throw new Error('priority flood: tasks left pending');
+      return ms;
+    },
+    details() {
+      const s = [...latencies].sort((a, b) => a - b);
+      const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
+      return `high-priority start p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`;
+    },
+    async close() {
+      if (made === null) return;
+      const { system, pool } = await made;
+      await pool.close();
+      await system.shutdown({ timeoutMs: 5000 });
+    },
+  };
+}
+
+export const taskPriority: Workload<P> = {
+  name: 'task-priority',
+  title: 'Priority under flood (pool)',
+  unit: 'tasks',
+  params: (quick) => ({ tasks: quick ? 5_000 : 100_000 }),
+  describe: (p) => `${p.tasks.toLocaleString('en-US')} low-priority tasks queued, 100 high-priority probes`,
+  units: (p) => p.tasks + 100,
+  contenders(p, ctx: SuiteContext): Contender[] {
+    return ctx.executorModes.includes(2) ? [priorityFlood(p.tasks, 100)] : [];
   },
 };
