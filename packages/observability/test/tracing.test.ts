@@ -14,7 +14,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { SCHEMA_URL, tracing } from '@troupe/observability/otel';
-import { type AnyTroupeEvent, createSystem, type Plugin } from '@troupe/runtime';
+import { type AnyTroupeEvent, createSystem, defineActor, type Plugin } from '@troupe/runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Relay, type RelayMsg, Slow } from './fixtures/trace-actors.ts';
 
@@ -163,6 +163,55 @@ describe('tracing (one thread)', () => {
     expect(parentOf(afterAwait)).toBe(ok!.spanContext().spanId); // context survives the await
     expect(bad!.status.code).toBe(SpanStatusCode.ERROR);
     expect(bad!.attributes['error.type']).toBe('RangeError');
+    await system.shutdown();
+  });
+
+  it('a retried message is processed again under the same send span; messages queued behind a restart keep theirs', async () => {
+    let booms = 0;
+    const Flaky = defineActor('trace-flaky', {
+      init: () => 0,
+      receive: (n: number, m: string) => {
+        if (m === 'retry-me' && booms++ === 0) throw new Error('first attempt fails');
+        if (m === 'crash') throw new Error('crash');
+        return n + 1;
+      },
+      retry: { attempts: 1 },
+    });
+    const Plain = defineActor('trace-plain', {
+      init: () => 0,
+      receive: (n: number, m: string) => {
+        if (m === 'crash') throw new Error('crash');
+        return n + 1;
+      },
+    });
+    const system = await createSystem({
+      plugins: [tracing({ tracerProvider: provider })],
+      deadLetters: { log: false },
+    });
+    const flaky = await system.spawn(Flaky, undefined);
+    const plain = await system.spawn(Plain, undefined);
+    const root = provider.getTracer('test').startSpan('request');
+    context.with(trace.setSpan(context.active(), root), () => {
+      flaky.tell('retry-me');
+      plain.tell('crash');
+      plain.tell('after');
+    });
+    root.end();
+    await expect.poll(() => named('process trace-plain').length).toBe(2);
+    await expect.poll(() => named('process trace-flaky').length).toBe(2);
+    const send = (to: string, type: string) =>
+      named(`send ${to}`).find((s) => s.attributes['messaging.troupe.message.type'] === type)!;
+    const retried = named('process trace-flaky');
+    expect(retried.map((s) => parentOf(s))).toEqual([
+      send('trace-flaky', 'retry-me').spanContext().spanId,
+      send('trace-flaky', 'retry-me').spanContext().spanId,
+    ]);
+    expect(retried.map((s) => s.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.UNSET]);
+    const after = named('process trace-plain').find(
+      (s) => s.attributes['messaging.troupe.message.type'] === 'after',
+    )!;
+    expect(parentOf(after)).toBe(send('trace-plain', 'after').spanContext().spanId);
+    expect(after.spanContext().traceId).toBe(root.spanContext().traceId);
     await system.shutdown();
   });
 
