@@ -15,7 +15,7 @@ import {
 } from '@troupe/runtime';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellOf } from '../src/kernel/cell.ts';
+import { cellOf } from '../src/kernel/cell-of.ts';
 import { makeSystem, settle } from './supervision-helpers.ts';
 
 type Msg = { type: 'work' | 'boom' | 'reject'; id: number };

@@ -47,15 +47,6 @@ export type { OnStopFate };
 
 const HOLD_BLOCK = HOLD_SUSPENDED | HOLD_WAIT | HOLD_SYNC;
 
-/**
- * The cell behind a ref whose actor lives on this thread. A ref holds it as the narrow `RefCell`
- * (ref.ts sits below the cell in the import graph); every `RefCell` is an `ActorCell`, the only
- * class that implements it, so this is a cast and costs nothing.
- */
-export function cellOf(ref: ActorRef): ActorCell | null {
-  return ref.cell as ActorCell | null;
-}
-
 export abstract class ActorCell {
   readonly ref: ActorRef;
   readonly behavior: Behavior<unknown, unknown, unknown>;

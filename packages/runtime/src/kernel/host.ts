@@ -12,8 +12,9 @@ import { type NameTable, NameTableFullError, RunQueue } from '@troupe/scheduler'
 import { Subject } from 'rxjs';
 import { AskHandle, type AskLedger, PendingAsk } from './ask.ts';
 import { setShutdownMs } from './budget.ts';
-import { type ActorCell, ALIVE, cellOf, MIGRATED } from './cell.ts';
+import { type ActorCell, ALIVE, MIGRATED } from './cell.ts';
 import type { CellHost } from './cell-host.ts';
+import { cellOf } from './cell-of.ts';
 import type { Clock } from './clock.ts';
 import { deadLetter, deadSystem } from './dead-letter.ts';
 import { Cell } from './death-watch.ts';

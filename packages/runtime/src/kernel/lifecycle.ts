@@ -17,7 +17,8 @@
  * dead-lettered, onStop not run (or abandoned), and it finalizes at once.
  */
 import { AskHandle } from './ask.ts';
-import { ActorCell, ALIVE, cellOf, HOLD_SYNC, MIGRATED, STOPPED, STOPPING } from './cell.ts';
+import { ActorCell, ALIVE, HOLD_SYNC, MIGRATED, STOPPED, STOPPING } from './cell.ts';
+import { cellOf } from './cell-of.ts';
 import { unwrap } from './envelope.ts';
 import { ActorFailedError } from './errors.ts';
 import type { DeadLetterReason } from './events.ts';

@@ -21,7 +21,7 @@ import {
   type SupervisorHandle,
   startTree,
 } from '../features/supervision/tree.ts';
-import { cellOf } from '../kernel/cell.ts';
+import { cellOf } from '../kernel/cell-of.ts';
 import type { ActorDefinition } from '../kernel/definition.ts';
 import { ConfigError } from '../kernel/errors.ts';
 import type { AnyTroupeEvent, DeadLetter } from '../kernel/events.ts';

@@ -30,7 +30,8 @@ import {
 } from '../features/shutdown/index.ts';
 import type { SupervisorSpec, SupervisorSpecInput } from '../features/supervision/spec.ts';
 import type { StartOptions, SupervisorHandle } from '../features/supervision/tree.ts';
-import { type ActorCell, cellOf } from '../kernel/cell.ts';
+import type { ActorCell } from '../kernel/cell.ts';
+import { cellOf } from '../kernel/cell-of.ts';
 import type { ActorDefinition, MessageOf, PropsOf } from '../kernel/definition.ts';
 import { definitionsOf } from '../kernel/definition.ts';
 import { ConfigError } from '../kernel/errors.ts';

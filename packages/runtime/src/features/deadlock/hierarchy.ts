@@ -8,7 +8,8 @@
  * Actors without a rank are outside the hierarchy: their asks are allowed,
  * and a cycle through them is still detected and resolved like `fail-ask`.
  */
-import { type ActorCell, cellOf } from '../../kernel/cell.ts';
+import type { ActorCell } from '../../kernel/cell.ts';
+import { cellOf } from '../../kernel/cell-of.ts';
 import { HierarchyViolationError } from '../../kernel/errors.ts';
 import type { Host } from '../../kernel/host.ts';
 import type { ActorRef } from '../../kernel/ref.ts';

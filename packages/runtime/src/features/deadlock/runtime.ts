@@ -19,7 +19,8 @@
  *    the asker stops (`onActorGone`).
  */
 import { AskHandle, PendingAsk } from '../../kernel/ask.ts';
-import { type ActorCell, ALIVE, cellOf } from '../../kernel/cell.ts';
+import { type ActorCell, ALIVE } from '../../kernel/cell.ts';
+import { cellOf } from '../../kernel/cell-of.ts';
 import { type Clock, systemClock } from '../../kernel/clock.ts';
 import type { ActorDefinition } from '../../kernel/definition.ts';
 import { AskTimeoutError, type DeadlockCycleEntry, DeadlockError } from '../../kernel/errors.ts';

@@ -7,7 +7,8 @@
  * replaced only once the previous incarnation has exited (or, for an
  * in-place restart, is the same ref).
  */
-import { type ActorCell, cellOf } from '../../kernel/cell.ts';
+import type { ActorCell } from '../../kernel/cell.ts';
+import { cellOf } from '../../kernel/cell-of.ts';
 import type { TimerHandle } from '../../kernel/clock.ts';
 import type { ActorRef } from '../../kernel/ref.ts';
 import type { ChildSpec } from './spec.ts';
