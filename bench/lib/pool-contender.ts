@@ -8,22 +8,38 @@
 import { type ActorSystem, createSystem, type Pool } from '@troupe/runtime';
 import { type Contender, timed } from './types.ts';
 
+/** One system and one pool per contender, made at its first run and kept until `close()`. */
+function keptPool<T>(taskFile: URL, executors: number) {
+  let made: Promise<{ system: ActorSystem; pool: Pool<T, number> }> | null = null;
+  return {
+    async pool(): Promise<Pool<T, number>> {
+      made ??= (async () => {
+        const system = await createSystem({ executors });
+        return { system, pool: await system.pool<T, number>(taskFile, { max: executors }) };
+      })();
+      return (await made).pool;
+    },
+    async close(): Promise<void> {
+      if (made === null) return;
+      const { system, pool } = await made;
+      await pool.close();
+      await system.shutdown({ timeoutMs: 5000 });
+    },
+  };
+}
+
 export function poolContender<T>(
   taskFile: URL,
   tasks: () => readonly T[],
   verify: (sum: number) => void,
   executors = 2,
 ): Contender {
-  let made: Promise<{ system: ActorSystem; pool: Pool<T, number> }> | null = null;
+  const kept = keptPool<T>(taskFile, executors);
   return {
     system: 'troupe',
     mode: `pool, ${executors} executors`,
     async run() {
-      made ??= (async () => {
-        const system = await createSystem({ executors });
-        return { system, pool: await system.pool<T, number>(taskFile, { max: executors }) };
-      })();
-      const { pool } = await made;
+      const pool = await kept.pool();
       const items = tasks();
       let sum = 0;
       const ms = await timed(async () => {
@@ -33,27 +49,18 @@ export function poolContender<T>(
       verify(sum);
       return ms;
     },
-    async close() {
-      if (made === null) return;
-      const { system, pool } = await made;
-      await pool.close();
-      await system.shutdown({ timeoutMs: 5000 });
-    },
+    close: () => kept.close(),
   };
 }
 
 /** Sequential round trips of a no-op task (submit, await, repeat): per-task overhead, no overlap. */
 export function poolRoundTrips(taskFile: URL, n: number, executors = 2): Contender {
-  let made: Promise<{ system: ActorSystem; pool: Pool<number, number> }> | null = null;
+  const kept = keptPool<number>(taskFile, executors);
   return {
     system: 'troupe',
     mode: `pool, ${executors} executors`,
     async run() {
-      made ??= (async () => {
-        const system = await createSystem({ executors });
-        return { system, pool: await system.pool<number, number>(taskFile, { max: executors }) };
-      })();
-      const { pool } = await made;
+      const pool = await kept.pool();
       let sum = 0;
       const ms = await timed(async () => {
         for (let i = 0; i < n; i++) sum += await pool.submit(i);
@@ -61,11 +68,6 @@ export function poolRoundTrips(taskFile: URL, n: number, executors = 2): Contend
       if (sum !== (n * (n - 1)) / 2) throw new Error(`pool round trips: sum ${sum}`);
       return ms;
     },
-    async close() {
-      if (made === null) return;
-      const { system, pool } = await made;
-      await pool.close();
-      await system.shutdown({ timeoutMs: 5000 });
-    },
+    close: () => kept.close(),
   };
 }
