@@ -25,15 +25,7 @@ export class Deadlocks {
 
   detected(at: number, strategy: unknown, cycle: DeadlockCycle | undefined): void {
     if (cycle === undefined || cycle === null || !Array.isArray(cycle.actors)) return;
-    this.total++;
-    const seq = this.found.seq;
-    this.found.push({
-      seq,
-      at,
-      strategy: String(strategy),
-      closing: cycle.closing,
-      view: viewOf(seq, at, String(strategy), cycle, null),
-    });
+    this.add(at, strategy, cycle, null);
   }
 
   resolved(at: number, strategy: unknown, cycle: DeadlockCycle | undefined, action: unknown): void {
@@ -45,6 +37,10 @@ export class Deadlocks {
       return;
     }
     // Resolved without a detected event we saw (we subscribed in between): still a deadlock.
+    this.add(at, strategy, cycle, act);
+  }
+
+  private add(at: number, strategy: unknown, cycle: DeadlockCycle, act: DeadlockView['action']): void {
     this.total++;
     const seq = this.found.seq;
     this.found.push({
